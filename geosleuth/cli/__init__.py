@@ -1,0 +1,1 @@
+"""Typer commands: thin front ends that consume the loop's event stream."""

@@ -1,0 +1,49 @@
+"""The ``geosleuth`` command. Sub-commands live in their own modules and are registered here.
+
+Command modules import only Typer at module level; heavy work is imported inside the
+command functions so that ``geosleuth --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="geosleuth",
+    help="Find where a photo was taken, and show the work.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# Each module exposes ``register(app)``; add a line here for a new command module.
+COMMAND_MODULES = (
+    "geosleuth.cli.locate",
+    "geosleuth.cli.tools_cmd",
+    "geosleuth.cli.config_cmd",
+)
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        from geosleuth import __version__
+
+        typer.echo(f"geosleuth {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Console-script entry point: errors that reach here become one line and an exit code."""
+    from geosleuth.cli.errors import run_guarded
+
+    sys.exit(run_guarded(app))

@@ -1,0 +1,1 @@
+"""Shared geographic services: distances, gazetteer, country facts, grids."""

@@ -1,0 +1,136 @@
+"""One typed settings object, and where each value came from.
+
+Precedence: command-line flag > environment (``GEOSLEUTH_<NAME>``) > config file
+(TOML, in the platform's user config directory, or ``GEOSLEUTH_CONFIG``) > default.
+
+The layering is written here rather than with pydantic-settings because the
+``geosleuth config`` command must say, for every value, which layer it came from, and
+pydantic-settings merges its sources without keeping that record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from geosleuth.errors import ConfigError
+
+Source = Literal["flag", "env", "file", "default"]
+ENV_PREFIX = "GEOSLEUTH_"
+
+
+def _user_dir(kind: str) -> Path:
+    import platformdirs
+
+    getter = {"cache": platformdirs.user_cache_dir, "data": platformdirs.user_data_dir,
+              "config": platformdirs.user_config_dir}[kind]
+    return Path(getter("geosleuth", appauthor=False))
+
+
+class ServerConfig(BaseModel):
+    """A named OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    model: str | None = None
+    api_key_env: str | None = None
+    native_tools: bool = True
+    vision: bool = True
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    backend: str = Field("offline", description="reasoner backend: offline, openai, anthropic, or a named server")
+    model: str | None = Field(None, description="model name for the backend")
+    steps: int = Field(12, ge=1, le=200, description="step budget of one investigation path")
+    paths: int = Field(1, ge=1, le=32, description="independent investigation paths")
+    out: Path = Field(Path("cases"), description="folder that receives case folders")
+    cache_dir: Path = Field(default_factory=lambda: _user_dir("cache"), description="caches (gazetteer index, tool and model calls)")
+    data_dir: Path = Field(default_factory=lambda: _user_dir("data"), description="imported map extracts")
+    cache: bool = Field(True, description="reuse cached tool and model calls")
+    network: bool = Field(False, description="allow tools that use the network (online maps)")
+    max_pixels: int = Field(120_000_000, ge=1, description="refuse images with more pixels (decompression bombs)")
+    coverage: float = Field(0.5, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least")
+    disabled_tools: list[str] = Field(default_factory=list, description="tools the reasoner may not use")
+    ocr_engine: str = Field("auto", description="OCR engine: auto, rapidocr, tesseract, easyocr")
+    nominatim_url: str = Field("https://nominatim.openstreetmap.org", description="Nominatim endpoint")
+    overpass_url: str = Field("https://overpass-api.de/api/interpreter", description="Overpass endpoint")
+    contact: str | None = Field(None, description="contact e-mail sent to public map services")
+    http_timeout_s: float = Field(20.0, gt=0, description="timeout of one network request")
+    send_metadata: bool = Field(False, description="send EXIF fields to a remote model")
+    servers: dict[str, ServerConfig] = Field(default_factory=dict, description="named OpenAI-compatible servers")
+    prices: dict[str, dict[str, float]] = Field(default_factory=dict, description="USD per million tokens: {model: {input, output}}")
+
+
+def config_path() -> Path:
+    explicit = os.environ.get(ENV_PREFIX + "CONFIG")
+    return Path(explicit) if explicit else _user_dir("config") / "config.toml"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _read_env(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is None:
+            continue
+        # Lists and tables are given as JSON in the environment; scalars as they are.
+        if field.annotation in (str, Path) or raw[:1] not in "[{":
+            values[name] = raw
+        else:
+            try:
+                values[name] = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{ENV_PREFIX}{name.upper()}: not valid JSON ({exc})") from None
+        if isinstance(values[name], str) and field.annotation is list[str]:
+            values[name] = [v.strip() for v in values[name].split(",") if v.strip()]
+    return values
+
+
+def load_settings(
+    flags: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    path: Path | None = None,
+) -> tuple[Settings, dict[str, Source]]:
+    """Build the settings from the four layers and say where each value came from."""
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    environ = dict(os.environ) if environ is None else environ
+    path = path or config_path()
+    layers: list[tuple[Source, dict[str, Any]]] = [
+        ("file", _read_file(path)),
+        ("env", _read_env(environ)),
+        ("flag", flags),
+    ]
+    merged: dict[str, Any] = {}
+    sources: dict[str, Source] = {name: "default" for name in Settings.model_fields}
+    for source, values in layers:
+        for key, value in values.items():
+            if key not in Settings.model_fields:
+                where = path if source == "file" else source
+                raise ConfigError(f"{where}: unknown setting {key!r}; see 'geosleuth config'")
+            merged[key] = value
+            sources[key] = source
+    try:
+        settings = Settings(**merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"setting {key!r} ({sources.get(str(err['loc'][0]), 'default')}): {err['msg']}"
+        ) from None
+    return settings, sources
