@@ -1,0 +1,271 @@
+"""The offline map index of one region: one SQLite file with FTS5 and an R*Tree.
+
+Tables: ``features`` (OSM type and id, display name, point, reach, tags as JSON),
+``fts`` (full text over every name variant, ``addr:*`` values and the main tags,
+accent-folded by the ``unicode61 remove_diacritics 2`` tokenizer), ``geo`` (R*Tree of
+bounding boxes), ``tags`` (key, value, feature) for tag queries, and ``meta``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geosleuth.maps.osm_import import BBox, OsmFeature, is_name_key
+from geosleuth.maps.text import variants
+
+SCHEMA_VERSION = "1"
+
+KIND_KEYS = (
+    "amenity", "shop", "tourism", "leisure", "historic", "office", "craft", "emergency",
+    "healthcare", "public_transport", "aeroway", "place", "sport", "man_made", "railway",
+    "highway", "building", "landuse", "natural", "waterway", "boundary", "cuisine", "religion",
+)
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE features (
+    id INTEGER PRIMARY KEY,
+    osm_type TEXT NOT NULL,
+    osm_id INTEGER NOT NULL,
+    name TEXT,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    radius_m REAL NOT NULL,
+    tags TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE fts USING fts5(
+    names, addr, kinds, content='', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE geo USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+CREATE TABLE tags (key TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL);
+"""
+
+
+def display_name(tags: Mapping[str, str]) -> str | None:
+    for key in ("name", "official_name", "alt_name", "brand", "old_name"):
+        if tags.get(key):
+            return tags[key]
+    for key in sorted(tags):
+        if key.startswith("name:") and tags[key]:
+            return tags[key]
+    street = tags.get("addr:street") or tags.get("addr:place")
+    if street:
+        number = tags.get("addr:housenumber")
+        return f"{street} {number}" if number else street
+    return None
+
+
+def _fts_row(tags: Mapping[str, str]) -> tuple[str, str, str]:
+    names: list[str] = []
+    for key, value in tags.items():
+        if is_name_key(key):
+            for part in value.split(";"):
+                names.extend(variants(part.strip()))
+    addr = [v for k, v in tags.items() if k.startswith("addr:")]
+    kinds = [
+        f"{k} {tags[k].replace('_', ' ')}" for k in KIND_KEYS if k in tags and tags[k] != "yes"
+    ]
+    kinds += [k for k in KIND_KEYS if tags.get(k) == "yes"]
+    return " ; ".join(dict.fromkeys(names)), " ; ".join(addr), " ; ".join(kinds)
+
+
+@dataclass(frozen=True)
+class ImportStats:
+    features: int
+    nodes: int
+    ways: int
+    relations: int
+    bbox: BBox | None
+    seconds: float
+    bytes: int
+
+
+def build_index(
+    features: Iterable[OsmFeature],
+    path: Path,
+    meta: Mapping[str, str],
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportStats:
+    """Write a fresh index at ``path`` (replacing it atomically when complete)."""
+    started = time.perf_counter()
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(str(tmp))
+    counts = {"node": 0, "way": 0, "relation": 0}
+    box: list[float] | None = None
+    try:
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+        batch_f: list[tuple[Any, ...]] = []
+        batch_t: list[tuple[Any, ...]] = []
+        batch_s: list[tuple[Any, ...]] = []
+        batch_g: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            db.executemany("INSERT INTO features VALUES (?,?,?,?,?,?,?,?)", batch_f)
+            db.executemany("INSERT INTO fts(rowid, names, addr, kinds) VALUES (?,?,?,?)", batch_t)
+            db.executemany("INSERT INTO tags VALUES (?,?,?)", batch_s)
+            db.executemany("INSERT INTO geo VALUES (?,?,?,?,?)", batch_g)
+            for batch in (batch_f, batch_t, batch_s, batch_g):
+                batch.clear()
+
+        fid = 0
+        for feat in features:
+            fid += 1
+            counts[feat.osm_type] += 1
+            s, w, n, e = feat.bbox
+            box = [s, w, n, e] if box is None else [
+                min(box[0], s), min(box[1], w), max(box[2], n), max(box[3], e)]
+            batch_f.append((fid, feat.osm_type, feat.osm_id, display_name(feat.tags),
+                            feat.lat, feat.lon, feat.radius_m,
+                            json.dumps(feat.tags, ensure_ascii=False, separators=(",", ":"))))
+            batch_t.append((fid, *_fts_row(feat.tags)))
+            batch_s.extend((k, v, fid) for k, v in feat.tags.items() if not is_name_key(k))
+            batch_g.append((fid, s, n, w, e))
+            if len(batch_f) >= 5000:
+                flush()
+                if progress is not None:
+                    progress("indexed", fid)
+        flush()
+        db.execute("CREATE INDEX tags_kv ON tags(key, value)")
+        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        full_meta = dict(meta)
+        full_meta.update({
+            "schema": SCHEMA_VERSION,
+            "features": str(fid),
+            "bbox": json.dumps(box),
+            "imported_at": str(time.time()),
+            **{f"count_{k}": str(v) for k, v in counts.items()},
+        })
+        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(full_meta.items()))
+        db.commit()
+        db.execute("VACUUM")
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
+    tmp.replace(path)
+    return ImportStats(
+        features=fid, nodes=counts["node"], ways=counts["way"], relations=counts["relation"],
+        bbox=tuple(box) if box else None,  # type: ignore[arg-type]
+        seconds=time.perf_counter() - started, bytes=path.stat().st_size,
+    )
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    id: int
+    osm_type: str
+    osm_id: int
+    name: str | None
+    lat: float
+    lon: float
+    radius_m: float
+    tags: dict[str, str]
+
+
+class MapIndex:
+    """Read access to one region's index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta"))
+        self._vocab: list[str] | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def bbox(self) -> BBox | None:
+        raw = json.loads(self.meta.get("bbox", "null"))
+        return tuple(raw) if raw else None  # type: ignore[return-value]
+
+    def vocabulary(self) -> list[str]:
+        """Every distinct indexed term (for spelling correction), loaded once."""
+        if self._vocab is None:
+            self._vocab = [t for (t,) in self.db.execute("SELECT term FROM fts_vocab")]
+        return self._vocab
+
+    def has_term(self, term: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM fts_vocab WHERE term = ?", (term,)).fetchone()
+        return row is not None
+
+    def match(self, fts_query: str, box: BBox | None = None, limit: int = 200) -> list[int]:
+        """Feature ids matching an FTS5 query (built by the caller from quoted terms),
+        best bm25 first (names weigh most), optionally inside a box."""
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ?"
+        params: list[Any] = [fts_query]
+        if box is not None:
+            sql += (" AND rowid IN (SELECT id FROM geo WHERE max_lat >= ? AND min_lat <= ?"
+                    " AND max_lon >= ? AND min_lon <= ?)")
+            params += [box[0], box[2], box[1], box[3]]
+        sql += " ORDER BY bm25(fts, 10.0, 3.0, 1.0) LIMIT ?"
+        params.append(limit)
+        return [r for (r,) in self.db.execute(sql, params)]
+
+    def in_box(self, box: BBox, limit: int | None = None) -> list[int]:
+        sql = ("SELECT id FROM geo WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ?"
+               " AND min_lon <= ?")
+        params: list[Any] = [box[0], box[2], box[1], box[3]]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r for (r,) in self.db.execute(sql, params)]
+
+    def with_tags(
+        self, tags: Mapping[str, str], box: BBox | None = None, limit: int = 5000
+    ) -> list[int]:
+        """Features carrying every ``key=value`` (value ``*`` for any value)."""
+        if not tags:
+            return self.in_box(box, limit) if box is not None else []
+        clauses: list[str] = []
+        params: list[Any] = []
+        for key, value in tags.items():
+            if value in ("*", ""):
+                clauses.append("SELECT id FROM tags WHERE key = ?")
+                params.append(key)
+            else:
+                clauses.append("SELECT id FROM tags WHERE key = ? AND value = ?")
+                params += [key, value]
+        sql = " INTERSECT ".join(clauses)
+        if box is not None:
+            sql = (f"SELECT id FROM ({sql}) WHERE id IN (SELECT id FROM geo WHERE max_lat >= ?"
+                   " AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?)")
+            params += [box[0], box[2], box[1], box[3]]
+        sql += " LIMIT ?"
+        params.append(limit)
+        return [r for (r,) in self.db.execute(sql, params)]
+
+    def rows(self, ids: Sequence[int]) -> list[FeatureRow]:
+        """The features with these ids, in the same order."""
+        if not ids:
+            return []
+        found: dict[int, FeatureRow] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start:start + 900])
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT id, osm_type, osm_id, name, lat, lon, radius_m, tags FROM features"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[r[0]] = FeatureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]))
+        return [found[i] for i in ids if i in found]
+
+    def points(self, ids: Sequence[int]) -> list[tuple[int, float, float]]:
+        """(id, lat, lon) of these features, without decoding their tags."""
+        out: list[tuple[int, float, float]] = []
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start:start + 900])
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(
+                f"SELECT id, lat, lon FROM features WHERE id IN ({marks})", chunk))
+        return out
