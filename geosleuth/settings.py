@@ -57,7 +57,7 @@ class Settings(BaseModel):
     cache: bool = Field(True, description="reuse cached tool and model calls")
     network: bool = Field(False, description="allow tools that use the network (online maps)")
     max_pixels: int = Field(120_000_000, ge=1, description="refuse images with more pixels (decompression bombs)")
-    coverage: float = Field(0.5, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least")
+    coverage: float = Field(0.8, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least")
     disabled_tools: list[str] = Field(default_factory=list, description="tools the reasoner may not use")
     ocr_engine: str = Field("auto", description="OCR engine: auto, rapidocr, tesseract, easyocr")
     nominatim_url: str = Field("https://nominatim.openstreetmap.org", description="Nominatim endpoint")

@@ -1,0 +1,1 @@
+"""The investigation loop: reasoner, executor and recorder, yielding a stream of events."""

@@ -1,0 +1,110 @@
+"""The recorder: numbers evidence, folds it into the case state, fuses, and keeps a summary.
+
+The summary is what a reasoner sees of the case at each step instead of the whole
+transcript: a bounded list of the most informative evidence, the current hypotheses,
+and the failed calls. Its size does not grow with the number of steps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from geosleuth.agent.state import CaseState
+from geosleuth.fusion import FusionResult, fuse
+from geosleuth.model import Case, Evidence, Place, PointConstraint
+
+MAX_SUMMARY_EVIDENCE = 12
+MAX_LINE = 180
+
+CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Describe = Callable[[float, float], Place]
+
+
+def describe_constraint(e: Evidence) -> str:
+    c = e.constraint
+    if c is None:
+        return ""
+    if isinstance(c, PointConstraint):
+        return f"near {c.lat:.5f}, {c.lon:.5f} (±{c.radius_km:g} km, strength {c.strength:.2f})"
+    if c.kind == "countries":
+        top = sorted(c.weights.items(), key=lambda kv: -kv[1])[:5]
+        return "countries " + ", ".join(f"{k} {w:.2f}" for k, w in top) + f" (strength {c.strength:.2f})"
+    if c.kind == "band":
+        return f"{c.axis} band {c.low:g}..{c.high:g} (strength {c.strength:.2f})"
+    return f"{c.kind} (strength {c.strength:.2f})"
+
+
+def _clip(text: str, n: int = MAX_LINE) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class Recorder:
+    def __init__(
+        self,
+        case: Case,
+        *,
+        coverage: float = 0.8,
+        countries: CountryLookup | None = None,
+        describe: Describe | None = None,
+        path: int = 0,
+    ) -> None:
+        self.state = CaseState(case=case, path=path)
+        self.coverage = coverage
+        self.countries = countries
+        self.describe = describe
+        self._next = 0
+        self._lock = threading.Lock()
+        self.failures: list[str] = []
+
+    def next_id(self) -> str:
+        with self._lock:
+            self._next += 1
+            return f"E{self._next}"
+
+    def add(self, evidence: Evidence) -> None:
+        self.state.evidence.append(evidence)
+
+    def fail(self, tool: str, error: str) -> None:
+        self.failures.append(f"{tool}: {error}")
+
+    def fuse(self) -> FusionResult:
+        result = fuse(
+            self.state.evidence,
+            coverage=self.coverage,
+            countries=self.countries,
+            describe=self.describe,
+        )
+        self.state.hypotheses = list(result.hypotheses)
+        self.state.verdict = result.verdict
+        self.state.summary = self.summary()
+        return result
+
+    def summary(self) -> str:
+        """The compact case state a reasoner reads each step (bounded in size)."""
+        ev = self.state.evidence
+        ranked = sorted(
+            ev,
+            key=lambda e: (e.constraint is None, -(e.constraint.strength if e.constraint else 0.0)),
+        )
+        shown = ranked[:MAX_SUMMARY_EVIDENCE]
+        lines = [f"Evidence ({len(ev)} in all, {len(shown)} shown):"]
+        for e in sorted(shown, key=lambda e: int(e.id[1:]) if e.id[1:].isdigit() else 0):
+            extra = describe_constraint(e)
+            lines.append(_clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else "")))
+        lines.append("Hypotheses:")
+        if not self.state.hypotheses:
+            lines.append("- none yet")
+        for h in self.state.hypotheses[:3]:
+            lines.append(_clip(
+                f"- {h.id} p={h.score:.2f} within {h.radius_km:g} km of {h.lat:.5f}, {h.lon:.5f}"
+                f" ({h.place or 'unnamed'}); supported by {', '.join(h.supported_by) or '-'};"
+                f" contradicted by {', '.join(h.contradicted_by) or '-'}"
+            ))
+        if self.failures:
+            lines.append("Failed calls:")
+            lines.extend(_clip(f"- {f}") for f in self.failures[-4:])
+        return "\n".join(lines)

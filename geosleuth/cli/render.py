@@ -1,0 +1,69 @@
+"""Rich output for the terminal: progress lines while the loop runs, and the case summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from geosleuth.agent.events import (
+    Event,
+    EvidenceAdded,
+    HypothesesUpdated,
+    StepStarted,
+    ToolCalled,
+    ToolFailed,
+    VerdictRejected,
+)
+
+
+def progress_printer(console: Console | None = None):  # -> Callable[[Event], None]
+    err = console or Console(stderr=True, highlight=False)
+
+    def show(event: Event) -> None:
+        if isinstance(event, StepStarted):
+            err.print(f"[dim]step {event.step}/{event.budget}[/dim]")
+        elif isinstance(event, ToolCalled):
+            err.print(f"  [cyan]→ {escape(event.tool)}[/cyan]")
+        elif isinstance(event, EvidenceAdded):
+            err.print(f"    [green]{event.evidence.id}[/green] {escape(event.evidence.summary[:110])}")
+        elif isinstance(event, ToolFailed):
+            err.print(f"    [yellow]{escape(event.tool)} failed:[/yellow] {escape(event.error[:150])}")
+        elif isinstance(event, HypothesesUpdated) and event.hypotheses:
+            h = event.hypotheses[0]
+            err.print(f"  [magenta]{h.id}[/magenta] p={h.score:.2f} {escape(h.place or '')} ±{h.radius_km:g} km")
+        elif isinstance(event, VerdictRejected):
+            err.print(f"  [yellow]verdict rejected:[/yellow] {escape(event.reason)}")
+
+    return show
+
+
+def print_summary(record: dict[str, Any], folder: Path, console: Console | None = None) -> None:
+    out = console or Console(highlight=False)
+    v = record["verdict"]
+    if v["lat"] is None:
+        out.print("[bold]Verdict:[/bold] no answer (level unknown, confidence 0)")
+    else:
+        out.print(
+            f"[bold]Verdict:[/bold] {escape(v['place'] or 'unnamed place')} "
+            f"({v['lat']:.5f}, {v['lon']:.5f}) within {v['radius_km']:g} km, "
+            f"confidence [bold]{v['confidence']:.2f}[/bold], level {v['level']}"
+        )
+    if record["hypotheses"]:
+        table = Table(title="Hypotheses", show_lines=False)
+        for col in ("id", "p", "place", "lat, lon", "km", "supported by", "contradicted by"):
+            table.add_column(col)
+        for h in record["hypotheses"][:5]:
+            table.add_row(h["id"], f"{h['score']:.3f}", escape(h["place"] or "—"),
+                          f"{h['lat']:.5f}, {h['lon']:.5f}", f"{h['radius_km']:g}",
+                          ", ".join(h["supported_by"]) or "—", ", ".join(h["contradicted_by"]) or "—")
+        out.print(table)
+    key = [e for e in record["evidence"] if e.get("constraint")][:6]
+    if key:
+        out.print("[bold]Key evidence[/bold]")
+        for e in key:
+            out.print(f"  {e['id']} [dim]{escape(e['tool'])}[/dim] {escape(e['summary'][:120])}")
+    out.print(f"Case folder: {folder}  (report.md, case.json, hypotheses.geojson)")

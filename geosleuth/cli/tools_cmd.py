@@ -1,0 +1,41 @@
+"""``geosleuth tools``: every installed clue tool, its version, and whether it can run here."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tools", help="List installed clue tools and whether each can run here.")(tools)
+
+
+def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    import sys
+
+    from geosleuth.tools.registry import load_registry
+
+    reg = load_registry()
+    for warning in reg.warnings:
+        print(f"geosleuth: warning: {warning}", file=sys.stderr)
+    rows = []
+    for name, tool in sorted(reg.tools.items()):
+        status = tool.availability()
+        rows.append({"name": name, "version": tool.version, "cost": tool.cost,
+                     "plugin": reg.plugins.get(name, ""), "available": status.available,
+                     "reason": status.reason})
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Clue tools")
+    for col in ("tool", "version", "cost", "plugin", "status"):
+        table.add_column(col)
+    for r in rows:
+        status = "[green]available[/green]" if r["available"] else f"[red]unavailable[/red]: {escape(r['reason'])}"
+        table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]), status)
+    Console().print(table)

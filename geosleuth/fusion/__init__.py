@@ -1,0 +1,36 @@
+"""Evidence to scored hypotheses and a verdict whose confidence is a probability.
+
+How it is computed
+------------------
+1. **Prior.** A density over the globe: half uniform over land, half proportional to
+   the population of GeoNames cities (``fusion/prior.py``).
+2. **Likelihoods.** Each piece of evidence with a constraint multiplies in a likelihood
+   (``fusion/likelihood.py``). A point reading (GPS, a named place, a map feature) is a
+   robust density: with probability *s* (its strength) the truth is in a Gaussian
+   around the point whose 95 % circle is the reading's radius, otherwise anywhere on
+   land. An area clue (countries, a latitude or longitude band, a box, a polygon, a
+   raster such as a sun locus) is a robust profile (1 − s) + s·f(x). Evidence is
+   treated as independent given the place.
+3. **Posterior.** Prior × likelihoods on an adaptive H3 grid (``fusion/grid.py``):
+   resolution 3 everywhere, refined where the mass is, down to a few metres around
+   precise readings; the result is normalised to a probability per leaf cell.
+4. **Hypotheses.** The greedy peaks of the posterior: the densest cell, the
+   mass-weighted centre around it, and the smallest radius from a fixed ladder
+   (25 m … 2,500 km) holding at least ``coverage`` of the probability (or, for a diffuse
+   peak, 80 % of the mass within 2,500 km). Its **score is the posterior mass within
+   that radius**; that mass is removed and the next peak is taken.
+5. **Verdict.** The first hypothesis. Its **confidence is the posterior probability that
+   the truth lies within its radius**. With no constrained evidence, or under 2 % of
+   the mass, there is no answer: level "unknown", confidence 0.
+6. **Support and contradiction.** A piece of evidence supports a hypothesis when its
+   profile there is at least 0.5, and contradicts it when the profile is at most 0.05.
+   Contradicting evidence lowers the posterior mass, so conflicts show as a lower
+   confidence, and the report lists them.
+
+The strengths are set by each tool from what it knows about its own reliability; the
+evaluation harness measures how well the resulting confidences are calibrated.
+"""
+
+from geosleuth.fusion.fuse import FusionResult, fuse
+
+__all__ = ["FusionResult", "fuse"]

@@ -1,0 +1,61 @@
+"""The entry point of the fusion: evidence in, hypotheses and a verdict out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geosleuth.fusion.hypotheses import Describe, extract
+from geosleuth.fusion.likelihood import CountryLookup
+from geosleuth.fusion.posterior import posterior
+from geosleuth.model import Evidence, Hypothesis, Verdict, level_for_radius
+
+
+@dataclass(frozen=True)
+class FusionResult:
+    hypotheses: list[Hypothesis]
+    verdict: Verdict
+    cells: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def fuse(
+    evidence: Sequence[Evidence],
+    *,
+    coverage: float = 0.8,
+    countries: CountryLookup | None = None,
+    describe: Describe | None = None,
+    max_hypotheses: int = 5,
+) -> FusionResult:
+    """Fuse the constraints of ``evidence``; see the package docstring for the method."""
+    constrained = [e for e in evidence if e.constraint is not None]
+    if not constrained:
+        return FusionResult([], Verdict.unknown("no evidence constrains the place"))
+    post = posterior(constrained, countries)
+    hyps = extract(post, coverage=coverage, countries=countries, describe=describe,
+                   max_hypotheses=max_hypotheses)
+    if not hyps:
+        return FusionResult([], Verdict.unknown("the evidence does not single out a place"),
+                            cells=len(post.cells))
+    top = hyps[0]
+    rationale = (
+        f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
+        f"{top.lat:.5f}, {top.lon:.5f}"
+    )
+    if top.supported_by:
+        rationale += f"; supported by {', '.join(top.supported_by)}"
+    if top.contradicted_by:
+        rationale += f"; contradicted by {', '.join(top.contradicted_by)}"
+    verdict = Verdict(
+        lat=top.lat,
+        lon=top.lon,
+        radius_km=top.radius_km,
+        confidence=top.score,
+        country_code=top.country_code,
+        place=top.place,
+        level=level_for_radius(top.radius_km),
+        rationale=rationale,
+        evidence=top.supported_by,
+    )
+    notes = [f"{len(top.contradicted_by)} piece(s) of evidence contradict the verdict"] if top.contradicted_by else []
+    return FusionResult(hyps, verdict, cells=len(post.cells), notes=notes)

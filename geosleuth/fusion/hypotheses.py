@@ -1,0 +1,92 @@
+"""From the posterior to ranked hypotheses, their support and contradiction, and the verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from geosleuth.fusion.likelihood import CountryLookup, profile
+from geosleuth.fusion.posterior import Posterior
+from geosleuth.geo.distance import haversine_km
+from geosleuth.model import GeoConstraint, Hypothesis, Place
+
+RADII_KM = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 200, 500, 750, 1500, 2500)
+KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around it
+MIN_MASS = 0.02
+EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
+SUPPORTS, CONTRADICTS = 0.5, 0.05
+
+Describe = Callable[[float, float], Place]
+
+
+def _centre(lat: np.ndarray, lon: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Mass-weighted mean position on the sphere (safe across the antimeridian)."""
+    la, lo = np.radians(lat), np.radians(lon)
+    x = (w * np.cos(la) * np.cos(lo)).sum()
+    y = (w * np.cos(la) * np.sin(lo)).sum()
+    z = (w * np.sin(la)).sum()
+    return float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x)))
+
+
+def links(
+    lat: float,
+    lon: float,
+    radius_km: float,
+    constraints: Sequence[tuple[str, GeoConstraint]],
+    countries: CountryLookup | None,
+) -> tuple[list[str], list[str]]:
+    """Which evidence supports a place (profile ≥ 0.5) and which contradicts it (≤ 0.05)."""
+    supported: list[str] = []
+    contradicted: list[str] = []
+    a, o, r = np.array([lat]), np.array([lon]), np.array([radius_km])
+    for eid, c in constraints:
+        f = float(profile(c, a, o, r, countries)[0])
+        if f >= SUPPORTS:
+            supported.append(eid)
+        elif f <= CONTRADICTS:
+            contradicted.append(eid)
+    return supported, contradicted
+
+
+def extract(
+    post: Posterior,
+    *,
+    coverage: float,
+    countries: CountryLookup | None,
+    describe: Describe | None,
+    max_hypotheses: int = 5,
+) -> list[Hypothesis]:
+    """Greedy peaks of the posterior: each takes the mass within its radius, then the next."""
+    cells, remaining = post.cells, post.mass.copy()
+    density = remaining / cells.area
+    out: list[Hypothesis] = []
+    while len(out) < max_hypotheses and remaining.sum() >= MIN_MASS:
+        i = int(np.argmax(np.where(remaining > 0, density, -1.0)))
+        near = haversine_km(cells.lat, cells.lon, cells.lat[i], cells.lon[i]) <= 3 * cells.radius_km[i]
+        lat, lon = _centre(cells.lat[near], cells.lon[near], remaining[near])
+        d = haversine_km(cells.lat, cells.lon, lat, lon)
+        within = np.array([remaining[d <= r].sum() for r in RADII_KM])
+        need = min(coverage, KNEE * within[-1])
+        k = int(np.argmax(within >= need - 1e-12))
+        radius, mass = float(RADII_KM[k]), float(within[k])
+        if mass < MIN_MASS:
+            break
+        remaining[d <= EXCLUSION * radius] = 0.0  # the peak's tail belongs to it, not to the next
+        place = describe(lat, lon) if describe else Place()
+        supported, contradicted = links(lat, lon, radius, post.constraints, countries)
+        out.append(
+            Hypothesis(
+                id=f"H{len(out) + 1}",
+                lat=round(lat, 6),
+                lon=round(lon, 6),
+                radius_km=radius,
+                score=round(min(mass, 1.0), 4),
+                country_code=place.country_code,
+                place=place.label() or None,
+                names=place,
+                supported_by=supported,
+                contradicted_by=contradicted,
+            )
+        )
+    return out

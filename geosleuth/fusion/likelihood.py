@@ -1,0 +1,127 @@
+"""Each constraint's likelihood, averaged over a cell.
+
+Two forms, because evidence comes in two kinds:
+
+* A **point** reading (a GPS fix, a gazetteer match, a map feature) is a density: with
+  probability s the truth lies in a 2-D Gaussian around the point (its 95 % circle is
+  ``radius_km``), otherwise anywhere on land: L(x) = s·N(x) + (1 − s)/A_land.
+* An **area** clue (a set of countries, a band, a box, a polygon, a raster) is a
+  profile f(x) in [0, 1]: L(x) = (1 − s) + s·f(x).
+
+Averaging over a cell of equivalent radius a: a Gaussian of per-axis variance σ²
+becomes one of variance σ² + a²/4 (the variance of a uniform disk), which keeps its
+integral; band and box profiles use the fraction of the cell's extent they overlap;
+country, polygon and raster profiles are read at the cell's centre.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from geosleuth.geo.distance import haversine_km
+from geosleuth.model import (
+    BandConstraint,
+    BoxConstraint,
+    CountryConstraint,
+    GeoConstraint,
+    PointConstraint,
+    PolygonConstraint,
+    RasterConstraint,
+)
+
+LAND_AREA_KM2 = 1.49e8  # Earth's land area, the "anywhere" of a wrong point reading
+SIGMA_PER_RADIUS = 1.0 / math.sqrt(-2.0 * math.log(0.05))  # 95 % circle -> per-axis sigma
+KM_PER_DEG = 111.195
+
+CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def _overlap(lo: np.ndarray, hi: np.ndarray, low: float, high: float) -> np.ndarray:
+    width = np.maximum(hi - lo, 1e-12)
+    return np.clip((np.minimum(hi, high) - np.maximum(lo, low)) / width, 0.0, 1.0)
+
+
+def _lon_overlap(lon: np.ndarray, half: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Overlap of [lon-half, lon+half] with a longitude band that may wrap the antimeridian."""
+    if low <= high:
+        spans = [(low, high)]
+    else:
+        spans = [(low, 180.0), (-180.0, high)]
+    total = np.zeros_like(lon)
+    for shift in (-360.0, 0.0, 360.0):
+        for a, b in spans:
+            total += _overlap(lon - half + shift, lon + half + shift, a, b)
+    return np.clip(total, 0.0, 1.0)
+
+
+def point_density(c: PointConstraint, lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray) -> np.ndarray:
+    """Cell-averaged Gaussian density (per km²) of a point reading."""
+    sigma = c.radius_km * SIGMA_PER_RADIUS
+    var = sigma**2 + cell_r**2 / 4.0
+    d = haversine_km(lat, lon, c.lat, c.lon)
+    return np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
+
+
+def profile(
+    c: GeoConstraint,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
+    countries: CountryLookup | None,
+) -> np.ndarray:
+    """The profile f in [0, 1] of an area clue (for a point reading, its density's shape)."""
+    if isinstance(c, PointConstraint):
+        sigma = c.radius_km * SIGMA_PER_RADIUS
+        d = haversine_km(lat, lon, c.lat, c.lon)
+        return np.exp(-(np.maximum(d - cell_r, 0.0) ** 2) / (2.0 * sigma**2))
+    if isinstance(c, CountryConstraint):
+        if countries is None:
+            return np.ones_like(lat)
+        codes = countries(lat, lon)
+        lookup = np.vectorize(lambda code: c.weights.get(code, c.default), otypes=[float])
+        return lookup(codes) if len(codes) else np.zeros(0)
+    half_lat = cell_r / KM_PER_DEG
+    if isinstance(c, BandConstraint):
+        if c.axis == "lat":
+            return _overlap(lat - half_lat, lat + half_lat, c.low, c.high)
+        half_lon = half_lat / np.maximum(np.cos(np.radians(lat)), 0.05)
+        return _lon_overlap(lon, np.minimum(half_lon, 180.0), c.low, c.high)
+    if isinstance(c, BoxConstraint):
+        half_lon = half_lat / np.maximum(np.cos(np.radians(lat)), 0.05)
+        return _overlap(lat - half_lat, lat + half_lat, c.south, c.north) * _lon_overlap(
+            lon, np.minimum(half_lon, 180.0), c.west, c.east
+        )
+    if isinstance(c, PolygonConstraint):
+        import shapely
+
+        geom = shapely.geometry.shape(c.geometry)
+        return shapely.contains_xy(geom, lon, lat).astype(float)
+    if isinstance(c, RasterConstraint):
+        grid = c.array()
+        row = np.floor((c.north - lat) / (c.north - c.south) * c.rows).astype(int)
+        span = (c.east - c.west) % 360.0 or 360.0
+        col = np.floor(((lon - c.west) % 360.0) / span * c.cols).astype(int)
+        inside = (row >= 0) & (row < c.rows) & (col >= 0) & (col < c.cols)
+        out = np.zeros_like(lat)
+        out[inside] = grid[row[inside], col[inside]]
+        return out
+    raise TypeError(f"unknown constraint {type(c).__name__}")
+
+
+def log_likelihood(
+    c: GeoConstraint,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
+    countries: CountryLookup | None,
+) -> np.ndarray:
+    """log L over cells, in the form that fits the constraint's kind (see module doc)."""
+    s = c.strength
+    if isinstance(c, PointConstraint):
+        dens = point_density(c, lat, lon, cell_r)
+        return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2)
+    f = profile(c, lat, lon, cell_r, countries)
+    return np.log((1.0 - s) + s * f + 1e-300)

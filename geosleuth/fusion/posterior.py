@@ -1,0 +1,88 @@
+"""The posterior over the globe: prior times every constraint's likelihood, refined where it matters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
+from geosleuth.fusion.likelihood import CountryLookup, log_likelihood
+from geosleuth.fusion.prior import base_prior
+from geosleuth.model import Evidence, GeoConstraint, PointConstraint
+
+AREA_TARGET_RES = 5  # cells of ~9 km radius are fine enough for area clues
+MAX_REFINE_PER_LEVEL = 1500
+MIN_MASS_TO_REFINE = 1e-6
+
+
+@dataclass(frozen=True)
+class Posterior:
+    cells: Cells
+    mass: np.ndarray  # normalised probability of each leaf cell
+    constraints: tuple[tuple[str, GeoConstraint], ...]
+
+
+def _loglik(cells: Cells, constraints: Sequence[GeoConstraint], countries: CountryLookup | None) -> np.ndarray:
+    total = np.zeros(len(cells))
+    radius = cells.radius_km
+    for c in constraints:
+        total += log_likelihood(c, cells.lat, cells.lon, radius, countries)
+    return total
+
+
+def _target_res(cells: Cells, points: Sequence[PointConstraint]) -> np.ndarray:
+    from geosleuth.geo.distance import haversine_km
+
+    target = np.full(len(cells), AREA_TARGET_RES, dtype=np.int8)
+    radius = cells.radius_km
+    for p in points:
+        near = haversine_km(cells.lat, cells.lon, p.lat, p.lon) <= 3.0 * p.radius_km + 2.0 * radius
+        target[near] = np.maximum(target[near], resolution_for_radius(p.radius_km))
+    return target
+
+
+def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> Posterior:
+    """Fuse the constraints of the evidence into a normalised posterior on leaf cells."""
+    pairs = tuple((e.id, e.constraint) for e in evidence if e.constraint is not None)
+    constraints = [c for _, c in pairs]
+    points = [c for c in constraints if isinstance(c, PointConstraint)]
+    cells = base_cells()
+    log_prior = np.log(base_prior(countries) * cells.area)
+    ll = _loglik(cells, constraints, countries)
+    while True:
+        logmass = log_prior + ll
+        mass = np.exp(logmass - logmass.max())
+        mass /= mass.sum()
+        if not constraints:
+            break
+        want = (cells.res < _target_res(cells, points)) & (mass > MIN_MASS_TO_REFINE)
+        if not want.any():
+            break
+        idx = np.flatnonzero(want)
+        idx = idx[np.argsort(-mass[idx])][:MAX_REFINE_PER_LEVEL]
+        chosen = np.zeros(len(cells), dtype=bool)
+        chosen[idx] = True
+        parents = cells.take(chosen)
+        children = refine(parents)
+        # density per km² of the prior is inherited; the mass follows the child's area
+        parent_density = np.exp(log_prior[chosen]) / parents.area
+        child_parent = _child_parent_index(parents, children)
+        child_log_prior = np.log(parent_density[child_parent] * children.area)
+        cells = Cells.concat([cells.take(~chosen), children])
+        log_prior = np.concatenate([log_prior[~chosen], child_log_prior])
+        ll = np.concatenate([ll[~chosen], _loglik(children, constraints, countries)])
+    return Posterior(cells=cells, mass=mass, constraints=pairs)
+
+
+def _child_parent_index(parents: Cells, children: Cells) -> np.ndarray:
+    import h3
+
+    where = {cid: i for i, cid in enumerate(parents.ids)}
+    return np.array(
+        [where[h3.cell_to_parent(c, int(r) - 1)] for c, r in zip(children.ids, children.res, strict=True)]
+    )
+
+
+__all__ = ["BASE_RES", "Posterior", "posterior"]

@@ -1,0 +1,1 @@
+"""Outputs of a case: case.json, report.md, hypotheses.geojson, written atomically."""

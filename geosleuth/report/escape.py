@@ -1,0 +1,29 @@
+"""Escaping untrusted text (OCR output, EXIF strings, file names) for markdown."""
+
+from __future__ import annotations
+
+import re
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md(text: object, limit: int = 300) -> str:
+    """Text safe inside a markdown paragraph or table cell: no markup, no HTML, one line."""
+    s = " ".join(str(text).split())
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", s)
+
+
+def osm_link(lat: float, lon: float, radius_km: float | None = None) -> str:
+    """An OpenStreetMap link centred on a point, zoomed to show about its radius."""
+    zoom = 16
+    if radius_km is not None:
+        for z, r in ((18, 0.1), (16, 1), (13, 10), (11, 50), (9, 200), (7, 750), (5, 2500)):
+            zoom = z
+            if radius_km <= r:
+                break
+        else:
+            zoom = 3
+    return f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map={zoom}/{lat:.5f}/{lon:.5f}"
