@@ -9,7 +9,7 @@ SQLite response cache that knows each response's age, the User-Agent
 
 from geosleuth.net.cache import CachedResponse, ResponseCache
 from geosleuth.net.client import HttpClient, HttpResponse, user_agent
-from geosleuth.net.ratelimit import Clock, RateLimiter, SystemClock
+from geosleuth.net.ratelimit import Clock, Limiter, RateLimiter, SystemClock
 from geosleuth.net.retry import RetryPolicy, parse_retry_after
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Clock",
     "HttpClient",
     "HttpResponse",
+    "Limiter",
     "RateLimiter",
     "ResponseCache",
     "RetryPolicy",

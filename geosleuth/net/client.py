@@ -20,7 +20,7 @@ import httpx
 from geosleuth import __version__
 from geosleuth.errors import NetworkError
 from geosleuth.net.cache import ResponseCache, cache_key
-from geosleuth.net.ratelimit import Clock, RateLimiter, SystemClock
+from geosleuth.net.ratelimit import Clock, Limiter, RateLimiter, SystemClock
 from geosleuth.net.retry import RetryPolicy, parse_retry_after
 
 EgressHook = Callable[[str, str], None]
@@ -79,7 +79,8 @@ class HttpClient:
     """Timeouts, retries, per-host rate limits, cache and egress records in one place.
 
     ``limits`` maps a host (``netloc``) to the minimum seconds between two requests to
-    it; ``on_egress(host, what)`` is called for every request that leaves the machine.
+    it (or ``limiters`` gives a host its own limiter object); ``on_egress(host, what)``
+    is called for every request that leaves the machine.
     """
 
     contact: str | None = None
@@ -88,13 +89,14 @@ class HttpClient:
     clock: Clock = field(default_factory=SystemClock)
     cache: ResponseCache | None = None
     limits: dict[str, float] = field(default_factory=dict)
+    limiters: dict[str, Limiter] = field(default_factory=dict)
     on_egress: EgressHook | None = None
     transport: httpx.BaseTransport | None = None
     default_max_age_s: float = 7 * 24 * 3600.0
     egress: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._limiters: dict[str, RateLimiter] = {}
+        self._limiters: dict[str, Limiter] = dict(self.limiters)
         self._lock = threading.Lock()
         self._http = httpx.Client(
             timeout=self.timeout_s,
@@ -126,7 +128,7 @@ class HttpClient:
             transport=transport,
         )
 
-    def limiter(self, host: str) -> RateLimiter:
+    def limiter(self, host: str) -> Limiter:
         with self._lock:
             if host not in self._limiters:
                 self._limiters[host] = RateLimiter(self.limits.get(host, 0.0), self.clock)

@@ -11,8 +11,45 @@ from typing import Any
 
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderParseError
+from geopy.extra.rate_limiter import RateLimiter
 
 from geosleuth.net.client import HttpClient
+from geosleuth.net.ratelimit import Clock, SystemClock
+
+
+class GeopyLimiter(RateLimiter):
+    """geopy's RateLimiter on geosleuth's clock, used as the client's limiter of one host.
+
+    It guards the request itself, not the geocoder call, so that an answer from the
+    cache does not wait for a slot; retries are left to the client (``max_retries=0``).
+    """
+
+    def __init__(self, min_delay_seconds: float, clock: Clock | None = None) -> None:
+        super().__init__(
+            lambda: None,
+            min_delay_seconds=min_delay_seconds,
+            max_retries=0,
+            error_wait_seconds=min_delay_seconds,
+            swallow_exceptions=False,
+        )
+        self.clock: Clock = clock or SystemClock()
+
+    def _clock(self) -> float:
+        return self.clock.monotonic()
+
+    def _sleep(self, seconds: float) -> None:
+        self.clock.sleep(seconds)
+
+    def acquire(self) -> float:
+        before = self.clock.monotonic()
+        self()
+        return self.clock.monotonic() - before
+
+    def defer(self, seconds: float) -> None:
+        with self._lock:
+            later = self.clock.monotonic() + seconds - self.min_delay_seconds
+            if self._last_call is None or self._last_call < later:
+                self._last_call = later
 
 
 class ClientAdapter(BaseSyncAdapter):

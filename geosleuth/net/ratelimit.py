@@ -21,6 +21,14 @@ class Clock(Protocol):
     def sleep(self, seconds: float) -> None: ...
 
 
+class Limiter(Protocol):
+    """What the client needs of a rate limiter: wait for a slot, or push the next one back."""
+
+    def acquire(self) -> float: ...
+
+    def defer(self, seconds: float) -> None: ...
+
+
 class SystemClock:
     """The real clock."""
 
