@@ -390,49 +390,56 @@ def cooccur(
     groups: list[Group] = []
     for info, index in _regions(store, near=near, radius_m=radius_m):
         cands = [_candidates(index, p, box, info.name) for p in pats_ok]
-        if any(not c for c in cands):
-            continue
-        order = sorted(range(len(cands)), key=lambda i: len(cands[i]))
-        anchor_i = order[0]
-        anchors = cands[anchor_i]
-        coords = [
-            (np.array([m.lat for m in c]), np.array([m.lon for m in c])) for c in cands
-        ]
-        near_sets: dict[int, np.ndarray] = {}
+        groups.extend(group_candidates(cands, within_m))
+    return best_groups(groups, within_m, limit)
+
+
+def group_candidates(cands: Sequence[Sequence[Match]], within_m: float) -> list[Group]:
+    """Every way to pick one candidate per pattern, all within ``within_m`` of each other,
+    anchored on the rarest pattern's candidates (each with its nearest partners)."""
+    if not cands or any(not c for c in cands):
+        return []
+    order = sorted(range(len(cands)), key=lambda i: len(cands[i]))
+    anchor_i = order[0]
+    anchors = cands[anchor_i]
+    a_lat = np.array([m.lat for m in anchors])[:, None]
+    a_lon = np.array([m.lon for m in anchors])[:, None]
+    dist: dict[int, np.ndarray] = {}
+    for j in order[1:]:
+        lats = np.array([m.lat for m in cands[j]])[None, :]
+        lons = np.array([m.lon for m in cands[j]])[None, :]
+        dist[j] = np.asarray(haversine_km(a_lat, a_lon, lats, lons)) * 1000.0
+    groups: list[Group] = []
+    for a, anchor in enumerate(anchors):
+        chosen: dict[int, Match] = {anchor_i: anchor}
         for j in order[1:]:
-            d = np.asarray(haversine_km(
-                coords[anchor_i][0][:, None], coords[anchor_i][1][:, None],
-                coords[j][0][None, :], coords[j][1][None, :])) * 1000.0
-            near_sets[j] = d
-        for a, anchor in enumerate(anchors):
-            chosen: dict[int, Match] = {anchor_i: anchor}
-            ok = True
-            for j in order[1:]:
-                row = near_sets[j][a]
-                hits = np.flatnonzero(row <= within_m)
-                if hits.size == 0:
-                    ok = False
-                    break
-                chosen[j] = cands[j][int(hits[np.argmin(row[hits])])]
-            if not ok:
-                continue
+            row = dist[j][a]
+            hits = np.flatnonzero(row <= within_m)
+            if hits.size == 0:
+                break
+            chosen[j] = cands[j][int(hits[np.argmin(row[hits])])]
+        else:
             members = tuple(chosen[i] for i in range(len(cands)))
-            spread = 0.0
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    spread = max(spread, _metres(
-                        members[x].lat, members[x].lon, members[y].lat, members[y].lon))
-            if spread > within_m:
-                continue
-            score = float(np.prod([m.score for m in members]))
-            groups.append(Group(members, spread, score))
-    groups.sort(key=lambda g: (-round(g.score, 3), g.spread_m))
-    # One group per place: drop groups whose anchor sits where a better group already is.
+            spread = max(
+                _metres(x.lat, x.lon, y.lat, y.lon)
+                for i, x in enumerate(members) for y in members[i + 1:]
+            )
+            if spread <= within_m:
+                score = float(np.prod([m.score for m in members]))
+                groups.append(Group(members, spread, score))
+    return groups
+
+
+def best_groups(groups: list[Group], within_m: float, limit: int) -> list[Group]:
+    """Best first, one group per place."""
+    groups = sorted(groups, key=lambda g: (-round(g.score, 3), g.spread_m))
     kept: list[Group] = []
     for g in groups:
         if all(_metres(g.lat, g.lon, k.lat, k.lon) > within_m for k in kept):
             kept.append(g)
-    return kept[:limit]
+            if len(kept) >= limit:
+                break
+    return kept
 
 
 def reverse(store: RegionStore | Regions, lat: float, lon: float) -> list[Match]:
