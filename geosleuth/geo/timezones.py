@@ -22,7 +22,7 @@ import numpy as np
 
 from geosleuth.errors import BadInputError
 
-_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+\-−])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
