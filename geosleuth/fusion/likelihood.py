@@ -5,6 +5,7 @@ Two forms, because evidence comes in two kinds:
 * A **point** reading (a GPS fix, a gazetteer match, a map feature) is a density: with
   probability s the truth lies in a 2-D Gaussian around the point (its 95 % circle is
   ``radius_km``), otherwise anywhere on land: L(x) = s·N(x) + (1 − s)/A_land.
+* A negated point ("not within this circle") is an area clue with profile 1 − f.
 * An **area** clue (a set of countries, a band, a box, a polygon, a raster) is a
   profile f(x) in [0, 1]: L(x) = (1 − s) + s·f(x).
 
@@ -72,7 +73,21 @@ def profile(
     cell_r: np.ndarray,
     countries: CountryLookup | None,
 ) -> np.ndarray:
-    """The profile f in [0, 1] of an area clue (for a point reading, its density's shape)."""
+    """The profile f in [0, 1] of a clue (for a point reading, its density's shape).
+
+    A negated constraint has the profile 1 - f.
+    """
+    f = _profile(c, lat, lon, cell_r, countries)
+    return 1.0 - f if c.negate else f
+
+
+def _profile(
+    c: GeoConstraint,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
+    countries: CountryLookup | None,
+) -> np.ndarray:
     if isinstance(c, PointConstraint):
         sigma = c.radius_km * SIGMA_PER_RADIUS
         d = haversine_km(lat, lon, c.lat, c.lon)
@@ -120,7 +135,7 @@ def log_likelihood(
 ) -> np.ndarray:
     """log L over cells, in the form that fits the constraint's kind (see module doc)."""
     s = c.strength
-    if isinstance(c, PointConstraint):
+    if isinstance(c, PointConstraint) and not c.negate:
         dens = point_density(c, lat, lon, cell_r)
         return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2)
     f = profile(c, lat, lon, cell_r, countries)

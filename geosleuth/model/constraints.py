@@ -2,7 +2,8 @@
 
 Every constraint is a likelihood over the Earth's surface. Its ``profile`` f(x) lies in
 [0, 1]; its ``strength`` s in (0, 1] says how far the evidence is trusted. The fusion
-uses the robust mixture L(x) = (1 - s) + s * f(x), so that a wrong clue can lower the
+uses the robust mixture L(x) = (1 - s) + s * f(x) (with 1 - f(x) for a negated
+constraint: "not in this country", "not within this circle"), so that a wrong clue can lower the
 probability of the truth but never make it zero, and conflicting clues show up as a
 lower confidence instead of one of them being silently dropped.
 """
@@ -21,6 +22,7 @@ class _Constraint(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     strength: float = Field(0.8, gt=0.0, le=1.0)
+    negate: bool = False  # "not here": the profile becomes 1 - f(x)
 
 
 class PointConstraint(_Constraint):
