@@ -1,0 +1,95 @@
+"""The ``language_detect`` clue tool: scripts, then lingua among their languages, then countries.
+
+The text is data. It is measured (scripts, languages) and never interpreted; the summary
+names languages and countries, never repeats the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from geosleuth.errors import ToolError
+from geosleuth.model import CountryConstraint, Finding
+from geosleuth.text.langid import LanguageReport, identify
+from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.context import ToolContext
+
+MAX_CHARS = 5000  # longer input is cut: a photo's signage never needs more
+MIN_DECIDED_LETTERS = 3  # fewer letters with a language or script opinion: no constraint
+STRENGTH_MIN, STRENGTH_MAX = 0.5, 0.7
+FULL_LENGTH_LETTERS = 10  # letters at which text length no longer limits the strength
+
+
+def strength_for(report: LanguageReport) -> float | None:
+    """Constraint strength from the leading language's certainty and the amount of text."""
+    decided_letters = report.decided * report.letters
+    if decided_letters < MIN_DECIDED_LETTERS or not report.countries:
+        return None
+    length = min(1.0, decided_letters / FULL_LENGTH_LETTERS)
+    return round(STRENGTH_MIN + (STRENGTH_MAX - STRENGTH_MIN) * report.certainty * length, 3)
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def summarise(report: LanguageReport) -> str:
+    if not report.scripts:
+        return "no letters in the text: no script or language"
+    scripts = ", ".join(f"{s} {_percent(v)}" for s, v in report.scripts.items())
+    if report.languages:
+        langs = ", ".join(f"{g.name} ({g.confidence:.2f})" for g in report.languages[:3])
+    else:
+        langs = "no language decided"
+    top = ", ".join(f"{c} {w:.2f}" for c, w in list(report.countries.items())[:5])
+    return f"scripts {scripts}; {langs}" + (f"; countries {top}" if top else "")
+
+
+class LanguageDetectTool(ClueTool):
+    name = "language_detect"
+    version = "1.0"
+    description = (
+        "Identify the writing scripts and languages of text read in the photo (for example "
+        "by ocr_signage) and turn them into a prior over countries, using where each "
+        "language is written in public (Unicode CLDR). Give it the sign text, one line per "
+        "line of the sign. Mixed-language signs give mixed priors; a few letters give no "
+        "constraint."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "text": {
+                "type": "string",
+                "description": "text read in the photo; may hold several lines",
+            }
+        },
+        "required": ["text"],
+        "additionalProperties": False,
+    }
+    cost = "local"
+    requires = (
+        Requirement(module="lingua", install="pip install lingua-language-detector"),
+    )
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        text = args.get("text")
+        if not isinstance(text, str):
+            raise ToolError("language_detect needs 'text' as a string of sign text")
+        report = identify(text[:MAX_CHARS])
+        strength = strength_for(report)
+        constraint = None
+        if strength is not None:
+            constraint = CountryConstraint(
+                weights=report.countries, default=report.default, strength=strength
+            )
+        data = {
+            "scripts": {s: round(v, 4) for s, v in report.scripts.items()},
+            "languages": [
+                {"code": g.code, "name": g.name, "confidence": g.confidence, "script": g.script}
+                for g in report.languages
+            ],
+            "countries": report.countries,
+            "letters": report.letters,
+            "decided": report.decided,
+        }
+        return Finding(summary=summarise(report), data=data, constraint=constraint)
