@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.locate",
     "geosleuth.cli.tools_cmd",
     "geosleuth.cli.config_cmd",
+    "geosleuth.cli.maps_cmd",
 )
 
 for _name in COMMAND_MODULES:
