@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.tools_cmd",
     "geosleuth.cli.config_cmd",
     "geosleuth.cli.maps_cmd",
+    "geosleuth.cli.sun",
 )
 
 for _name in COMMAND_MODULES:
