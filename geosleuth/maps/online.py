@@ -30,6 +30,7 @@ from geosleuth.maps.operations import (
     check_point,
     group_candidates,
     parse_patterns,
+    pattern_score,
     similarity,
 )
 from geosleuth.maps.osm_import import OsmFeature
@@ -227,7 +228,7 @@ def _matching(found: Sequence[Match], pattern: Pattern) -> list[Match]:
         if not all(k in m.tags and (v in ("*", "") or m.tags[k] == v)
                    for k, v in pattern.tags.items()):
             continue
-        score = similarity(pattern.name, m.tags)[0] if pattern.name else 1.0
+        score = pattern_score(pattern.name, m.tags) if pattern.name else 1.0
         if pattern.name and score < NAME_MATCH:
             continue
         out.append(replace(m, score=score))

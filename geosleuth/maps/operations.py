@@ -179,6 +179,15 @@ def similarity(query: str, tags: Mapping[str, str]) -> tuple[float, str | None]:
     return best, best_name
 
 
+def pattern_score(name: str, tags: Mapping[str, str]) -> float:
+    """Like ``similarity``, but a name read on a sign may be part of the full name
+    ("Müller" on "Bäckerei Müller"): every word found counts as a good match."""
+    score, matched = similarity(name, tags)
+    if matched is not None and fuzz.token_set_ratio(fold(name), fold(matched)) >= 95:
+        score = max(score, 0.85)
+    return score
+
+
 def text_ids(
     index: MapIndex, text: str, box: BBox | None = None, limit: int = 300
 ) -> list[int]:
@@ -357,7 +366,7 @@ def _candidates(index: MapIndex, pattern: Pattern, box: BBox | None, region: str
     for row in index.rows(ids):
         score = 1.0
         if pattern.name:
-            score, _ = similarity(pattern.name, row.tags)
+            score = pattern_score(pattern.name, row.tags)
             if score < NAME_MATCH:
                 continue
         out.append(_to_match(row, region, score=score))
@@ -415,9 +424,14 @@ def group_candidates(cands: Sequence[Sequence[Match]], within_m: float) -> list[
         for j in order[1:]:
             row = dist[j][a]
             hits = np.flatnonzero(row <= within_m)
-            if hits.size == 0:
+            taken = {(m.osm_type, m.osm_id) for m in chosen.values()}
+            # the nearest partner that is not already in the group: distinct features
+            pick = next((cands[j][int(h)] for h in hits[np.argsort(row[hits])]
+                         if (cands[j][int(h)].osm_type, cands[j][int(h)].osm_id) not in taken),
+                        None)
+            if pick is None:
                 break
-            chosen[j] = cands[j][int(hits[np.argmin(row[hits])])]
+            chosen[j] = pick
         else:
             members = tuple(chosen[i] for i in range(len(cands)))
             spread = max(
@@ -469,7 +483,7 @@ def reverse(store: RegionStore | Regions, lat: float, lon: float) -> list[Match]
                                                        distance_m=e))
                 elif "name" in tags and row.osm_type == "node":
                     _keep(best, "poi", d, _to_match(row, info.name, role="poi", distance_m=d))
-        if "address" in best or "street" in best:
+        if "street" in best and ("address" in best or radius >= 1500.0):
             break
     order = ("address", "street", "poi", "area")
     return [best[r][1] for r in order if r in best]

@@ -22,6 +22,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def tokenizer_fold(text: str) -> str:
+    """Folding as SQLite's unicode61 tokenizer does it: no diacritics, lower case (ß stays)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
@@ -36,7 +42,7 @@ def variants(name: str) -> list[str]:
     out = [name]
     if is_latin(name):
         ascii_form = unidecode(name)
-        if ascii_form and fold(ascii_form) != fold(name):
+        if ascii_form and tokenizer_fold(ascii_form) != tokenizer_fold(name):
             out.append(ascii_form)
     return out
 
