@@ -100,6 +100,11 @@ def _populations() -> dict[str, int]:
     }
 
 
+def country_population(code: str) -> int:
+    """Population of a country (GeoNames), 0 when unknown."""
+    return _populations().get(code.upper(), 0)
+
+
 @lru_cache(maxsize=2)
 def _table(loose: bool = False) -> dict[tuple[str, str], dict[str, float]]:
     """(language, script name) -> {country: raw weight}, from CLDR territoryInfo.
