@@ -1,0 +1,119 @@
+"""Licence plates by format: a weak country clue (plates travel; formats are shared).
+
+Formats are the registration schemes in force, from each country's regulations: Brazil's
+Mercosur plate "ABC1D23" (2018) and older "ABC-1234"; France's SIV "AB-123-CD" (2009);
+Italy's and Argentina's "AB 123 CD" (the same shape); Spain's "1234 BCD" (no vowels,
+2000); the UK's "AB12 CDE" (2001); Russia's "А123ВС 77"; Ukraine's "АА1234ВС"; Korea's
+"12가 3456"; Japan's "品川 300 さ 12-34"; China's "京A·12345". The EU band's
+distinguishing sign before a plate ("D M AB 1234", "F AB-123-CD") names the country
+outright. Only text that stands alone as a token group counts, not words inside a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from geosleuth.model import CountryConstraint
+from geosleuth.text.clue import TextClue, quote
+
+STRENGTH = 0.3  # cars cross borders
+BAND_STRENGTH = 0.4
+
+# EU distinguishing signs (Vienna Convention on Road Traffic, 1968) used on the blue band.
+EU_BAND: dict[str, str] = {
+    "A": "AT", "B": "BE", "BG": "BG", "CY": "CY", "CZ": "CZ", "D": "DE", "DK": "DK",
+    "E": "ES", "EST": "EE", "F": "FR", "FIN": "FI", "GR": "GR", "H": "HU", "HR": "HR",
+    "I": "IT", "IRL": "IE", "L": "LU", "LT": "LT", "LV": "LV", "M": "MT", "NL": "NL",
+    "P": "PT", "PL": "PL", "RO": "RO", "S": "SE", "SK": "SK", "SLO": "SI",
+}
+
+# letters allowed on Russian and Ukrainian plates, Cyrillic and their Latin look-alikes
+_RU = "АВЕКМНОРСТУХABEKMHOPCTYX"
+_UA = "АВЕІКМНОРСТХABEIKMHOPCTX"
+
+
+@dataclass(frozen=True)
+class PlateFormat:
+    name: str
+    pattern: str
+    countries: tuple[str, ...]
+
+
+FORMATS: tuple[PlateFormat, ...] = (
+    PlateFormat("Brazil Mercosur", r"[A-Z]{3}[ -]?\d[A-Z]\d{2}", ("BR",)),
+    PlateFormat("Brazil (pre-2018)", r"[A-Z]{3}-\d{4}", ("BR",)),
+    PlateFormat("France SIV", r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}", ("FR",)),
+    PlateFormat("Italy / Argentina", r"[A-Z]{2} ?\d{3} ?[A-Z]{2}", ("IT", "AR")),
+    PlateFormat("Spain", r"\d{4}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}", ("ES",)),
+    PlateFormat("United Kingdom", r"[A-Z]{2}\d{2} ?[A-Z]{3}", ("GB",)),
+    PlateFormat("Russia", rf"[{_RU}]\d{{3}}[{_RU}]{{2}} ?\d{{2,3}}", ("RU",)),
+    PlateFormat("Ukraine", rf"[{_UA}]{{2}} ?\d{{4}} ?[{_UA}]{{2}}", ("UA",)),
+    PlateFormat("South Korea", r"\d{2,3} ?[가-힣] ?\d{4}", ("KR",)),
+    PlateFormat("Japan", r"\p{Han}{1,4} ?\d{2,3} ?\p{Hiragana} ?\d{1,2}-\d{2}", ("JP",)),
+    PlateFormat(
+        "China",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·• ]?[A-Z0-9]{5,6}",
+        ("CN",),
+    ),
+)
+
+# a plate-like group after an EU band sign: letters and digits, 4-9 characters
+_BAND_PLATE = r"(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9][A-Z0-9 -]{3,10}[A-Z0-9]"
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> list[tuple[PlateFormat, regex.Pattern[str]]]:
+    return [
+        (fmt, regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{fmt.pattern})(?![\p{{L}}\p{{N}}])"))
+        for fmt in FORMATS
+    ]
+
+
+@lru_cache(maxsize=1)
+def _band() -> regex.Pattern[str]:
+    signs = "|".join(sorted(EU_BAND, key=len, reverse=True))
+    return regex.compile(rf"^\s*(?P<sign>{signs})\s+(?P<plate>{_BAND_PLATE})\s*$")
+
+
+def find_plates(text: str) -> list[TextClue]:
+    """Plate-shaped lines or tokens -> weak country clues."""
+    clues: list[TextClue] = []
+    seen: set[str] = set()
+    for line in text.splitlines():
+        band = _band().match(line)
+        if band and band.group("plate") not in seen:
+            plate, country = band.group("plate"), EU_BAND[band.group("sign")]
+            seen.add(plate)
+            clues.append(_clue(line.strip(), f"EU band {band.group('sign')}", (country,),
+                               BAND_STRENGTH))
+            continue
+        for fmt, pattern in _compiled():
+            for match in pattern.finditer(line):
+                plate = match.group(0)
+                if plate in seen or not _stands_alone(line, match.start(), match.end()):
+                    continue
+                seen.add(plate)
+                clues.append(_clue(plate, fmt.name, fmt.countries, STRENGTH))
+    return clues
+
+
+def _stands_alone(line: str, start: int, end: int) -> bool:
+    """A plate is the line itself, or set off from the rest by at least two spaces or |."""
+    before, after = line[:start], line[end:]
+    return (not before.strip() or before.endswith(("  ", "|", "\t"))) and (
+        not after.strip() or after.startswith(("  ", "|", "\t"))
+    )
+
+
+def _clue(text: str, fmt: str, countries: tuple[str, ...], strength: float) -> TextClue:
+    weights = dict.fromkeys(countries, 1.0)
+    return TextClue(
+        kind="plate",
+        text=text,
+        summary=f"licence plate {quote(text)} ({fmt} format): {', '.join(countries)}",
+        data={"plate": text, "format": fmt, "countries": list(countries)},
+        constraint=CountryConstraint(weights=weights, default=0.2, strength=strength),
+    )
