@@ -20,7 +20,6 @@ from geosleuth.model import CountryConstraint
 from geosleuth.text.clue import TextClue, population_weights, quote
 
 
-
 def _codes(spaced: str) -> tuple[str, ...]:
     return tuple(spaced.split())
 
