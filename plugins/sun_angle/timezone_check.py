@@ -34,7 +34,7 @@ from geosleuth.tools.api import ClueTool, Requirement
 from geosleuth.tools.context import ToolContext
 
 STRENGTH = 0.6
-RESOLUTION_DEG = 0.25
+RESOLUTION_DEG = 0.25  # the default grid; an instance may set a coarser resolution_deg
 
 
 class TimezoneCheckTool(ClueTool):
@@ -62,6 +62,9 @@ class TimezoneCheckTool(ClueTool):
     requires: ClassVar[tuple[Requirement, ...]] = (
         Requirement(module="timezonefinder", install="pip install timezonefinder"),
     )
+
+    def __init__(self, resolution_deg: float = RESOLUTION_DEG) -> None:
+        self.resolution_deg = resolution_deg
 
     def _inputs(
         self, ctx: ToolContext, args: dict[str, Any]
@@ -94,7 +97,7 @@ class TimezoneCheckTool(ClueTool):
             offset, _, days, _ = self._inputs(ctx, args)
         except Exception:
             return None
-        return json.dumps([self.name, self.version, args,
+        return json.dumps([self.name, self.version, args, self.resolution_deg,
                            None if offset is None else format_offset(offset),
                            [d.isoformat() for d in days]], sort_keys=True)
 
@@ -104,10 +107,11 @@ class TimezoneCheckTool(ClueTool):
             return Finding(summary="no UTC offset known: the EXIF has none and none was given",
                            data={"consistent": None, "offset": None})
         label = format_offset(offset)
-        mask = np.zeros((round(180 / RESOLUTION_DEG), round(360 / RESOLUTION_DEG)), dtype=bool)
+        res = self.resolution_deg
+        mask = np.zeros((round(180 / res), round(360 / res)), dtype=bool)
         zones: set[str] = set()
         for day in days:
-            found = offset_map(day, offset, resolution=RESOLUTION_DEG,
+            found = offset_map(day, offset, resolution=res,
                                cache_dir=ctx.settings.cache_dir)
             mask |= found.mask
             zones.update(found.zones)
@@ -115,7 +119,7 @@ class TimezoneCheckTool(ClueTool):
             "offset": label, "offset_source": off_source,
             "dates": [d.isoformat() for d in days], "date_source": day_source,
             "zones_with_offset": len(zones), "consistent": None,
-            "area_fraction": round(_area_fraction(mask), 6),
+            "area_fraction": round(_area_fraction(mask, res), 6),
         }
         if not mask.any():
             return Finding(summary=f"UTC offset {label} was legal nowhere on "
@@ -162,7 +166,7 @@ def _soft(mask: np.ndarray) -> np.ndarray:
     return np.where(mask, 1.0, np.where(grown, 0.5, 0.0))
 
 
-def _area_fraction(mask: np.ndarray) -> float:
-    lats = 90.0 - RESOLUTION_DEG * (np.arange(mask.shape[0]) + 0.5)
+def _area_fraction(mask: np.ndarray, res: float) -> float:
+    lats = 90.0 - res * (np.arange(mask.shape[0]) + 0.5)
     w = np.cos(np.radians(lats))
     return float((mask.sum(axis=1) * w).sum() / (w.sum() * mask.shape[1]))
