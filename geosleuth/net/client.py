@@ -96,7 +96,7 @@ class HttpClient:
     egress: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._limiters: dict[str, Limiter] = dict(self.limiters)
+        self._limiters: dict[str, Limiter] = {}
         self._lock = threading.Lock()
         self._http = httpx.Client(
             timeout=self.timeout_s,
@@ -130,6 +130,8 @@ class HttpClient:
 
     def limiter(self, host: str) -> Limiter:
         with self._lock:
+            if host in self.limiters:
+                return self.limiters[host]
             if host not in self._limiters:
                 self._limiters[host] = RateLimiter(self.limits.get(host, 0.0), self.clock)
             return self._limiters[host]
