@@ -21,6 +21,7 @@ from geosleuth.maps.operations import (
     MAX_RADIUS_M,
     MAX_WITHIN_M,
     NAME_MATCH,
+    STRONG,
     Group,
     Match,
     Pattern,
@@ -198,8 +199,10 @@ class OnlineMaps:
             if m.osm_type != "node":
                 d = max(0.0, d - m.radius_m)
             score = similarity(name, m.tags)[0] if name else 1.0
+            if name and score < 0.5:
+                continue
             out.append(replace(m, distance_m=d, score=score))
-        out.sort(key=lambda m: (m.distance_m or 0.0, -m.score))
+        out.sort(key=lambda m: (-(m.score >= STRONG), m.distance_m or 0.0, -m.score))
         return out[:limit]
 
     def cooccur(
