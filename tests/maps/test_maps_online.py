@@ -119,7 +119,9 @@ def test_nearby_sends_an_escaped_bounded_overpass_query(
     outside_strings = re.sub(r'"(?:[^"\\]|\\.)*"', '""', query)
     assert outside_strings.count(";") == 3  # header, one statement, out: nothing injected
     assert query.endswith(f"out tags bb qt {4 * MAX_LIMIT};")  # the limit was bounded
-    assert [m.osm_id for m in found][:1] == [2]
+    assert all(m.score >= 0.5 for m in found)  # answers that do not match the name are dropped
+    found = online.nearby(47.0, 9.0, 500, name="Rathaus")
+    assert [m.osm_id for m in found][:1] == [2]  # the named stop before a nearer street
     assert found[0].host == online.overpass_host
 
 
