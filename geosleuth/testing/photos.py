@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from fractions import Fraction
 from functools import cache
@@ -216,9 +217,11 @@ def _scene(size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
             while wy + win * 1.4 < horizon - win:
                 wx = x + win * 0.8
                 while wx + win < x + bw - win * 0.5:
-                    shade = int(rng.uniform(30, 90))
-                    draw.rectangle((wx, wy, wx + win, wy + win * 1.4),
-                                   fill=(shade, shade + 10, shade + 25))
+                    # Glass reflecting the sky, close in tone to the wall: dark, evenly
+                    # spaced panes read as CJK glyphs to OCR engines.
+                    glass = rng.uniform([70, 90, 115], [150, 170, 200])
+                    tone = tuple(int(v) for v in 0.45 * np.array(colour) + 0.55 * glass)
+                    draw.rectangle((wx, wy, wx + win, wy + win * 1.4), fill=tone)
                     wx += win * 1.8
                 wy += win * 2.2
         x += bw + width * rng.uniform(0.0, 0.03)
@@ -391,6 +394,7 @@ def render_photo(
     sign_box: tuple[float, float, float, float] | None = None,  # fractions x0, y0, x1, y1
     seed: int = 0,
     quality: int = 90,
+    more_signs: Sequence[tuple[str, tuple[float, float, float, float]]] = (),
 ) -> Path:
     """Render a photo-like scene and write it to ``path`` with the EXIF fields given.
 
@@ -398,8 +402,9 @@ def render_photo(
     needs pillow-heif). ``size`` is the size a viewer shows: with ``orientation`` 5 to 8
     the stored pixels are rotated so that applying the orientation gives back the scene.
     ``sign_text`` (may hold newlines) is drawn on a sign filling ``sign_box``, in
-    ``sign_font`` or else ``find_font("Latin")`` or Pillow's default font. The same
-    arguments and ``seed`` always give the same pixels. Returns ``path``.
+    ``sign_font`` or else ``find_font("Latin")`` or Pillow's default font; ``more_signs``
+    adds further (text, box) signs in the same font. The same arguments and ``seed``
+    always give the same pixels. Returns ``path``.
     """
     path = Path(path)
     image_format = _format_for(path, fmt)
@@ -407,10 +412,14 @@ def render_photo(
         raise ValueError(f"orientation must be 1..8, not {orientation}")
     # Separate streams, so that adding a sign changes the sign's pixels and nothing else.
     image = _scene(size, np.random.default_rng([seed, 1]))
+    signs = list(more_signs)
     if sign_text:
+        signs.insert(0, (sign_text, sign_box if sign_box is not None else (0.3, 0.3, 0.7, 0.45)))
+    if signs:
         font = sign_font if sign_font is not None else find_font("Latin")
-        box = sign_box if sign_box is not None else (0.3, 0.3, 0.7, 0.45)
-        _draw_sign(image, sign_text, font, box, np.random.default_rng([seed, 2]))
+        sign_rng = np.random.default_rng([seed, 2])
+        for text, box in signs:
+            _draw_sign(image, text, font, box, sign_rng)
     # Sensor-like noise: keeps the file size realistic and the scene not flat.
     noise = np.random.default_rng([seed, 3]).normal(0.0, 4.0, (size[1], size[0], 3))
     noisy = np.asarray(image, dtype=np.int16) + noise
