@@ -42,6 +42,9 @@ class ServerConfig(BaseModel):
     api_key_env: str | None = None
     native_tools: bool = True
     vision: bool = True
+    json_mode: bool = True
+    context_tokens: int = 32_768
+    max_image_side: int = 1344
 
 
 class Settings(BaseModel):
@@ -67,6 +70,9 @@ class Settings(BaseModel):
     send_metadata: bool = Field(False, description="send EXIF fields to a remote model")
     servers: dict[str, ServerConfig] = Field(default_factory=dict, description="named OpenAI-compatible servers")
     prices: dict[str, dict[str, float]] = Field(default_factory=dict, description="USD per million tokens: {model: {input, output}}")
+    max_tokens: int | None = Field(None, ge=1, description="token budget of one path (in + out); a verdict is forced when spent")
+    max_cost_usd: float | None = Field(None, gt=0, description="cost budget of one path in USD; a verdict is forced when spent")
+    model_timeout_s: float = Field(120.0, gt=0, description="timeout of one model request")
 
 
 def config_path() -> Path:

@@ -28,7 +28,7 @@ from geosleuth.agent.events import (
 from geosleuth.agent.executor import Executor
 from geosleuth.agent.reasoner import Reasoner, View
 from geosleuth.agent.recorder import Recorder
-from geosleuth.agent.state import Observation, StepRecord, Submission
+from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission
 from geosleuth.errors import GeosleuthError
 from geosleuth.fusion.posterior import posterior
 from geosleuth.fusion.verdicts import verdict_from_submission
@@ -98,6 +98,12 @@ def investigate(
             yield VerdictReached(state.verdict, path=path)
             break
         record.elapsed_ms = (time.perf_counter() - started) * 1000.0
+        spent = budget_spent(state, settings)
+        if spent is not None:
+            state.forced, state.stopped = True, spent
+            recorder.fuse()
+            yield VerdictReached(state.verdict, forced=True, path=path)
+            break
     else:
         state.forced = True
         recorder.fuse()
@@ -108,6 +114,16 @@ def investigate(
         yield VerdictReached(state.verdict, forced=True, path=path)
     state.summary = recorder.summary()
     yield CaseFinished(state, error=error, path=path)
+
+
+def budget_spent(state: CaseState, settings: Settings) -> str | None:
+    """Why the path must stop now (its token or cost budget is spent), or None."""
+    used = state.usage
+    if settings.max_tokens is not None and used.tokens_in + used.tokens_out >= settings.max_tokens:
+        return f"token budget spent ({used.tokens_in + used.tokens_out} of {settings.max_tokens})"
+    if settings.max_cost_usd is not None and used.cost_usd >= settings.max_cost_usd:
+        return f"cost budget spent (${used.cost_usd:.4f} of ${settings.max_cost_usd:g})"
+    return None
 
 
 def _accept(sub: Submission, recorder: Recorder):  # -> Verdict

@@ -108,6 +108,8 @@ class CaseState:
     summary: str = ""
     forced: bool = False
     path: int = 0
+    backend: dict[str, Any] = field(default_factory=dict)  # what the reasoner reports of itself
+    stopped: str | None = None  # why a verdict was forced before the step budget ended
 
     def evidence_by_id(self, eid: str) -> Evidence | None:
         return next((e for e in self.evidence if e.id == eid), None)

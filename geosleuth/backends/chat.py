@@ -134,6 +134,7 @@ class ChatReply:
     refusal: str | None = None
     cached: bool = False
     latency_ms: float = 0.0
+    protocol_error: str | None = None  # the reply could not be read (JSON-in-text protocol)
 
     @property
     def empty(self) -> bool:
@@ -142,7 +143,7 @@ class ChatReply:
     def as_dict(self) -> dict[str, Any]:
         return {"text": self.text, "tool_calls": [c.as_dict() for c in self.tool_calls],
                 "usage": self.usage.as_dict(), "raw": self.raw, "finish": self.finish,
-                "refusal": self.refusal}
+                "refusal": self.refusal, "protocol_error": self.protocol_error}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], *, cached: bool = False) -> ChatReply:
@@ -153,6 +154,7 @@ class ChatReply:
             raw=d.get("raw", {}),
             finish=d.get("finish"),
             refusal=d.get("refusal"),
+            protocol_error=d.get("protocol_error"),
             cached=cached,
         )
 

@@ -53,6 +53,7 @@ def case_record(
             "rationale": verdict.rationale,
             "evidence": verdict.evidence,
             "forced": state.forced,
+            "stopped": state.stopped,
         },
         "hypotheses": [
             {
@@ -66,7 +67,7 @@ def case_record(
         "evidence": [e.model_dump(mode="json") for e in state.evidence],
         "paths": paths or [],
         "steps": [s.as_dict() for s in state.steps],
-        "backend": {"name": backend, "model": model},
+        "backend": {"name": backend, "model": model, **state.backend},
         "egress": [e.as_dict() for e in state.egress],
         "usage": usage.as_dict(),
         "timing": {"total_ms": round(total_ms, 1)},

@@ -1,0 +1,381 @@
+"""The vision-language model reasoner: one ``ChatModel`` call per step, parsed into an Action.
+
+Each step the model sees a fresh, bounded prompt rather than a growing transcript: the
+system prompt, the photo (re-encoded without metadata, scaled to the provider's
+limits), the recorder's compact summary (camera metadata withheld from remote models
+unless ``send_metadata``), its last few steps with their results, notes about what
+went wrong last time, and any crops it asked for with ``zoom``. Its tools are the clue
+tools plus ``submit_verdict`` and ``conclude``.
+
+Faults are handled here: transient provider errors are retried (``faults.with_retries``);
+a context-length error shrinks the request (fewer past steps, a smaller image, then no
+image) and tries again; a refusal, an empty answer or an unreadable JSON-in-text reply
+is asked again once, then reported to the model at its next step; malformed tool
+arguments and invalid verdicts are reported the same way. A model that gives no usable
+answer twice in a row, or a fault retries cannot cure, raises ``BackendError``: the loop
+then ends the case with what it found.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+
+from geosleuth.agent.prompts import load_prompt, prompts_version
+from geosleuth.agent.reasoner import Action, View
+from geosleuth.agent.state import CaseState, StepRecord, Submission, ToolCall, Usage
+from geosleuth.backends import photo, privacy
+from geosleuth.backends.chat import ChatModel, ChatReply, ImagePart, Message, TextPart
+from geosleuth.backends.faults import MODEL_RETRY, ChatFault, ContextTooLong, with_retries
+from geosleuth.backends.prices import cost_usd
+from geosleuth.errors import BackendError
+from geosleuth.net.retry import RetryPolicy
+from geosleuth.settings import Settings
+from geosleuth.tools.context import Egress
+
+SUBMIT = "submit_verdict"
+CONCLUDE = "conclude"
+ZOOM = "zoom"
+KEEP_STEPS = 3
+MAX_REPAIRS = 1  # re-asks within one step after a refusal, an empty or unreadable answer
+MAX_BAD_STEPS = 2  # consecutive steps without a usable answer before the case gives up
+MAX_CALLS_SHOWN = 6
+MAX_NOTES = 4
+THOUGHT_CHARS = 2000
+# Shrink levels after context-length errors: (past steps kept, image long side, 0 = no
+# image). The first level sends what the provider allows (its limit caps the side).
+SHRINK = ((KEEP_STEPS, 1 << 16), (1, 1024), (0, 768), (0, 0))
+
+SUBMIT_SPEC: dict[str, Any] = {
+    "name": SUBMIT,
+    "description": (
+        "Finish the investigation with a verdict: the point, a radius in km that you believe "
+        "holds the true place, your confidence that it does (0..1), the place name, and the "
+        "evidence ids the verdict rests on. List in overrides any hard evidence you knowingly "
+        "set aside, and say why in rationale."
+    ),
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "radius_km": {"type": "number", "exclusiveMinimum": 0},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "place": {"type": "string", "maxLength": 200},
+            "evidence": {"type": "array", "items": {"type": "string"}},
+            "rationale": {"type": "string", "maxLength": 2000},
+            "overrides": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["lat", "lon", "radius_km", "evidence"],
+        "additionalProperties": False,
+    },
+}
+CONCLUDE_SPEC: dict[str, Any] = {
+    "name": CONCLUDE,
+    "description": "Stop without a specific answer when the evidence does not single out a place.",
+    "parameters": {"type": "object", "properties": {"why": {"type": "string", "maxLength": 500}},
+                   "additionalProperties": False},
+}
+
+
+def clip(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def quote(text: str) -> str:
+    """Text from outside (the image, the user) shown as data between guillemets."""
+    return "«" + clip(text, 300).replace("«", "‹").replace("»", "›") + "»"
+
+
+def render_step(step: StepRecord, state: CaseState, hidden: dict[str, str]) -> str:
+    lines = [f"Step {step.index}: {clip(step.thought, 300) or '(no thought)'}"]
+    for call in step.calls[:MAX_CALLS_SHOWN]:
+        obs = next((o for o in step.observations if o.call_id == call.id), None)
+        args = clip(json.dumps(call.args, ensure_ascii=False, sort_keys=True), 150)
+        lines.append(f"  - called {call.name} {args}")
+        if obs is None:
+            continue
+        if obs.error:
+            lines.append(f"    error: {clip(obs.error, 240)}")
+        for eid in obs.evidence[:4]:
+            e = state.evidence_by_id(eid)
+            summary = clip(e.summary if e else "", 160)
+            if eid in hidden:
+                summary = "withheld camera metadata"
+            lines.append(f"    -> {eid}: {summary}")
+        if len(obs.evidence) > 4:
+            more = ", ".join(obs.evidence[4:12])
+            lines.append(f"    -> and {len(obs.evidence) - 4} more: {more}")
+    if len(step.calls) > MAX_CALLS_SHOWN:
+        lines.append(f"  - and {len(step.calls) - MAX_CALLS_SHOWN} more calls")
+    if step.submission is not None:
+        s = step.submission
+        verdict = "rejected" if step.rejection else "accepted"
+        lines.append(f"  - submitted {s.lat:.5f}, {s.lon:.5f} ±{s.radius_km:g} km: {verdict}")
+    return "\n".join(lines)
+
+
+def submission_of(args: dict[str, Any]) -> Submission:
+    return Submission(
+        lat=float(args["lat"]), lon=float(args["lon"]), radius_km=float(args["radius_km"]),
+        evidence=tuple(str(e) for e in args.get("evidence", [])),
+        place=args.get("place"), confidence=args.get("confidence"),
+        rationale=str(args.get("rationale", "")),
+        overrides=tuple(str(e) for e in args.get("overrides", [])),
+    )
+
+
+class LLMReasoner:
+    """A ``Reasoner`` backed by any ``ChatModel``."""
+
+    def __init__(
+        self,
+        chat: ChatModel,
+        settings: Settings,
+        *,
+        name: str | None = None,
+        path: int = 0,
+        temperature: float | None = None,
+        seed: int | None = None,
+        max_tokens: int = 1024,
+        policy: RetryPolicy = MODEL_RETRY,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.chat = chat
+        self.settings = settings
+        self.name = name or chat.provider
+        self.model: str | None = chat.model
+        self.path = path
+        self.temperature = temperature
+        self.seed = seed
+        self.max_tokens = max_tokens
+        self.policy = policy
+        self.sleep = sleep
+        self._notes: list[str] = []
+        self._bad_steps = 0
+        self._pixels: Any = None
+        self._photos: dict[int, ImagePart] = {}
+
+    # -- what the model is shown ----------------------------------------------------
+    @property
+    def redacting(self) -> bool:
+        return self.chat.remote and not self.settings.send_metadata
+
+    def _image(self, state: CaseState, side: int) -> ImagePart:
+        caps = self.chat.capabilities
+        side = min(side, caps.max_image_side)
+        if side not in self._photos:
+            if self._pixels is None:
+                self._pixels = photo.load_pixels(state.case.path, self.settings.max_pixels)
+            self._photos[side] = photo.encode(self._pixels, side, caps.max_image_bytes, "photo")
+        return self._photos[side]
+
+    def _crops(self, view: View, side: int) -> list[ImagePart]:
+        caps = self.chat.capabilities
+        crops = []
+        for obs in view.last:
+            if obs.tool != ZOOM:
+                continue
+            for eid in obs.evidence:
+                e = view.state.evidence_by_id(eid)
+                if e is None or "box_px" not in e.data:
+                    continue
+                if self._pixels is None:
+                    self._pixels = photo.load_pixels(view.state.case.path, self.settings.max_pixels)
+                box = tuple(int(v) for v in e.data["box_px"])
+                crops.append(photo.crop(self._pixels, box, min(side, caps.max_image_side),
+                                        caps.max_image_bytes, f"zoom {eid}"))
+        return crops
+
+    def tools(self, view: View) -> list[dict[str, Any]]:
+        specs = [t for t in view.tools if t["name"] not in (SUBMIT, CONCLUDE)]
+        if not self.chat.capabilities.vision:
+            specs = [t for t in specs if t["name"] != ZOOM]
+        return [*specs, SUBMIT_SPEC, CONCLUDE_SPEC]
+
+    def messages(self, view: View, level: int = 0) -> tuple[list[Message], list[ImagePart], str]:
+        """The request of this step at a shrink level: messages, images in it, summary shown."""
+        state = view.state
+        keep, side = SHRINK[min(level, len(SHRINK) - 1)]
+        hidden = privacy.withheld(state) if self.redacting else {}
+        summary = privacy.redact(view.summary, state) if hidden else view.summary
+        recent = [render_step(s, state, hidden) for s in state.steps[-keep:]] if keep else []
+        notes = list(self._notes)
+        if view.rejection:
+            reason = privacy.redact(view.rejection, state) if hidden else view.rejection
+            notes.append(f"Your verdict was rejected: {reason}")
+        if hidden:
+            notes.append("Camera metadata is withheld from you; if a verdict is rejected against"
+                         " it, call conclude and the fusion's answer stands.")
+        clues = ", ".join(quote(c) for c in state.case.clues) or "none"
+        final = " This is your LAST step: call submit_verdict or conclude now."
+        if not view.final:
+            final = ""
+        text = load_prompt("step").fill(
+            step=str(view.step), budget=str(view.budget), final_note=final, clues=clues,
+            summary=summary or "(nothing yet)",
+            recent="\n".join(recent) or "(none)" if keep else "(omitted to fit the context)",
+            notes=("\nNotes:\n" + "\n".join(f"- {clip(n, 400)}" for n in notes[-MAX_NOTES:]) + "\n")
+            if notes else "",
+        )
+        images: list[ImagePart] = []
+        if self.chat.capabilities.vision and side:
+            images.append(self._image(state, side))
+            images += self._crops(view, side)
+        elif not self.chat.capabilities.vision:
+            text += "\n(This model cannot see images: work from the evidence and the tools.)"
+        parts: list[TextPart | ImagePart] = []
+        for img in images:
+            parts.append(TextPart(f"[{img.label}, {img.width}×{img.height} px]"))
+            parts.append(img)
+        parts.append(TextPart(text))
+        system = Message("system", load_prompt("system").text)
+        return [system, Message("user", tuple(parts))], images, summary
+
+    # -- the exchange -----------------------------------------------------------------
+    def _ask(self, view: View, tools: list[dict[str, Any]], log: list[dict[str, Any]],
+             ) -> tuple[ChatReply | None, Usage, str | None]:
+        """Ask until a usable reply comes; the reply (or None), its usage, the last problem."""
+        usage = Usage()
+        level, repairs, problem = 0, 0, None
+        while True:
+            msgs, images, summary = self.messages(view, level)
+            retries: list[str] = []
+
+            def on_retry(fault: ChatFault, wait: float, retries: list[str] = retries) -> None:
+                retries.append(f"{fault} (waited {wait:.1f} s)")
+
+            try:
+                reply = with_retries(
+                    lambda msgs=msgs: self.chat.chat(
+                        msgs, tools, temperature=self.temperature, seed=self.seed,
+                        max_tokens=self.max_tokens),
+                    what=f"{self.name} model {self.chat.model}", policy=self.policy,
+                    sleep=self.sleep, on_retry=on_retry)
+            except ContextTooLong as exc:
+                log.append({"request": self._describe(msgs), "fault": str(exc), "retries": retries})
+                level += 1
+                if level >= len(SHRINK):
+                    raise BackendError(
+                        f"{exc}; even the smallest request (no image, no past steps) does not fit:"
+                        " use a model with a larger context"
+                    ) from exc
+                continue
+            cost = 0.0 if reply.cached else cost_usd(self.chat.model, reply.usage.tokens_in,
+                                                     reply.usage.tokens_out, self.settings)
+            usage = usage + Usage(reply.usage.tokens_in, reply.usage.tokens_out, cost,
+                                  reply.latency_ms)
+            log.append({"request": self._describe(msgs), "reply": self._reply_log(reply),
+                        "retries": retries, "shrink": level})
+            if not reply.cached:
+                self._egress(view.state, images, summary)
+            problem = self._problem(reply)
+            if problem is None:
+                return reply, usage, None
+            if repairs >= MAX_REPAIRS:
+                return None, usage, problem
+            repairs += 1
+            self._notes.append(f"Your last answer could not be used: {problem}. Answer again.")
+
+    @staticmethod
+    def _problem(reply: ChatReply) -> str | None:
+        if reply.refusal:
+            return f"the model declined: {clip(reply.refusal, 200)}"
+        if reply.protocol_error:
+            return f"the answer did not follow the JSON protocol ({reply.protocol_error})"
+        if reply.empty:
+            return "the answer was empty (no text and no tool calls)"
+        return None
+
+    def _describe(self, msgs: list[Message]) -> dict[str, Any]:
+        out = []
+        for m in msgs:
+            parts: list[Any] = [
+                p.text if isinstance(p, TextPart)
+                else {"image": p.label, "sha256": p.sha256, "size": [p.width, p.height]}
+                for p in m.parts
+            ]
+            out.append({"role": m.role, "content": parts if m.role != "system" else
+                        f"system prompt {prompts_version()}"})
+        return {"host": self.chat.host, "model": self.chat.model, "messages": out}
+
+    @staticmethod
+    def _reply_log(reply: ChatReply) -> dict[str, Any]:
+        d = reply.as_dict()
+        d.pop("raw", None)
+        d["cached"] = reply.cached
+        d["latency_ms"] = round(reply.latency_ms, 1)
+        return d
+
+    def _egress(self, state: CaseState, images: list[ImagePart], summary: str) -> None:
+        if not self.chat.remote:
+            return
+        items = [f"{img.label} {img.width}x{img.height} without metadata" for img in images]
+        items.append("case summary (evidence, hypotheses)")
+        if privacy.shows_ocr(summary, state):
+            items.append("OCR text read from the photo")
+        if privacy.shows_metadata(summary, state):
+            items.append("EXIF fields (send_metadata is on)")
+        seen = {(e.host, e.what) for e in state.egress}
+        for what in items:
+            if (self.chat.host, what) not in seen:
+                state.egress.append(Egress(host=self.chat.host, what=what,
+                                           tool=f"reasoner:{self.name}"))
+
+    # -- the answer -------------------------------------------------------------------
+    def _action(self, view: View, reply: ChatReply) -> tuple[Action, list[str]]:
+        calls: list[ToolCall] = []
+        submit: Submission | None = None
+        conclude = False
+        notes: list[str] = []
+        used: set[str] = set()
+        for i, c in enumerate(reply.tool_calls):
+            cid = c.id if c.id and c.id not in used else f"s{view.step}c{i + 1}"
+            used.add(cid)
+            if c.arguments is None:
+                notes.append(f"Your call {c.name or '(no name)'} was not run: {c.error};"
+                             f" you sent {clip(c.raw_arguments, 200)!r}")
+                continue
+            if c.name == SUBMIT:
+                try:
+                    jsonschema.validate(c.arguments, SUBMIT_SPEC["parameters"])
+                except jsonschema.ValidationError as exc:
+                    where = "/".join(str(p) for p in exc.absolute_path) or "arguments"
+                    notes.append(f"Your submit_verdict was not accepted: {where}: {exc.message}")
+                    continue
+                submit = submission_of(c.arguments)
+            elif c.name == CONCLUDE:
+                conclude = True
+            else:
+                calls.append(ToolCall(id=cid, name=c.name, args=c.arguments))
+        return Action(thought=clip(reply.text, THOUGHT_CHARS), calls=tuple(calls), submit=submit,
+                      conclude=conclude and submit is None), notes
+
+    def decide(self, view: View) -> Action:
+        view.state.backend.update({"provider": self.chat.provider, "model": self.chat.model,
+                                   "host": self.chat.host, "remote": self.chat.remote,
+                                   "prompts": prompts_version()})
+        log: list[dict[str, Any]] = []
+        reply, usage, problem = self._ask(view, self.tools(view), log)
+        self._notes = []
+        if reply is None:
+            self._bad_steps += 1
+            if self._bad_steps >= MAX_BAD_STEPS:
+                raise BackendError(f"{self.name} model {self.chat.model} gave no usable answer"
+                                   f" {self._bad_steps} steps in a row ({problem})")
+            self._notes.append(f"Your last answer could not be used: {problem}.")
+            return Action(thought=f"(no usable answer: {problem})", usage=usage,
+                          transcript=tuple(log))
+        self._bad_steps = 0
+        action, notes = self._action(view, reply)
+        self._notes = notes
+        if not (action.calls or action.submit or action.conclude) and not notes:
+            self._notes.append("You called no tool. Call clue tools, zoom, submit_verdict or"
+                               " conclude.")
+        return Action(thought=action.thought, calls=action.calls, submit=action.submit,
+                      conclude=action.conclude, usage=usage, transcript=tuple(log))

@@ -1,0 +1,47 @@
+"""The photo as a model sees it: re-encoded without metadata, scaled to the provider's limits.
+
+The pixels are decoded, oriented as a viewer shows them, converted to RGB, scaled so the
+long side fits, and written as a fresh JPEG with no EXIF, XMP, ICC or comment, so no GPS
+position or camera detail rides along with the image. Crops for the zoom tool come from
+the full-resolution pixels.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from geosleuth.backends.chat import ImagePart
+
+JPEG_QUALITY = 85
+
+
+def encode(image: Image.Image, max_side: int, max_bytes: int, label: str) -> ImagePart:
+    """A metadata-free JPEG of ``image`` no longer than ``max_side`` px and ``max_bytes``."""
+    img = image.convert("RGB") if image.mode != "RGB" else image
+    side, quality = max_side, JPEG_QUALITY
+    while True:
+        scaled = img
+        if max(img.size) > side:
+            scaled = img.copy()
+            scaled.thumbnail((side, side), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        # A fresh image written without exif=/icc_profile= carries no metadata at all.
+        scaled.save(buf, format="JPEG", quality=quality)
+        data = buf.getvalue()
+        if len(data) <= max_bytes or side <= 256:
+            return ImagePart(data, "image/jpeg", scaled.width, scaled.height, label)
+        side, quality = int(side * 0.8), max(60, quality - 5)
+
+
+def load_pixels(path: Path, max_pixels: int) -> Image.Image:
+    from geosleuth.images import open_image, oriented
+
+    return oriented(open_image(path, max_pixels))
+
+
+def crop(image: Image.Image, box_px: tuple[int, int, int, int], max_side: int, max_bytes: int,
+         label: str) -> ImagePart:
+    return encode(image.crop(box_px), max_side, max_bytes, label)
