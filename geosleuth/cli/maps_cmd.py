@@ -192,7 +192,7 @@ def map_search(
 
 @map_app.command("nearby", help="Features with tags or a name within a radius of LAT,LON.")
 def map_nearby(
-    point: str = typer.Argument(..., help="LAT,LON"),
+    point: str = typer.Argument(..., help="LAT,LON (put -- before a negative latitude)"),
     radius: float = typer.Option(500.0, "--radius", help="Metres."),
     tag: list[str] | None = _TAG,
     name: str | None = typer.Option(None, "--name", help="A name to look for."),
@@ -225,7 +225,7 @@ def map_cooccur(
 
 @map_app.command("reverse", help="What is at LAT,LON: address, street, place, area.")
 def map_reverse(
-    point: str = typer.Argument(..., help="LAT,LON"),
+    point: str = typer.Argument(..., help="LAT,LON (put -- before a negative latitude)"),
     online: bool | None = _ONLINE,
     network: bool | None = _NETWORK,
     data_dir: Path | None = _DATA,
