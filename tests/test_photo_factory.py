@@ -146,6 +146,18 @@ def test_sign_is_drawn_in_its_box(tmp_path: Path) -> None:
     assert right - left > 150  # the sign, not a stray pixel
 
 
+def test_more_signs_are_drawn_too(tmp_path: Path) -> None:
+    one = render_photo(tmp_path / "one.png", size=(400, 300), seed=2, sign_text="A",
+                       sign_box=(0.05, 0.05, 0.3, 0.2))
+    two = render_photo(tmp_path / "two.png", size=(400, 300), seed=2, sign_text="A",
+                       sign_box=(0.05, 0.05, 0.3, 0.2),
+                       more_signs=[("Lisboa\n+351 21 342 0000", (0.5, 0.6, 0.95, 0.9))])
+    with Image.open(one) as a, Image.open(two) as b:
+        top_a, top_b = a.crop((0, 0, 400, 150)), b.crop((0, 0, 400, 150))
+        assert top_a.tobytes() == top_b.tobytes()  # the first sign is untouched
+        assert a.crop((200, 180, 380, 270)).tobytes() != b.crop((200, 180, 380, 270)).tobytes()
+
+
 def test_jpeg_is_photo_sized(tmp_path: Path) -> None:
     path = render_photo(tmp_path / "p.jpg", quality=85)
     assert 60_000 < path.stat().st_size < 400_000  # noisy like a photo, not a flat drawing
