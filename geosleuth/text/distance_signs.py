@@ -13,8 +13,9 @@ estimation", Transportation Research Part A 36 (2002) 843-848), solves at the ce
 factor and widens the radius to cover the solutions at both ends.
 
 When both intersections are possible, a third pair decides if the sign has one, else the
-country hint, else whether a gazetteer place is near each (a sign stands by a road, not at
-sea); when nothing decides, both are returned, each as its own clue at half strength.
+country hint (the country at each point), else whether each is on land with a gazetteer
+place near (a sign stands by a road, not at sea); when nothing decides, both are
+returned, each as its own clue at half strength.
 A single pair gives a ring around the place (a raster likelihood).
 """
 
@@ -177,8 +178,9 @@ def _solve_pair(
 
 
 def _candidates(gazetteer: Gazetteer, name: str, hint: set[str]) -> list[GazPlace]:
-    matches = gazetteer.lookup(name, limit=5, fuzzy=True)
-    good = [m for m in matches if m.score >= 0.85]
+    good = [m for m in gazetteer.lookup(name, limit=5) if m.score >= 0.85]
+    if not good and len(name) >= 5:  # OCR errors: only when the exact name is unknown
+        good = [m for m in gazetteer.lookup(name, limit=5, fuzzy=True) if m.score >= 0.85]
     good.sort(key=lambda m: (m.place.country_code in hint, m.score, m.place.population or 0),
               reverse=True)
     return [m.place for m in good[:3]]
@@ -230,12 +232,13 @@ def _residual(point: tuple[float, float], others: list[tuple[DistancePair, list[
 def _choose(options: list[SignSolution], gazetteer: Gazetteer, hint: set[str]
             ) -> list[SignSolution]:
     """Keep the intersection that the hint or nearby places support, if only one is."""
-    near = [gazetteer.nearest(s.lat, s.lon, limit=1, max_km=PLAUSIBLE_KM) for s in options]
+    countries = [gazetteer.country_at(s.lat, s.lon) for s in options]
     if hint:
-        in_hint = [bool(n) and n[0][0].country_code in hint for n in near]
+        in_hint = [c in hint for c in countries]
         if sum(in_hint) == 1:
             return [options[in_hint.index(True)]]
-    plausible = [bool(n) for n in near]
+    near = [gazetteer.nearest(s.lat, s.lon, limit=1, max_km=PLAUSIBLE_KM) for s in options]
+    plausible = [c is not None and bool(n) for c, n in zip(countries, near, strict=True)]
     if sum(plausible) == 1:
         return [options[plausible.index(True)]]
     return options

@@ -108,27 +108,33 @@ def _weights(word: StreetWord) -> dict[str, float]:
 
 
 def find_street_words(text: str) -> list[TextClue]:
-    """One clue per street-type word found (first occurrence of each language's word)."""
-    clues: list[TextClue] = []
-    seen: set[tuple[str, str]] = set()
+    """One clue per street-type word found; a word several languages use is one clue."""
+    found: dict[str, tuple[str, list[StreetWord]]] = {}
     for word, pattern in _compiled():
         for match in pattern.finditer(text):
             token = match.group(0)
-            key = (word.language, token.casefold())
-            if key in seen:
-                continue
-            seen.add(key)
-            weights = _weights(word)
-            if not weights:
-                continue
-            top = ", ".join(list(weights)[:5])
-            clues.append(
-                TextClue(
-                    kind="street_type",
-                    text=token,
-                    summary=f"street-type word {quote(token)} ({word.language}): {top}",
-                    data={"word": token, "language": word.language, "countries": weights},
-                    constraint=CountryConstraint(weights=weights, default=0.05, strength=STRENGTH),
-                )
+            key = token.casefold()
+            entry = found.setdefault(key, (token, []))
+            if word not in entry[1]:
+                entry[1].append(word)
+    clues: list[TextClue] = []
+    for token, words in found.values():
+        weights: dict[str, float] = {}
+        for word in words:
+            for country, w in _weights(word).items():
+                weights[country] = max(weights.get(country, 0.0), w)
+        if not weights:
+            continue
+        weights = dict(sorted(weights.items(), key=lambda kv: -kv[1]))
+        languages = [w.language for w in words]
+        top = ", ".join(list(weights)[:5])
+        clues.append(
+            TextClue(
+                kind="street_type",
+                text=token,
+                summary=f"street-type word {quote(token)} ({'/'.join(languages)}): {top}",
+                data={"word": token, "languages": languages, "countries": weights},
+                constraint=CountryConstraint(weights=weights, default=0.05, strength=STRENGTH),
             )
+        )
     return clues

@@ -1,0 +1,222 @@
+"""Place names in text: n-grams matched against the gazetteer, tolerant of OCR errors.
+
+Every run of 1-4 words on a line (and every 2-6 character stretch of Han, Kana or Hangul,
+which are written without spaces) is looked up, longest first, in the gazetteer with
+its alternate names, fuzzily for longer strings so that "Muenchen", "Munchen" and an
+OCR's "Mtinchen" still find München. Words that are very common in the text's languages
+(wordfreq's Zipf frequency of 4 or more, about once in 10,000 words, in the major
+European languages or the hinted countries' languages) count only when they name a big
+place exactly: "Paris" is kept, "Station", "Parking" or "Answer" are not. A lone word or
+a fuzzy match must name a place of 10,000 people or more (or one in a hinted country):
+shop names and OCR noise match hamlets all over the world.
+
+A match becomes a point constraint around the place (radius by population), trusted by
+match score and by how clearly one place stands out among those bearing the name; a
+country's name becomes a country constraint. A sign naming a place is not proof of
+being there, so the strengths stay moderate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import regex
+
+from geosleuth.model import CountryConstraint, PointConstraint
+from geosleuth.text.clue import TextClue, quote
+
+if TYPE_CHECKING:
+    from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
+
+MAX_WORDS = 4
+MIN_SCORE = 0.85  # fuzzy matches below this are OCR noise or another word
+COMMON_ZIPF = 4.0
+BIG_PLACE = 1_000_000  # a common word still counts when it names a place this big
+HINT_BOOST = 3.0
+COUNTRY_STRENGTH = 0.4
+MAX_STRENGTH = 0.6
+MAX_CLUES = 8
+MAX_FUZZY_LOOKUPS = 10  # each scans the name keys of similar length
+MIN_FUZZY_CHARS = 6
+MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
+COMMON_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+KIND_FACTOR = {"city": 1.0, "admin1": 0.5, "us_state": 0.5, "country": 1.0}
+PLACE_KINDS = ("city", "admin1", "us_state", "country")
+
+_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-.]*", flags=regex.V1)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー]{2,}", flags=regex.V1)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    span: tuple[int, int, int]  # line, first token, last token (exclusive)
+    words: int
+
+
+def radius_for_population(population: int | None) -> float:
+    """km within which a photo "at" a place of this size lies (95 %): 5 km to 60 km."""
+    pop = max(population or 0, 1000)
+    return float(min(60.0, max(5.0, 3.0 * (pop / 1000) ** (1 / 3))))
+
+
+@lru_cache(maxsize=4096)
+def _zipf(phrase: str, languages: tuple[str, ...]) -> float:
+    from wordfreq import zipf_frequency
+
+    return max(
+        (zipf_frequency(phrase, lang, wordlist="small") for lang in languages), default=0.0
+    )
+
+
+def _street_words() -> regex.Pattern[str]:
+    from geosleuth.text.streets import _compiled
+
+    return regex.compile("|".join(f"(?:{p.pattern})" for _, p in _compiled()), flags=regex.V1)
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    street = _street_words()
+    for li, line in enumerate(text.splitlines()):
+        words = [m.group(0).strip(".-’'") for m in _WORD.finditer(line)]
+        words = [w for w in words if w]
+        for n in range(min(MAX_WORDS, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if n == 1 and (len(gram[0]) < 3 or street.fullmatch(gram[0])):
+                    continue
+                if street.fullmatch(gram[0]) or street.fullmatch(gram[-1]):
+                    continue  # "rue de Rivoli" names a street, not the place Rivoli
+                out.append(_Candidate(" ".join(gram), (li, i, i + n), n))
+        for run in _CJK.finditer(line):
+            s = run.group(0)
+            if len(s) > 12:
+                continue
+            for n in range(min(6, len(s)), 1, -1):
+                for i in range(len(s) - n + 1):
+                    out.append(_Candidate(s[i : i + n], (li, 1000 + run.start() + i,
+                                                         1000 + run.start() + i + n), 1))
+    return out
+
+
+def _overlaps(span: tuple[int, int, int], taken: list[tuple[int, int, int]]) -> bool:
+    return any(span[0] == t[0] and span[1] < t[2] and t[1] < span[2] for t in taken)
+
+
+def _weight(m: PlaceMatch, hint: set[str]) -> float:
+    boost = HINT_BOOST if m.place.country_code in hint else 1.0
+    kind = KIND_FACTOR.get(m.place.kind, 0.5)
+    return (m.score**4) * math.sqrt((m.place.population or 0) + 1000) * boost * kind
+
+
+def find_place_names(
+    text: str,
+    gazetteer: Gazetteer,
+    country_hint: Iterable[str] = (),
+    languages: Iterable[str] = ("en",),
+) -> list[TextClue]:
+    """One clue per place (or country) named in the text, longest names first."""
+    hint = {c.upper() for c in country_hint}
+    langs = tuple(dict.fromkeys([*COMMON_LANGUAGES, *languages]))
+    clues: list[TextClue] = []
+    taken: list[tuple[int, int, int]] = []
+    seen_places: set[int] = set()
+    fuzzy_budget = MAX_FUZZY_LOOKUPS
+    for cand in _candidates(text):
+        if len(clues) >= MAX_CLUES:
+            break
+        if _overlaps(cand.span, taken):
+            continue
+        common = _zipf(cand.text.lower(), langs) >= COMMON_ZIPF
+        matches = _good(gazetteer.lookup(cand.text, limit=10), hint, cand.words)
+        if not matches and not common and fuzzy_budget > 0 and _may_fuzz(cand):
+            fuzzy_budget -= 1
+            matches = _good(gazetteer.lookup(cand.text, limit=10, fuzzy=True), hint, cand.words)
+        if not matches:
+            continue
+        exact_country = [m for m in matches if m.place.kind == "country" and m.score >= 1.0]
+        if exact_country:
+            taken.append(cand.span)
+            clues.append(_country_clue(cand.text, exact_country[0].place.country_code))
+            continue
+        matches = [m for m in matches if m.place.kind != "country"]
+        if not matches:
+            continue
+        best = max(matches, key=lambda m: _weight(m, hint))
+        if common and (best.score < 1.0 or (best.place.population or 0) < BIG_PLACE):
+            continue  # a common word that happens to be a place's name
+        taken.append(cand.span)
+        if best.place.geonameid in seen_places:
+            continue
+        seen_places.add(best.place.geonameid)
+        clues.append(_place_clue(cand.text, best, matches, hint))
+    return clues
+
+
+def _may_fuzz(cand: _Candidate) -> bool:
+    """OCR-tolerant matching is for longer names of one or two words."""
+    return cand.words <= 2 and len(cand.text) >= MIN_FUZZY_CHARS
+
+
+def _good(matches: list[PlaceMatch], hint: set[str], words: int) -> list[PlaceMatch]:
+    """Matches worth a clue: close enough, and not a hamlet for a lone word or a near-miss."""
+    out = []
+    for m in matches:
+        if m.score < MIN_SCORE or m.place.kind not in PLACE_KINDS:
+            continue
+        pop = m.place.population or 0
+        small = pop < MIN_POPULATION_LONE_WORD and m.place.country_code not in hint
+        if m.place.kind == "city" and small and (words == 1 or m.score < 1.0):
+            continue
+        out.append(m)
+    return out
+
+
+def _country_clue(text: str, code: str) -> TextClue:
+    return TextClue(
+        kind="place_name",
+        text=text,
+        summary=f"country name {quote(text)}: {code}",
+        data={"name": text, "country": code, "kind": "country"},
+        constraint=CountryConstraint(weights={code: 1.0}, default=0.2, strength=COUNTRY_STRENGTH),
+    )
+
+
+def _place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set[str]
+                ) -> TextClue:
+    weights = [_weight(m, hint) for m in matches]
+    share = _weight(best, hint) / sum(weights)
+    place = best.place
+    if place.kind in ("admin1", "us_state"):
+        radius = max(50.0, place.extent_km or 150.0)
+    else:
+        radius = radius_for_population(place.population)
+    strength = round(min(MAX_STRENGTH, 0.2 + 0.4 * best.score * share), 3)
+    others = len({m.place.geonameid for m in matches}) - 1
+    alt = f"; {others} other place(s) share the name" if others else ""
+    return TextClue(
+        kind="place_name",
+        text=text,
+        summary=f"place name {quote(text)}: {place.name} ({place.country_code}, "
+        f"{place.kind}, pop. {place.population or 0:,}) score {best.score:.2f}{alt}",
+        data={
+            "name": text,
+            "place": {"geonameid": place.geonameid, "name": place.name, "lat": place.lat,
+                      "lon": place.lon, "country": place.country_code, "kind": place.kind,
+                      "population": place.population, "admin1": place.admin1},
+            "matched": best.matched,
+            "score": round(best.score, 3),
+            "ambiguity": round(1 - share, 3),
+            "alternatives": [
+                {"name": m.place.name, "country": m.place.country_code, "score": round(m.score, 3)}
+                for m in matches if m is not best
+            ][:5],
+        },
+        constraint=PointConstraint(lat=place.lat, lon=place.lon, radius_km=radius,
+                                   strength=strength),
+    )
