@@ -134,6 +134,7 @@ def build_index(
                     progress("indexed", fid)
         flush()
         db.execute("CREATE INDEX tags_kv ON tags(key, value)")
+        db.execute("CREATE INDEX features_osm ON features(osm_id, osm_type)")
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         full_meta = dict(meta)
         full_meta.update({
@@ -169,6 +170,7 @@ class FeatureRow:
     lon: float
     radius_m: float
     tags: dict[str, str]
+    bbox: BBox | None = None
 
 
 class MapIndex:
@@ -253,12 +255,33 @@ class MapIndex:
             chunk = list(ids[start:start + 900])
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
-                f"SELECT id, osm_type, osm_id, name, lat, lon, radius_m, tags FROM features"
-                f" WHERE id IN ({marks})",
+                f"SELECT f.id, osm_type, osm_id, name, lat, lon, radius_m, tags,"
+                f" g.min_lat, g.min_lon, g.max_lat, g.max_lon"
+                f" FROM features f JOIN geo g ON g.id = f.id WHERE f.id IN ({marks})",
                 chunk,
             ):
-                found[r[0]] = FeatureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]))
+                found[r[0]] = FeatureRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                                         json.loads(r[7]), (r[8], r[9], r[10], r[11]))
         return [found[i] for i in ids if i in found]
+
+    def light(self, ids: Sequence[int]) -> list[tuple[str, int, str | None, float, float, float]]:
+        """(osm type, osm id, name, lat, lon, reach) of these features, tags not decoded."""
+        out: list[tuple[str, int, str | None, float, float, float]] = []
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start:start + 900])
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(
+                f"SELECT osm_type, osm_id, name, lat, lon, radius_m FROM features"
+                f" WHERE id IN ({marks})", chunk))
+        return out
+
+    def find(self, keys: Sequence[tuple[str, int]]) -> list[int]:
+        """Feature ids of these (osm type, osm id) pairs."""
+        out: list[int] = []
+        for osm_type, osm_id in keys:
+            out.extend(r for (r,) in self.db.execute(
+                "SELECT id FROM features WHERE osm_id = ? AND osm_type = ?", (osm_id, osm_type)))
+        return out
 
     def points(self, ids: Sequence[int]) -> list[tuple[int, float, float]]:
         """(id, lat, lon) of these features, without decoding their tags."""

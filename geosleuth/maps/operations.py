@@ -52,6 +52,8 @@ class Match:
     matched: str | None = None
     role: str | None = None
     host: str | None = None
+    bbox: BBox | None = None  # south, west, north, east; pieces merged into one match widen it
+    parts: int = 1
 
     @property
     def url(self) -> str:
@@ -69,6 +71,10 @@ class Match:
                 out[key] = getattr(self, key)
         if self.distance_m is not None:
             out["distance_m"] = round(self.distance_m, 1)
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 7) for v in self.bbox]
+        if self.parts > 1:
+            out["parts"] = self.parts
         return out
 
 
@@ -189,14 +195,15 @@ def pattern_score(name: str, tags: Mapping[str, str]) -> float:
 
 
 def text_ids(
-    index: MapIndex, text: str, box: BBox | None = None, limit: int = 300
+    index: MapIndex, text: str, box: BBox | None = None, limit: int = 300, enough: int = 10
 ) -> list[int]:
-    """Feature ids whose names, addresses or kinds match ``text`` (all words, then any)."""
+    """Feature ids whose names, addresses or kinds match ``text``: all words, and when that
+    finds fewer than ``enough``, any word (best bm25 first)."""
     words = tokens(text)[:12]
     if not words:
         raise BadInputError(f"{text!r} holds no words to search for")
     ids = index.match(_fts_query(index, words), box, limit)
-    if len(ids) < limit and len(words) > 1:
+    if len(ids) < enough and len(words) > 1:
         seen = set(ids)
         more = index.match(_fts_query(index, words, any_word=True), box, limit)
         ids += [i for i in more if i not in seen][: limit - len(ids)]
@@ -208,7 +215,7 @@ def text_ids(
 
 def _to_match(row: FeatureRow, region: str, **extra: Any) -> Match:
     return Match(row.osm_type, row.osm_id, row.name, row.lat, row.lon, row.radius_m, row.tags,
-                 region=region, **extra)
+                 region=region, bbox=row.bbox, **extra)
 
 
 def _distances_m(lat: float, lon: float, rows: Sequence[FeatureRow | Match]) -> np.ndarray:
@@ -236,22 +243,40 @@ def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * EARTH_RADIUS_KM * 1000.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
-def _merge_repeats(matches: list[Match], limit: int) -> list[Match]:
-    """Keep one of several pieces of one named thing (a street cut into many ways)."""
+def _box_of(m: Match) -> BBox:
+    return m.bbox if m.bbox is not None else (m.lat, m.lon, m.lat, m.lon)
+
+
+def metres_to_box(lat: float, lon: float, box: BBox) -> float:
+    """Distance from a point to a bounding box (0 inside it)."""
+    clat = min(max(lat, box[0]), box[2])
+    clon = min(max(lon, box[1]), box[3])
+    return _metres(lat, lon, clat, clon)
+
+
+def _merge_repeats(matches: list[Match], limit: int, gap_m: float = 300.0) -> list[Match]:
+    """One match for several pieces of one named thing (a street cut into many ways):
+    pieces with the same name within ``gap_m`` of the match's box widen it."""
     kept: list[Match] = []
     keys: list[str] = []
     for m in matches:
         key = fold(m.name or "")
-        dup = any(
-            key and key == kkey
-            and _metres(m.lat, m.lon, k.lat, k.lon) <= max(300.0, m.radius_m + k.radius_m)
-            for k, kkey in zip(kept, keys, strict=True)
+        into = next(
+            (i for i, (k, kkey) in enumerate(zip(kept, keys, strict=True))
+             if key and key == kkey and metres_to_box(m.lat, m.lon, _box_of(k)) <= gap_m
+             and m.score <= k.score),
+            None,
         )
-        if not dup:
-            kept.append(m)
-            keys.append(key)
-            if len(kept) >= limit:
-                break
+        if into is None:
+            if len(kept) < limit:
+                kept.append(m)
+                keys.append(key)
+            continue
+        k = kept[into]
+        a, b = _box_of(k), _box_of(m)
+        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+        reach = 0.5 * _metres(box[0], box[1], box[2], box[3])
+        kept[into] = replace(k, bbox=box, radius_m=max(k.radius_m, reach), parts=k.parts + 1)
     return kept
 
 
@@ -283,7 +308,7 @@ def search(
     regions = _regions(store, near=near, radius_m=radius_m, country=country)
     found: list[Match] = []
     for info, index in regions:
-        rows = index.rows(text_ids(index, text, box, limit=max(150, 3 * limit)))
+        rows = index.rows(text_ids(index, text, box, limit=max(80, 3 * limit)))
         if tags:
             rows = [r for r in rows if _has_tags(r.tags, tags)]
         dists = _distances_m(near[0], near[1], rows) if near is not None else None
@@ -355,22 +380,36 @@ def parse_patterns(raw: Sequence[Mapping[str, Any]]) -> list[Pattern]:
 
 
 def _candidates(index: MapIndex, pattern: Pattern, box: BBox | None, region: str) -> list[Match]:
+    """The features that fit a pattern. Tag-only candidates are light (no tags decoded:
+    a city can hold thousands); ``_hydrate`` fills in the few that end up in a group."""
     if pattern.name:
         ids = text_ids(index, pattern.name, box, limit=2000)
         if pattern.tags:
             allowed = set(index.with_tags(pattern.tags, box, limit=20000))
             ids = [i for i in ids if i in allowed]
-    else:
-        ids = index.with_tags(pattern.tags, box, limit=20000)
-    out = []
-    for row in index.rows(ids):
-        score = 1.0
-        if pattern.name:
+        out = []
+        for row in index.rows(ids):
             score = pattern_score(pattern.name, row.tags)
-            if score < NAME_MATCH:
-                continue
-        out.append(_to_match(row, region, score=score))
-    return out
+            if score >= NAME_MATCH:
+                out.append(_to_match(row, region, score=score))
+        return out
+    ids = index.with_tags(pattern.tags, box, limit=20000)
+    return [Match(t, oid, name, lat, lon, radius, {}, region=region)
+            for t, oid, name, lat, lon, radius in index.light(ids)]
+
+
+def _hydrate(index: MapIndex, group: Group) -> Group:
+    light = [m for m in group.members if not m.tags]
+    if not light:
+        return group
+    full = {(r.osm_type, r.osm_id): r for r in index.rows(index.find(
+        [(m.osm_type, m.osm_id) for m in light]))}
+    members = tuple(
+        replace(m, tags=full[(m.osm_type, m.osm_id)].tags, bbox=full[(m.osm_type, m.osm_id)].bbox)
+        if not m.tags and (m.osm_type, m.osm_id) in full else m
+        for m in group.members
+    )
+    return replace(group, members=members)
 
 
 def cooccur(
@@ -397,10 +436,13 @@ def cooccur(
         radius_m = bound(radius_m, MAX_RADIUS_M, "radius_m", 10_000.0)
         box = box_around(near[0], near[1], radius_m)
     groups: list[Group] = []
+    indexes: dict[str, MapIndex] = {}
     for info, index in _regions(store, near=near, radius_m=radius_m):
+        indexes[info.name] = index
         cands = [_candidates(index, p, box, info.name) for p in pats_ok]
         groups.extend(group_candidates(cands, within_m))
-    return best_groups(groups, within_m, limit)
+    return [_hydrate(indexes[g.members[0].region or ""], g)
+            for g in best_groups(groups, within_m, limit)]
 
 
 def group_candidates(cands: Sequence[Sequence[Match]], within_m: float) -> list[Group]:

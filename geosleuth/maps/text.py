@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -37,14 +39,15 @@ def is_latin(text: str) -> bool:
     return bool(letters) and all(ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00 for c in letters)
 
 
-def variants(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def variants(name: str) -> tuple[str, ...]:
     """The name, and its ASCII transliteration when that differs from the folded name."""
     out = [name]
     if is_latin(name):
         ascii_form = unidecode(name)
         if ascii_form and tokenizer_fold(ascii_form) != tokenizer_fold(name):
             out.append(ascii_form)
-    return out
+    return tuple(out)
 
 
 def fts_term(token: str, prefix: bool = False) -> str:
