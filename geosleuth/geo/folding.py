@@ -19,6 +19,7 @@ _LETTERS = str.maketrans(
 )  # fmt: skip
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_.,;:'\u2018\u2019\u02bc`\"/()\[\]]+")
 _MARKS = re.compile("[\u0300-\u036f]+")
+_HAS_UMLAUT = re.compile("[äöüÄÖÜ]")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -34,7 +35,7 @@ def fold_name(text: str) -> str:
 def name_keys(name: str) -> set[str]:
     """Keys under which a name is indexed: its fold, and for German umlauts the ae/oe/ue form."""
     keys = {fold_name(name)}
-    if any(ch in name for ch in "äöüÄÖÜ"):
+    if _HAS_UMLAUT.search(name):
         keys.add(fold_name(name.translate(_UMLAUTS)))
     keys.discard("")
     return keys
