@@ -7,8 +7,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import LocalServer, json_reply, make_settings
 from geosleuth_plugins.map_search import MapSearch
+from maps_helpers import LocalServer, json_reply, make_settings
 
 from geosleuth.errors import ToolError, ToolUnavailableError
 from geosleuth.maps.regions import RegionStore

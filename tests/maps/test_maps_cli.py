@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_town
+from maps_helpers import write_town
 from typer.testing import CliRunner
 
 from geosleuth.cli.app import app

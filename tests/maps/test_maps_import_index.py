@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import write_town
+from maps_helpers import write_town
 
 from geosleuth.errors import BadInputError
 from geosleuth.maps.index import MapIndex

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FakeClock, LocalServer, Reply, Request, json_reply, make_settings
+from maps_helpers import FakeClock, LocalServer, Reply, Request, json_reply, make_settings
 
 from geosleuth.errors import BadInputError, ConfigError
 from geosleuth.maps import overpass

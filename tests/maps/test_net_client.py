@@ -8,7 +8,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock, LocalServer, json_reply, make_settings
+from maps_helpers import FakeClock, LocalServer, json_reply, make_settings
 
 from geosleuth import __version__
 from geosleuth.errors import NetworkError
