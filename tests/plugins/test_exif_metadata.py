@@ -355,3 +355,39 @@ def test_tool_is_found_through_the_entry_point(tmp_path: Path) -> None:
     case = load_case(render_photo(tmp_path / "p.webp", size=SMALL, gps=(-1.0, -2.0)))
     findings = tool.run(ToolContext(case=case, settings=Settings()), {})
     assert constraint_of(findings, PointConstraint).lat == pytest.approx(-1.0)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("suffix", [".jpg", ".tiff", ".png", ".webp"])
+def test_randomly_damaged_exif_never_crashes(tmp_path: Path, suffix: str) -> None:
+    """80 seeded variants with 1-12 random bytes changed in the EXIF block."""
+    import random
+
+    original = render_photo(
+        tmp_path / f"p{suffix}", size=(64, 48), gps=(47.1, -9.5), altitude_m=-3.0, gps_dop=2.0,
+        h_error_m=5.0, gps_time=utc(2024, 1, 1, 1, 1, 1), taken=datetime(2024, 1, 1, 2, 1, 1),
+        offset="+01:00", lens="L", software="GIMP 2.10", orientation=3, **PHONE,
+    ).read_bytes()
+    start = max(original.find(b"MM\x00*"), original.find(b"II*\x00"))
+    assert start >= 0
+    rng = random.Random(suffix)
+    damaged = tmp_path / f"d{suffix}"
+    with_warnings = 0
+    for _ in range(80):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(start, min(start + 500, len(data)))] = rng.randrange(256)
+        damaged.write_bytes(bytes(data))
+        result = read_metadata(damaged)
+        findings = tool_findings(result)
+        assert findings[0].summary
+        with_warnings += bool(result["warnings"])
+    assert with_warnings > 0  # the damage is noticed, not only survived
+
+
+def tool_findings(data: dict[str, Any]) -> list[Finding]:
+    from geosleuth_plugins.exif_metadata import findings_for
+
+    findings = findings_for(data)
+    json.dumps([f.model_dump(mode="json") for f in findings])
+    return findings
