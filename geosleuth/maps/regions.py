@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from geosleuth.errors import BadInputError
 from geosleuth.maps.index import ImportStats, MapIndex, build_index
@@ -87,9 +88,20 @@ class _CountryCounter:
 class RegionStore:
     """The regions imported into ``data_dir``."""
 
+    _shared: ClassVar[dict[Path, RegionStore]] = {}
+
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "maps"
         self._open: dict[str, tuple[float, MapIndex]] = {}
+
+    @classmethod
+    def shared(cls, data_dir: Path) -> RegionStore:
+        """One store per data folder in this process, so that open indexes (and their
+        vocabularies) are reused from one tool call to the next."""
+        key = Path(data_dir).resolve()
+        if key not in cls._shared:
+            cls._shared[key] = cls(key)
+        return cls._shared[key]
 
     def _path(self, name: str) -> Path:
         return self.root / f"{name}.sqlite"

@@ -45,7 +45,7 @@ class MapService:
         on_egress: Callable[[str, str], None] | None = None,
     ) -> None:
         self.settings = settings
-        self.store = store or RegionStore(settings.data_dir)
+        self.store = store or RegionStore.shared(settings.data_dir)
         self._client = client
         self._on_egress = on_egress
         self._online: Any = None
