@@ -364,5 +364,6 @@ def camera_name(make: str | None, model: str | None) -> str | None:
         return make
     if not make:
         return model
-    first = make.split()[0].lower()
-    return model if model.lower().startswith(first) else f"{make} {model}"
+    # "EASTMAN KODAK COMPANY" + "KODAK CX7530 ZOOM" -> the model alone.
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", make)]
+    return model if any(model.lower().startswith(w) for w in words) else f"{make} {model}"

@@ -125,5 +125,6 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
             data["taken_utc"] = stamp.astimezone(f.UTC).isoformat()
         else:
             data["taken"] = local.isoformat()
-    data["warnings"] = list(dict.fromkeys(warnings))
+    # One line each: reader messages may quote file bytes.
+    data["warnings"] = list(dict.fromkeys(" ".join(w.split()) for w in warnings))
     return data

@@ -172,6 +172,21 @@ def test_subseconds_and_offset_time_fallback(tmp_path: Path) -> None:
     assert data["taken_tag"] == "DateTimeOriginal" and data["offset_source"] == "OffsetTimeOriginal"
 
 
+@pytest.mark.parametrize(
+    ("make", "model", "camera"),
+    [("Canon", "Canon EOS 40D", "Canon EOS 40D"),
+     ("EASTMAN KODAK COMPANY", "KODAK CX7530 ZOOM DIGITAL CAMERA",
+      "KODAK CX7530 ZOOM DIGITAL CAMERA"),
+     ("Apple", "iPhone 12", "Apple iPhone 12"), (None, "Pixel 7", "Pixel 7"),
+     ("Canon", None, "Canon")],
+)
+def test_camera_name_does_not_repeat_the_make(make: str | None, model: str | None,
+                                              camera: str) -> None:
+    from geosleuth_plugins.exif_metadata.fields import camera_name
+
+    assert camera_name(make, model) == camera
+
+
 def test_editing_software_is_flagged(tmp_path: Path) -> None:
     edited = read_metadata(render_photo(tmp_path / "e.jpg", size=SMALL,
                                         software="Adobe Photoshop Lightroom Classic 12.1"))
