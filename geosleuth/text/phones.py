@@ -45,7 +45,8 @@ def _place_area(
         matches = gazetteer.lookup(name, country=country, limit=3)
         if not matches:
             continue
-        best = max(matches, key=lambda m: (m.score, m.place.population or 0))
+        best = max(matches, key=lambda m: (m.score, m.place.kind == "city",
+                                           m.place.population or 0))
         radius = AREA_RADIUS_KM if best.place.kind == "city" else REGION_RADIUS_KM
         return best.place.lat, best.place.lon, best.place.name, radius
     return None

@@ -6,7 +6,8 @@ its alternate names, fuzzily for longer strings so that "Muenchen", "Munchen" an
 OCR's "Mtinchen" still find München. Words that are very common in the text's languages
 (wordfreq's Zipf frequency of 4 or more, about once in 10,000 words, in the major
 European languages or the hinted countries' languages) count only when they name a big
-place exactly: "Paris" is kept, "Station", "Parking" or "Answer" are not. A lone word or
+place exactly (see ``_famous_enough``): "Paris" is kept, "Station", "Parking" or
+"Answer" are not. A lone word or
 a fuzzy match must name a place of 10,000 people or more (or one in a hinted country):
 shop names and OCR noise match hamlets all over the world.
 
@@ -35,8 +36,10 @@ if TYPE_CHECKING:
 MAX_WORDS = 4
 MIN_SCORE = 0.85  # fuzzy matches below this are OCR noise or another word
 COMMON_ZIPF = 4.0
-BIG_PLACE = 1_000_000  # a common word still counts when it names a place this big
-HINT_BOOST = 3.0
+FAME_MARGIN = 0.6
+# Shop-window words that are also the names of big cities ("SALE" is not Salé, Morocco).
+SIGN_VOCABULARY = frozenset({"sale", "soldes", "open", "exit", "bar", "bank", "hotel"})
+HINT_BOOST = 10.0
 COUNTRY_STRENGTH = 0.4
 MAX_STRENGTH = 0.6
 MAX_CLUES = 8
@@ -44,6 +47,8 @@ MAX_FUZZY_LOOKUPS = 10  # each scans the name keys of similar length
 MIN_FUZZY_CHARS = 6
 MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
 COMMON_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+# wordfreq needs MeCab or jieba for these; their words come as CJK runs matched exactly
+_NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 KIND_FACTOR = {"city": 1.0, "admin1": 0.5, "us_state": 0.5, "country": 1.0}
 PLACE_KINDS = ("city", "admin1", "us_state", "country")
 
@@ -68,9 +73,15 @@ def radius_for_population(population: int | None) -> float:
 def _zipf(phrase: str, languages: tuple[str, ...]) -> float:
     from wordfreq import zipf_frequency
 
-    return max(
-        (zipf_frequency(phrase, lang, wordlist="small") for lang in languages), default=0.0
-    )
+    best = 0.0
+    for lang in languages:
+        if lang in _NEEDS_TOKENIZER:
+            continue
+        try:
+            best = max(best, zipf_frequency(phrase, lang, wordlist="small"))
+        except (LookupError, ImportError, ValueError):  # a language wordfreq does not list
+            continue
+    return best
 
 
 def _street_words() -> regex.Pattern[str]:
@@ -133,10 +144,10 @@ def find_place_names(
         if _overlaps(cand.span, taken):
             continue
         common = _zipf(cand.text.lower(), langs) >= COMMON_ZIPF
-        matches = _good(gazetteer.lookup(cand.text, limit=10), hint, cand.words)
+        matches = _good(_lookup(gazetteer, cand.text, hint, False), hint, cand.words)
         if not matches and not common and fuzzy_budget > 0 and _may_fuzz(cand):
             fuzzy_budget -= 1
-            matches = _good(gazetteer.lookup(cand.text, limit=10, fuzzy=True), hint, cand.words)
+            matches = _good(_lookup(gazetteer, cand.text, hint, True), hint, cand.words)
         if not matches:
             continue
         exact_country = [m for m in matches if m.place.kind == "country" and m.score >= 1.0]
@@ -148,7 +159,7 @@ def find_place_names(
         if not matches:
             continue
         best = max(matches, key=lambda m: _weight(m, hint))
-        if common and (best.score < 1.0 or (best.place.population or 0) < BIG_PLACE):
+        if common and not _famous_enough(cand.text, best):
             continue  # a common word that happens to be a place's name
         taken.append(cand.span)
         if best.place.geonameid in seen_places:
@@ -156,6 +167,30 @@ def find_place_names(
         seen_places.add(best.place.geonameid)
         clues.append(_place_clue(cand.text, best, matches, hint))
     return clues
+
+
+def _famous_enough(text: str, match: PlaceMatch) -> bool:
+    """A common word names a place only if the place is big for how common the word is.
+
+    Names of big cities are frequent words themselves (Paris: Zipf 5.7); a place must
+    have at least 10 ** (Zipf + 0.6) inhabitants, so Paris, Berlin and Marseille pass and
+    Nice-the-adjective or Mobile-the-phone do not name Nice or Mobile, Alabama.
+    """
+    if match.score < 1.0 or text.casefold() in SIGN_VOCABULARY:
+        return False
+    zipf = _zipf(text.lower(), COMMON_LANGUAGES)
+    return (match.place.population or 0) >= 10 ** (zipf + FAME_MARGIN)
+
+
+def _lookup(gazetteer: Gazetteer, text: str, hint: set[str], fuzzy: bool) -> list[PlaceMatch]:
+    """The best matches worldwide, plus the best in each hinted country (namesakes there
+    may be too small to make the worldwide list: Springfield, Queensland)."""
+    found = {id(m.place): m for m in gazetteer.lookup(text, limit=10, fuzzy=fuzzy)}
+    by_key = {(m.place.geonameid, m.place.kind): m for m in found.values()}
+    for country in sorted(hint):
+        for m in gazetteer.lookup(text, country=country, limit=3, fuzzy=fuzzy):
+            by_key.setdefault((m.place.geonameid, m.place.kind), m)
+    return list(by_key.values())
 
 
 def _may_fuzz(cand: _Candidate) -> bool:
