@@ -256,28 +256,54 @@ def metres_to_box(lat: float, lon: float, box: BBox) -> float:
 
 def _merge_repeats(matches: list[Match], limit: int, gap_m: float = 300.0) -> list[Match]:
     """One match for several pieces of one named thing (a street cut into many ways):
-    pieces with the same name within ``gap_m`` of the match's box widen it."""
-    kept: list[Match] = []
+    pieces with the same name whose boxes lie within ``gap_m`` of each other are joined
+    (transitively), the best piece standing for them with the union of their boxes."""
+    groups: list[list[Match]] = []
+    boxes: list[BBox] = []
     keys: list[str] = []
     for m in matches:
         key = fold(m.name or "")
-        into = next(
-            (i for i, (k, kkey) in enumerate(zip(kept, keys, strict=True))
-             if key and key == kkey and metres_to_box(m.lat, m.lon, _box_of(k)) <= gap_m
-             and m.score <= k.score),
-            None,
-        )
-        if into is None:
-            if len(kept) < limit:
-                kept.append(m)
-                keys.append(key)
+        box = _box_of(m)
+        hits = [i for i, (b, k) in enumerate(zip(boxes, keys, strict=True))
+                if key and k == key and _box_gap(box, b) <= gap_m]
+        if not hits:
+            groups.append([m])
+            boxes.append(box)
+            keys.append(key)
             continue
-        k = kept[into]
-        a, b = _box_of(k), _box_of(m)
-        box = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-        reach = 0.5 * _metres(box[0], box[1], box[2], box[3])
-        kept[into] = replace(k, bbox=box, radius_m=max(k.radius_m, reach), parts=k.parts + 1)
-    return kept
+        first = hits[0]
+        groups[first].append(m)
+        boxes[first] = _union_box(boxes[first], box)
+        for i in reversed(hits[1:]):  # this piece bridges earlier groups: join them
+            groups[first].extend(groups.pop(i))
+            boxes[first] = _union_box(boxes[first], boxes.pop(i))
+            keys.pop(i)
+    out: list[Match] = []
+    for group, box in sorted(zip(groups, boxes, strict=True),
+                             key=lambda gb: matches.index(gb[0][0])):
+        best = group[0]
+        if len(group) > 1:
+            reach = 0.5 * _metres(box[0], box[1], box[2], box[3])
+            best = replace(best, bbox=box, radius_m=max(best.radius_m, reach), parts=len(group))
+        out.append(best)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _union_box(a: BBox, b: BBox) -> BBox:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _box_gap(a: BBox, b: BBox) -> float:
+    """Distance between two boxes (0 when they overlap)."""
+    lat = min(max(a[0], b[0]), a[2]) if not (a[2] < b[0] or b[2] < a[0]) else None
+    lon = min(max(a[1], b[1]), a[3]) if not (a[3] < b[1] or b[3] < a[1]) else None
+    lat_a, lat_b = (lat, lat) if lat is not None else ((a[2], b[0]) if a[2] < b[0]
+                                                      else (a[0], b[2]))
+    lon_a, lon_b = (lon, lon) if lon is not None else ((a[3], b[1]) if a[3] < b[1]
+                                                      else (a[1], b[3]))
+    return _metres(lat_a, lon_a, lat_b, lon_b)
 
 
 def _regions(store: RegionStore | Regions, **select: Any) -> Regions:
