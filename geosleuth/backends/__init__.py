@@ -20,7 +20,7 @@ from geosleuth.settings import Settings
 if TYPE_CHECKING:
     from geosleuth.backends.chat import ChatModel
 
-DEFAULT_MODELS = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-20250514"}
+DEFAULT_MODELS = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-6"}
 BUILTIN = ("offline", "openai", "anthropic", "ollama")
 
 

@@ -11,18 +11,25 @@ from __future__ import annotations
 from geosleuth.settings import Settings
 
 # USD per 1M tokens (input, output), standard tier, no batch or cache discounts.
-# OpenAI: "API Pricing" page, openai.com/api/pricing, as listed in June 2025.
-# Anthropic: "Pricing" page, anthropic.com/pricing#api, as listed in June 2025.
+# OpenAI: "API Pricing" page, openai.com/api/pricing, as listed in August 2025.
+# Anthropic: "Pricing" page, anthropic.com/pricing#api, as listed in November 2025.
+# Newer models of a family fall back to the family's prefix (claude-sonnet-4-6 costs what
+# claude-sonnet-4 costs); set exact figures in the config file's [prices] table.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o": (2.50, 10.00),
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4.1": (2.00, 8.00),
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-5": (1.25, 10.00),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5-nano": (0.05, 0.40),
     "o4-mini": (1.10, 4.40),
     "o3": (2.00, 8.00),
     "claude-opus-4": (15.00, 75.00),
+    "claude-opus-4-5": (5.00, 25.00),
     "claude-sonnet-4": (3.00, 15.00),
+    "claude-haiku-4-5": (1.00, 5.00),
     "claude-3-7-sonnet": (3.00, 15.00),
     "claude-3-5-sonnet": (3.00, 15.00),
     "claude-3-5-haiku": (0.80, 4.00),

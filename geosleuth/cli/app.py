@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.config_cmd",
     "geosleuth.cli.maps_cmd",
     "geosleuth.cli.sun",
+    "geosleuth.cli.report_cmd",
 )
 
 for _name in COMMAND_MODULES:

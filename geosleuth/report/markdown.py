@@ -58,6 +58,8 @@ def render(record: dict[str, Any]) -> str:
         out.append("")
         out.append(f"- Within **{v['radius_km']:g} km**, confidence **{v['confidence']:.2f}**, level **{v['level']}**")
     how = "forced at the end of the step budget" if v.get("forced") else "submitted by the reasoner and checked"
+    if v.get("stopped"):
+        how = f"forced: {md(v['stopped'])}"
     out.append(f"- How it was reached: {md(v.get('rationale') or '—')}; {how}.")
     if v.get("evidence"):
         out.append(f"- Rests on: {', '.join(v['evidence'])}")
@@ -137,7 +139,9 @@ def render(record: dict[str, Any]) -> str:
     out += ["## Reproducibility", "",
             f"- Image: {md(img['path'])}, sha256 `{img['sha256']}`, {img['width']}×{img['height']} {md(img.get('format', ''))}",
             f"- geosleuth {md(record['geosleuth_version'])}; backend {md(record['backend']['name'])}"
-            f", model {md(record['backend']['model'] or '—')}",
+            f", model {md(record['backend']['model'] or '—')}"
+            + (f" at {md(record['backend']['host'])}" if record["backend"].get("host") else "")
+            + (f"; prompts {md(record['backend']['prompts'])}" if record["backend"].get("prompts") else ""),
             f"- Ran at {record.get('created', '—')} in {record['timing']['total_ms'] / 1000:.2f} s"
             + (f"; tokens {u.get('tokens_in', 0)} in / {u.get('tokens_out', 0)} out, ${u.get('cost_usd', 0):.4f}"
                if u.get("tokens_in") else ""),

@@ -1,4 +1,4 @@
-"""The LVLM reasoner driven by a scripted fake model through the real loop, executor and recorder."""
+"""The LVLM reasoner driven by a scripted fake model through the real loop and recorder."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from fake_chat import CameraGpsTool, FakeChat, LandmarkTool, call, photo_case, registry, reply, run
 from PIL import Image
 
-from geosleuth.agent.events import VerdictReached, VerdictRejected
+from geosleuth.agent.events import CaseFinished, Event, VerdictReached, VerdictRejected
 from geosleuth.backends.chat import ImagePart, Message
 from geosleuth.backends.faults import ContextTooLong, RateLimited, ServerFault, TimeoutFault
 from geosleuth.backends.llm_reasoner import LLMReasoner
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.settings import Settings
+from geosleuth.tools.api import ClueTool
 
 FAST = RetryPolicy(attempts=3, base_s=0.5, factor=2.0, max_delay_s=10.0)
 
@@ -27,6 +28,11 @@ def settings(tmp_path: Path) -> Settings:
 def reasoner(chat: FakeChat, settings: Settings, sleeps: list[float] | None = None) -> LLMReasoner:
     return LLMReasoner(chat, settings, name="openai", policy=FAST,
                        sleep=(sleeps.append if sleeps is not None else lambda s: None))
+
+
+def go(chat: FakeChat, settings: Settings, tmp_path: Path, *tools: ClueTool,
+       ) -> tuple[list[Event], CaseFinished]:
+    return run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(*tools))
 
 
 def text_of(messages: list[Message]) -> str:
@@ -140,7 +146,7 @@ def test_malformed_arguments_are_reported_to_the_model(tmp_path: Path, settings:
         reply("", call("landmark", {"name": "Eiffel Tower"})),
         reply("", call("conclude", {})),
     ])
-    _, done = run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     assert done.state.steps[0].calls == []
     sent = _summary_sent(chat, 1)
     assert "was not run: arguments are not valid JSON" in sent
@@ -154,7 +160,7 @@ def test_unknown_tool_and_bad_arguments_come_back_as_observations(
         reply("", call("street_view", {"lat": 1}, "u1"), call("landmark", {"nom": "x"}, "u2")),
         reply("", call("conclude", {})),
     ])
-    _, done = run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     errors = [o.error for o in done.state.steps[0].observations]
     assert "unknown tool 'street_view'" in errors[0]
     assert "invalid arguments for 'landmark'" in errors[1]
@@ -180,7 +186,7 @@ def test_refusal_and_empty_answers_are_asked_again(tmp_path: Path, settings: Set
         reply(""),  # empty
         reply("", call("conclude", {})),
     ])
-    _, done = run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     assert done.error is None and len(done.state.steps) == 2
     assert "the model declined: I can't help with that." in _summary_sent(chat, 1)
     assert "the answer was empty" in _summary_sent(chat, 3)
@@ -232,7 +238,7 @@ def test_context_length_error_shrinks_the_request(tmp_path: Path, settings: Sett
         ContextTooLong("still too long"),
         reply("", call("conclude", {})),
     ])
-    _, done = run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     assert done.error is None
     sizes = [[max(i.width, i.height) for i in images_of(m)] for m, _ in chat.requests[1:]]
     assert sizes == [[1024], [1024], [768]]
@@ -251,13 +257,12 @@ def test_context_that_never_fits_is_a_backend_error(tmp_path: Path, settings: Se
 def test_token_and_cost_budgets_force_a_verdict(tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path / "c", steps=6, cache=False, max_tokens=2000)
     chat = FakeChat([reply("", call("landmark", {"name": "Eiffel Tower"}))] * 6)
-    events, done = run(reasoner(chat, settings), photo_case(tmp_path), settings,
-                       registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     assert len(done.state.steps) == 2 and done.state.forced
     assert done.state.stopped == "token budget spent (2100 of 2000)"
     settings = Settings(cache_dir=tmp_path / "c", steps=6, cache=False, max_cost_usd=0.005)
     chat = FakeChat([reply("", call("landmark", {"name": "Eiffel Tower"}))] * 6)
-    _, done = run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    _, done = go(chat, settings, tmp_path, LandmarkTool())
     assert len(done.state.steps) == 2 and "cost budget spent" in (done.state.stopped or "")
 
 
@@ -279,7 +284,7 @@ def test_prompt_stays_bounded_over_a_long_case(tmp_path: Path) -> None:
                            call("landmark", {"name": names[i % 2]}, f"k{i}"),
                            call("landmark", {"name": names[(i + 1) % 2]}, f"m{i}"))
                      for i in range(12)])
-    run(reasoner(chat, settings), photo_case(tmp_path), settings, registry(LandmarkTool()))
+    go(chat, settings, tmp_path, LandmarkTool())
     sizes = [len(text_of(m)) for m, _ in chat.requests]
     assert len(sizes) == 12
     assert max(sizes[6:]) <= sizes[5] * 1.15  # flat once the summary and history are full
