@@ -125,3 +125,22 @@ def test_online_records_egress_and_host(server: LocalServer, tmp_path: Path) -> 
 def test_offline_cache_key_follows_the_regions(ctx: ToolContext) -> None:
     key = MapSearch().cache_key(ctx, {"op": "search", "text": "x"})
     assert key is not None and "testdorf" in key
+
+
+def test_offline_use_loads_no_ui_and_no_http_library(town_store: RegionStore) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from geosleuth.settings import Settings\n"
+        "from geosleuth.maps.service import MapService\n"
+        "import geosleuth_plugins.map_search\n"
+        f"s = Settings(data_dir=Path({str(town_store.root.parent)!r}))\n"
+        "assert MapService(s).ask('search', text='Rathaus').matches\n"
+        "print(sorted(m for m in ('rich', 'typer', 'textual', 'httpx') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
