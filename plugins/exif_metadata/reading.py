@@ -8,8 +8,9 @@ become warnings.
 
 exifread is the primary reader (the design card's choice; it parses TIFF, JPEG, PNG, WebP
 and most HEIC). It cannot read some files that Pillow can: WebP whose EXIF chunk lacks
-the non-standard "Exif\\0\\0" prefix (Pillow writes it so), and HEIC whose Exif item sits
-in an ``idat`` box (pillow-heif writes it so), hence the fallback.
+the non-standard "Exif\\0\\0" prefix (Pillow and webpmux write it so; ianare/exif-py
+issue #252), and HEIC whose Exif item sits in an ``idat`` box (pillow-heif writes it so),
+hence the fallback.
 """
 
 from __future__ import annotations
