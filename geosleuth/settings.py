@@ -63,6 +63,7 @@ class Settings(BaseModel):
     coverage: float = Field(0.8, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least")
     disabled_tools: list[str] = Field(default_factory=list, description="tools the reasoner may not use")
     ocr_engine: str = Field("auto", description="OCR engine: auto, rapidocr, tesseract, easyocr")
+    language_accuracy: Literal["auto", "high", "low"] = Field("auto", description="lingua: auto (low for Latin), high, low")
     nominatim_url: str = Field("https://nominatim.openstreetmap.org", description="Nominatim endpoint")
     overpass_url: str = Field("https://overpass-api.de/api/interpreter", description="Overpass endpoint")
     contact: str | None = Field(None, description="contact e-mail sent to public map services")

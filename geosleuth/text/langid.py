@@ -41,6 +41,8 @@ _EXCLUDED = {"eo"}
 # A chunk whose best language has less than this share of the model's confidence is
 # treated as having no language (short romanised names: "Seoul km").
 MIN_CHUNK_CONFIDENCE = 0.25
+# Languages below this share of the letters add nothing to the prior but its default.
+MIN_PRIOR_SHARE = 0.01
 # Languages below this share of the letters are not reported.
 MIN_LANGUAGE_SHARE = 0.05
 # Languages at least this share of the letters count for the multilingual-country rule.
@@ -93,23 +95,26 @@ def _language(code: str) -> Language:
 
 
 _lock = threading.Lock()
-_detectors: dict[frozenset[str], LanguageDetector] = {}
+_detectors: dict[tuple[frozenset[str], bool], LanguageDetector] = {}
 
 
-def detector_for(codes: frozenset[str]) -> LanguageDetector:
-    """A lingua detector for exactly these languages, built once and cached."""
+def detector_for(codes: frozenset[str], low_accuracy: bool = False) -> LanguageDetector:
+    """A lingua detector for exactly these languages, built once and cached.
+
+    ``low_accuracy`` uses lingua's trigram-only mode: a fraction of the memory and load
+    time, less accurate on short text (see benchmarks/text.md).
+    """
+    key = (codes, low_accuracy)
     with _lock:
-        found = _detectors.get(codes)
+        found = _detectors.get(key)
         if found is None:
             from lingua import LanguageDetectorBuilder
 
-            langs = [_language(c) for c in sorted(codes)]
-            found = (
-                LanguageDetectorBuilder.from_languages(*langs)
-                .with_preloaded_language_models()
-                .build()
-            )
-            _detectors[codes] = found
+            builder = LanguageDetectorBuilder.from_languages(*[_language(c) for c in sorted(codes)])
+            if low_accuracy:
+                builder = builder.with_low_accuracy_mode()
+            found = builder.with_preloaded_language_models().build()
+            _detectors[key] = found
         return found
 
 
@@ -132,6 +137,7 @@ def _chunks(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=256)
 def _name(code: str) -> str:
     from babel import Locale
 
@@ -141,7 +147,21 @@ def _name(code: str) -> str:
         return code
 
 
-def _chunk_confidences(script: str, chunk: str, japanese: bool) -> dict[str, float]:
+def low_accuracy_for(script: str, accuracy: str) -> bool:
+    """Whether ``script`` is read in lingua's low-accuracy mode under this setting.
+
+    "auto" uses it for Latin only: the 48 Latin-script models cost about 0.9 GB and
+    seconds to load in high-accuracy mode and 55 MB in low, with the same accuracy on
+    the sign set of benchmarks/bench_language.py; other scripts' sets are small.
+    """
+    if accuracy == "auto":
+        return script == "Latin"
+    return accuracy == "low"
+
+
+def _chunk_confidences(
+    script: str, chunk: str, japanese: bool, accuracy: str = "auto"
+) -> dict[str, float]:
     """Language -> confidence for one chunk of one script; empty when no model applies."""
     if script in ("Han", KANA) and japanese:
         return {"ja": 1.0}
@@ -152,13 +172,16 @@ def _chunk_confidences(script: str, chunk: str, japanese: bool) -> dict[str, flo
         return {}
     if len(codes) == 1:
         return {codes[0]: 1.0}
-    detector = detector_for(frozenset(codes))
+    detector = detector_for(frozenset(codes), low_accuracy_for(script, accuracy))
     values = detector.compute_language_confidence_values(chunk)
     return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value > 0}
 
 
-def identify(text: str) -> LanguageReport:
-    """Scripts, languages and the country prior of ``text`` (which may hold several lines)."""
+def identify(text: str, accuracy: str = "auto") -> LanguageReport:
+    """Scripts, languages and the country prior of ``text`` (which may hold several lines).
+
+    ``accuracy`` is the ``language_accuracy`` setting: "auto", "high" or "low".
+    """
     counts = script_counts(text)
     letters = sum(counts.values())
     report = LanguageReport(letters=letters, scripts=detect_scripts(text))
@@ -169,7 +192,7 @@ def identify(text: str) -> LanguageReport:
     script_mass: dict[str, float] = defaultdict(float)
     for script, chunk in _chunks(text):
         n = sum(script_counts(chunk).values())
-        confidences = _chunk_confidences(script, chunk, japanese)
+        confidences = _chunk_confidences(script, chunk, japanese, accuracy)
         if not confidences:
             script_mass[script] += n
             continue
@@ -209,6 +232,9 @@ def _country_prior(
     outside = 0.0
     for (code, script), mass in lang_mass.items():
         share = mass / letters
+        if share < MIN_PRIOR_SHARE:
+            outside += share * DEFAULT_OUTSIDE
+            continue
         for country, w in countries_for_language(code, script).items():
             prior[country] += share * w
         outside += share * default_outside(code)

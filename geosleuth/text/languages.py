@@ -153,6 +153,11 @@ def countries_for_language(language: str, script: str | None = None) -> dict[str
     table: Serbian in Latin letters points at Montenegro too, Punjabi in Arabic letters at
     Pakistan. Without it, every script the language is written in counts.
     """
+    return dict(_countries_for_language(language, script))
+
+
+@lru_cache(maxsize=1024)
+def _countries_for_language(language: str, script: str | None) -> tuple[tuple[str, float], ...]:
     table = _table()
     raw: dict[str, float] = {}
     for (lang, scr), weights in table.items():
@@ -160,7 +165,7 @@ def countries_for_language(language: str, script: str | None = None) -> dict[str
             continue
         for country, w in weights.items():
             raw[country] = max(raw.get(country, 0.0), w)
-    return _normalised(raw)
+    return tuple(_normalised(raw).items())
 
 
 def languages_for_script(script: str) -> set[str]:

@@ -185,8 +185,8 @@ def _famous_enough(text: str, match: PlaceMatch) -> bool:
 def _lookup(gazetteer: Gazetteer, text: str, hint: set[str], fuzzy: bool) -> list[PlaceMatch]:
     """The best matches worldwide, plus the best in each hinted country (namesakes there
     may be too small to make the worldwide list: Springfield, Queensland)."""
-    found = {id(m.place): m for m in gazetteer.lookup(text, limit=10, fuzzy=fuzzy)}
-    by_key = {(m.place.geonameid, m.place.kind): m for m in found.values()}
+    by_key = {(m.place.geonameid, m.place.kind): m
+              for m in gazetteer.lookup(text, limit=10, fuzzy=fuzzy)}
     for country in sorted(hint):
         for m in gazetteer.lookup(text, country=country, limit=3, fuzzy=fuzzy):
             by_key.setdefault((m.place.geonameid, m.place.kind), m)

@@ -75,7 +75,7 @@ class LanguageDetectTool(ClueTool):
         text = args.get("text")
         if not isinstance(text, str):
             raise ToolError("language_detect needs 'text' as a string of sign text")
-        report = identify(text[:MAX_CHARS])
+        report = identify(text[:MAX_CHARS], ctx.settings.language_accuracy)
         strength = strength_for(report)
         constraint = None
         if strength is not None:

@@ -43,7 +43,8 @@ def test_sign_language_and_top_country(text: str, language: str, country: str) -
 def test_only_the_detected_scripts_load_models() -> None:
     langid.clear_detectors()
     identify("Улица Ленина")
-    assert set(langid._detectors) == {frozenset(langid.lingua_languages_by_script()["Cyrillic"])}
+    cyrillic = frozenset(langid.lingua_languages_by_script()["Cyrillic"])
+    assert set(langid._detectors) == {(cyrillic, False)}
     identify("서울역")  # one language in Hangul: no model at all
     assert len(langid._detectors) == 1
 
