@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from geosleuth.errors import BadInputError
 from geosleuth.geo.distance import EARTH_RADIUS_KM, haversine_km
@@ -140,12 +140,13 @@ def bound_limit(limit: int | None, default: int = 10) -> int:
 
 
 def _alternatives(index: MapIndex, token: str) -> list[str]:
-    """The token if the index knows it, else indexed words within one or two edits."""
+    """The token if the index knows it, else indexed words within one or two edits
+    (optimal string alignment: swapping two neighbouring letters is one edit)."""
     if index.has_term(token):
         return [token]
     cutoff = 1 if len(token) <= 5 else 2
     found = process.extract(
-        token, index.vocabulary(), scorer=Levenshtein.distance, score_cutoff=cutoff, limit=8
+        token, index.vocabulary(), scorer=OSA.distance, score_cutoff=cutoff, limit=8
     )
     return [token] + [term for term, _dist, _i in found]
 
