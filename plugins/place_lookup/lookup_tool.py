@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from geosleuth_plugins.place_lookup.weighing import place_radius_km, strengths
+from geosleuth_plugins.place_lookup.weighing import merge_nested, place_radius_km, strengths
 
 from geosleuth.errors import ToolError
 from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
@@ -120,11 +120,13 @@ class PlaceLookupTool(ClueTool):
         limit = min(10, max(1, int(args.get("limit", 5))))
         fuzzy = bool(args.get("fuzzy", False))
         gazetteer = ctx.gazetteer
-        matches = [
-            m
-            for m in gazetteer.lookup(name, country=country, limit=50, fuzzy=fuzzy)
-            if m.score >= STRONG_SCORE
-        ]
+        matches = merge_nested(
+            [
+                m
+                for m in gazetteer.lookup(name, country=country, limit=50, fuzzy=fuzzy)
+                if m.score >= STRONG_SCORE
+            ]
+        )
         where = f" in {country}" if country else ""
         if not matches:
             hint = "" if fuzzy else "; try fuzzy=true if the text may hold OCR errors"

@@ -43,3 +43,30 @@ def strengths(matches: list[PlaceMatch]) -> list[float]:
         max(MIN_STRENGTH, min(TOP_STRENGTH, TOP_STRENGTH * m.score * math.sqrt(p / total)))
         for m, p in zip(matches, priors, strict=True)
     ]
+
+
+def merge_nested(matches: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Drop a region or state whose own town of the same name also matched.
+
+    "Vaduz" is both a town and the municipality around it; "Vienna" a city and a federal
+    state. Both readings put the photo in the same place, so the region is dropped and
+    the town (the more precise reading) keeps the whole strength instead of half of it.
+    Countries named like their capital (Monaco, Luxembourg) are kept: the country reading
+    is wider and often the one meant.
+    """
+    from geosleuth.geo.distance import haversine_km
+
+    cities = [m.place for m in matches if m.place.kind == "city"]
+    out = []
+    for m in matches:
+        region = m.place
+        if region.kind in ("admin1", "us_state") and any(
+            c.country_code == region.country_code
+            and c.admin1 == region.admin1
+            and float(haversine_km(c.lat, c.lon, region.lat, region.lon))
+            <= max(region.extent_km or 0.0, 10.0)
+            for c in cities
+        ):
+            continue
+        out.append(m)
+    return out
