@@ -1,0 +1,318 @@
+"""``run_batch``: many photos through a pool of workers, into case folders and summary files.
+
+Concurrency. The offline backend is CPU-bound Python (fusion on numpy grids, tool
+code), so it runs in worker *processes* (one per job; started with ``forkserver`` where
+available, so that no thread of the parent is forked). Model backends spend their time
+waiting on HTTP, so they run in *threads*, which share one process's memory.
+``executor="auto"`` picks processes for ``offline`` and threads otherwise.
+
+Resume. Photos are keyed by the sha256 of their bytes. A photo whose key is in the
+journal (results.jsonl) is skipped; the journal also keeps each file's size and mtime,
+so an unchanged file is not hashed again. Photos with the same bytes as another in the
+batch are run once (``BatchOutcome.duplicates`` lists the others).
+
+Interruption. Every finished photo is in the journal before the next is reported.
+The first Ctrl-C stops handing out photos and lets the running ones finish and be
+recorded (``BatchOutcome.interrupted``); a second one stops at once. A killed process
+loses only the photos that were running.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from geosleuth.batch.summaries import Summaries, error_row
+from geosleuth.batch.worker import WorkItem, WorkOptions, init_process, run_in_process, run_item
+from geosleuth.errors import BadInputError
+from geosleuth.images import sha256_of
+from geosleuth.settings import Settings
+
+ExecutorKind = Literal["auto", "process", "thread"]
+OnProgress = Callable[["Progress"], None]
+MAX_ATTEMPTS = 2  # a photo running when a worker process died twice gets an error row
+
+
+@dataclass(frozen=True)
+class BatchTask:
+    """One photo to run: the file and the name it has in the summaries."""
+
+    path: Path
+    rel: str
+
+
+@dataclass
+class Progress:
+    """What a progress display needs after each event of the batch."""
+
+    total: int  # photos to run in this session (after skipping done ones)
+    done: int = 0
+    answered: int = 0
+    no_answer: int = 0
+    failed: int = 0
+    skipped: int = 0  # already in the journal (resume)
+    last: dict[str, Any] | None = None  # the row just recorded
+    phase: str = "hashing"
+
+
+@dataclass
+class BatchOutcome:
+    out: Path
+    rows: list[dict[str, Any]]  # every row in the journal, this session's and earlier
+    ran: int = 0
+    skipped: int = 0
+    failed: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (rel, same as rel)
+    dropped_lines: int = 0
+    interrupted: bool = False
+    stopped_now: bool = False  # a second Ctrl-C: running photos were abandoned
+    elapsed_s: float = 0.0
+    executor: str = "inline"
+    jobs: int = 1
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no photo failed; else 3 (backend/network), 2 (bad input) or 1 (a bug)."""
+        if self.interrupted:
+            return 130
+        codes = {int(r.get("exit_code") or 0) for r in self.rows if r.get("status") == "error"}
+        for code in (3, 2, 1):
+            if code in codes:
+                return code
+        return 1 if codes else 0
+
+
+def choose_executor(kind: ExecutorKind, backend: str) -> Literal["process", "thread"]:
+    if kind != "auto":
+        return kind
+    return "process" if backend == "offline" else "thread"
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _items(
+    tasks: Iterable[BatchTask], known: dict[tuple[str, int, int], str]
+) -> tuple[list[WorkItem], list[dict[str, Any]]]:
+    """Stat and hash the photos; a photo that cannot be read becomes an error row."""
+    items: list[WorkItem] = []
+    unreadable: list[dict[str, Any]] = []
+    for task in tasks:
+        try:
+            st = task.path.stat()
+            key = (task.rel, st.st_size, st.st_mtime_ns)
+            sha = known.get(key) or sha256_of(task.path)
+        except OSError as exc:
+            unreadable.append(error_row(
+                path=task.rel, sha256="", size_bytes=0, mtime_ns=0, exit_code=2,
+                error=f"{task.rel}: cannot read the file ({exc.strerror or exc})", elapsed_ms=0.0))
+            continue
+        items.append(WorkItem(task.path, task.rel, sha, st.st_size, st.st_mtime_ns))
+    return items, unreadable
+
+
+def run_batch(
+    tasks: list[BatchTask],
+    out: Path,
+    settings: Settings,
+    *,
+    jobs: int = 1,
+    executor: ExecutorKind = "auto",
+    resume: bool = False,
+    retry_errors: bool = False,
+    clues: tuple[str, ...] = (),
+    ignore_metadata: bool = False,
+    on_progress: OnProgress | None = None,
+    geojson_every_s: float = 2.0,
+) -> BatchOutcome:
+    """Run every task not already done; record each result as it arrives.
+
+    Raises BadInputError when ``out`` already holds a batch and ``resume`` is false
+    (so a finished batch is never overwritten by accident).
+    """
+    if jobs < 1:
+        raise BadInputError(f"--jobs must be at least 1, not {jobs}")
+    started = time.perf_counter()
+    out = Path(out)
+    summaries = Summaries(out, geojson_every_s=geojson_every_s)
+    if summaries.existing() and not resume:
+        raise BadInputError(
+            f"{out} already holds a batch ({summaries.results_path.name}); pass --resume to "
+            "finish it, or choose another --out"
+        )
+    # Read what is done before deciding what to forget: errors are retried on request.
+    from geosleuth.batch.journal import read_jsonl
+
+    previous, _ = read_jsonl(summaries.results_path) if resume else ([], 0)
+    forget = frozenset(r["sha256"] for r in previous
+                       if retry_errors and r.get("status") == "error" and r.get("sha256"))
+    dropped = summaries.open(resume=resume, forget=forget)
+    done_keys = {r["sha256"] for r in summaries.rows if r.get("sha256")}
+    done_paths = {r["path"] for r in summaries.rows if not r.get("sha256")}
+    known = {(r["path"], r.get("size_bytes"), r.get("mtime_ns")): r["sha256"]
+             for r in summaries.rows if r.get("sha256")}
+
+    progress = Progress(total=len(tasks))
+    if on_progress:
+        on_progress(progress)
+    items, unreadable = _items([t for t in tasks if t.rel not in done_paths], known)
+
+    outcome = BatchOutcome(out=out, rows=summaries.rows, dropped_lines=dropped, jobs=jobs)
+    todo: list[WorkItem] = []
+    first_by_key: dict[str, str] = {}
+    for item in items:
+        if item.sha256 in done_keys:
+            outcome.skipped += 1
+        elif item.sha256 in first_by_key:
+            outcome.duplicates.append((item.rel, first_by_key[item.sha256]))
+        else:
+            first_by_key[item.sha256] = item.rel
+            todo.append(item)
+    progress.total = len(todo) + len(unreadable)
+    progress.skipped = outcome.skipped
+    progress.phase = "running"
+
+    def record(row: dict[str, Any]) -> None:
+        summaries.add(row)
+        progress.done += 1
+        outcome.ran += 1
+        if row["status"] == "error":
+            progress.failed += 1
+            outcome.failed += 1
+        elif row["status"] == "answered":
+            progress.answered += 1
+        else:
+            progress.no_answer += 1
+        progress.last = row
+        if on_progress:
+            on_progress(progress)
+
+    options = WorkOptions(settings=settings, out=out, clues=clues,
+                          ignore_metadata=ignore_metadata)
+    try:
+        for row in unreadable:
+            record(row)
+        if on_progress:
+            on_progress(progress)
+        if jobs == 1 or len(todo) <= 1:
+            outcome.executor = "inline"
+            for item in todo:
+                record(run_item(item, options))
+        else:
+            kind = choose_executor(executor, settings.backend)
+            outcome.executor = kind
+            _run_pool(todo, options, kind, jobs, record, outcome)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    finally:
+        summaries.close()
+    outcome.rows = summaries.rows
+    outcome.elapsed_s = time.perf_counter() - started
+    return outcome
+
+
+def _make_pool(kind: str, jobs: int, options: WorkOptions) -> Executor:
+    if kind == "process":
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
+                                   initializer=init_process, initargs=(options,))
+    return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="geosleuth-batch")
+
+
+def _run_pool(
+    todo: list[WorkItem],
+    options: WorkOptions,
+    kind: str,
+    jobs: int,
+    record: Callable[[dict[str, Any]], None],
+    outcome: BatchOutcome,
+) -> None:
+    """Keep ``jobs`` photos running (a few more queued) until all are recorded."""
+    queue: deque[WorkItem] = deque(todo)
+    attempts: dict[str, int] = {}
+    pool = _make_pool(kind, jobs, options)
+    running: dict[Future[dict[str, Any]], WorkItem] = {}
+    stopping = False
+
+    def submit() -> None:
+        while queue and len(running) < jobs * 2 and not stopping:
+            item = queue.popleft()
+            if kind == "process":
+                fut = pool.submit(run_in_process, item)
+            else:
+                fut = pool.submit(run_item, item, options)
+            running[fut] = item
+
+    try:
+        submit()
+        while running:
+            try:
+                finished, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                if stopping:
+                    outcome.stopped_now = True
+                    raise
+                # First Ctrl-C: hand out nothing more, let the running photos finish.
+                stopping = True
+                outcome.interrupted = True
+                for fut, _item in list(running.items()):
+                    if fut.cancel():
+                        del running[fut]
+                continue
+            broken = False
+            for fut in finished:
+                item = running.pop(fut)
+                try:
+                    row = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    attempts[item.sha256] = attempts.get(item.sha256, 0) + 1
+                    if attempts[item.sha256] >= MAX_ATTEMPTS:
+                        record(error_row(
+                            path=item.rel, sha256=item.sha256, size_bytes=item.size_bytes,
+                            mtime_ns=item.mtime_ns, exit_code=1, elapsed_ms=0.0,
+                            error="a worker process died while investigating this photo "
+                                  "(out of memory?); try it alone with 'geosleuth locate'"))
+                    else:
+                        queue.appendleft(item)
+                    continue
+                record(row)
+            if broken:
+                # Every future of a broken pool fails: requeue the innocent ones too.
+                for fut, item in list(running.items()):
+                    del running[fut]
+                    queue.appendleft(item)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _make_pool(kind, jobs, options)
+            submit()
+    finally:
+        if stopping or outcome.interrupted:
+            _stop_now(pool, kind)
+        else:
+            pool.shutdown(wait=True)
+
+
+def _stop_now(pool: Executor, kind: str) -> None:
+    """Stop workers without waiting for their photos (second Ctrl-C or an error)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    if kind == "process" and isinstance(pool, ProcessPoolExecutor):
+        # ProcessPoolExecutor has no public way to end running workers; its process
+        # table is the documented-by-use way the standard library's own tests do it.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            if proc.is_alive():
+                proc.terminate()

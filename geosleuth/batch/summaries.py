@@ -1,0 +1,237 @@
+"""The summary files of a batch and the row each photo adds to them.
+
+``results.jsonl`` is the journal and the source of truth: one JSON row per photo
+(schema ``geosleuth.batch-row/1``), appended and fsynced as each result arrives.
+``summary.csv`` gets the same row, flattened, the same way. ``all.geojson`` is a
+FeatureCollection and so cannot be appended to; it is rewritten atomically from the
+rows (at most every ``geojson_every_s`` seconds while the batch runs, and at the end),
+so it may lag a killed run by a few seconds but is never corrupt. ``--resume`` repairs
+the journal, rebuilds the other two from it, and skips the photos it holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from geosleuth.batch.journal import (
+    AppendLog,
+    read_jsonl,
+    replace_atomically,
+    replace_text_atomically,
+)
+
+ROW_SCHEMA = "geosleuth.batch-row/1"
+RESULTS = "results.jsonl"
+SUMMARY_CSV = "summary.csv"
+ALL_GEOJSON = "all.geojson"
+
+CSV_COLUMNS = (
+    "path", "sha256", "status", "lat", "lon", "radius_km", "confidence", "country_code",
+    "level", "place", "elapsed_s", "cost_usd", "tokens_in", "tokens_out", "case_dir",
+    "exit_code", "error",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: Any) -> str:
+    """A text cell that spreadsheets show as text: one line, no formula.
+
+    Place names and error messages can carry text read from the image; a leading
+    ``=``, ``+``, ``-`` or ``@`` would make a spreadsheet evaluate it (CSV injection),
+    so such cells get a leading apostrophe, the convention spreadsheets recognise.
+    """
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_line(row: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    cells: list[Any] = []
+    for col in CSV_COLUMNS:
+        value = row.get(col)
+        if col == "elapsed_s":
+            value = None if row.get("elapsed_ms") is None else round(row["elapsed_ms"] / 1000.0, 3)
+        if col in ("path", "place", "error", "case_dir", "level", "status", "country_code"):
+            cells.append(text_cell(value))
+        else:
+            cells.append("" if value is None else value)
+    csv.writer(buf, lineterminator="").writerow(cells)
+    return buf.getvalue()
+
+
+def csv_header() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(CSV_COLUMNS)
+    return buf.getvalue()
+
+
+def row_from_record(
+    record: dict[str, Any],
+    *,
+    path: str,
+    size_bytes: int,
+    mtime_ns: int,
+    case_dir: str | None,
+    error: str | None,
+    exit_code: int,
+    elapsed_ms: float,
+) -> dict[str, Any]:
+    """The batch row of one investigated photo, from its case record."""
+    v = record["verdict"]
+    usage = record.get("usage") or {}
+    answered = v.get("lat") is not None and v.get("lon") is not None
+    status = "error" if error else ("answered" if answered else "no_answer")
+    return {
+        "schema": ROW_SCHEMA,
+        "path": path,
+        "sha256": record["image"]["sha256"],
+        "size_bytes": size_bytes,
+        "mtime_ns": mtime_ns,
+        "status": status,
+        "lat": v.get("lat"),
+        "lon": v.get("lon"),
+        "radius_km": v.get("radius_km"),
+        "confidence": v.get("confidence"),
+        "country_code": v.get("country_code"),
+        "place": v.get("place"),
+        "level": v.get("level"),
+        "forced": v.get("forced"),
+        "steps": len(record.get("steps") or []),
+        "evidence": len(record.get("evidence") or []),
+        "tokens_in": usage.get("tokens_in", 0),
+        "tokens_out": usage.get("tokens_out", 0),
+        "cost_usd": usage.get("cost_usd", 0.0),
+        "elapsed_ms": round(elapsed_ms, 1),
+        "backend": (record.get("backend") or {}).get("name"),
+        "model": (record.get("backend") or {}).get("model"),
+        "ignore_metadata": record.get("ignore_metadata"),
+        "case_dir": case_dir,
+        "exit_code": exit_code,
+        "error": error,
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def error_row(
+    *, path: str, sha256: str, size_bytes: int, mtime_ns: int, error: str, exit_code: int,
+    elapsed_ms: float,
+) -> dict[str, Any]:
+    """The row of a photo that could not be investigated at all (bad input, a bug)."""
+    return {
+        "schema": ROW_SCHEMA, "path": path, "sha256": sha256, "size_bytes": size_bytes,
+        "mtime_ns": mtime_ns, "status": "error", "lat": None, "lon": None,
+        "radius_km": None, "confidence": None, "country_code": None, "place": None,
+        "level": None, "forced": None, "steps": 0, "evidence": 0, "tokens_in": 0,
+        "tokens_out": 0, "cost_usd": 0.0, "elapsed_ms": round(elapsed_ms, 1),
+        "backend": None, "model": None, "ignore_metadata": None, "case_dir": None,
+        "exit_code": exit_code, "error": error,
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+_GEOJSON_PROPS = ("path", "sha256", "status", "radius_km", "confidence", "country_code",
+                  "place", "level", "case_dir", "error")
+
+
+def geojson_collection(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One Feature per row: a Point at the verdict, or a null geometry without an answer."""
+    features = []
+    for row in rows:
+        geometry = None
+        if row.get("lat") is not None and row.get("lon") is not None:
+            geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+        features.append({
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {k: row.get(k) for k in _GEOJSON_PROPS},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+class Summaries:
+    """The summary files of one batch folder, opened for appending.
+
+    ``open`` repairs what a killed run may have left (a torn last line), drops rows
+    whose key is in ``forget`` (errors being retried), rebuilds summary.csv and
+    all.geojson from the journal, and returns the rows already done.
+    """
+
+    def __init__(self, out: Path, *, geojson_every_s: float = 2.0) -> None:
+        self.out = out
+        self.geojson_every_s = geojson_every_s
+        self.rows: list[dict[str, Any]] = []
+        self._jsonl: AppendLog | None = None
+        self._csv: AppendLog | None = None
+        self._geojson_written = 0.0
+        self._geojson_dirty = False
+
+    @property
+    def results_path(self) -> Path:
+        return self.out / RESULTS
+
+    def existing(self) -> bool:
+        return self.results_path.exists() and self.results_path.stat().st_size > 0
+
+    def open(self, *, resume: bool, forget: set[str] | frozenset[str] = frozenset()) -> int:
+        """Open the files; return the number of damaged journal lines that were dropped."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        dropped = 0
+        if resume:
+            rows, dropped = read_jsonl(self.results_path)
+            seen: set[str] = set()
+            kept: list[dict[str, Any]] = []
+            for row in rows:
+                key = row.get("sha256")
+                if not key or key in seen:  # damaged, or a duplicate of a kept row
+                    dropped += 1
+                    continue
+                if key in forget:
+                    continue
+                seen.add(key)
+                kept.append(row)
+            if dropped or len(kept) != len(rows):
+                replace_atomically(self.results_path,
+                                   (json.dumps(r, ensure_ascii=False) for r in kept))
+            self.rows = kept
+        else:
+            self.rows = []
+            replace_atomically(self.results_path, [])
+        replace_atomically(self.out / SUMMARY_CSV,
+                           [csv_header(), *(csv_line(r) for r in self.rows)])
+        self._write_geojson()
+        self._jsonl = AppendLog(self.results_path)
+        self._csv = AppendLog(self.out / SUMMARY_CSV)
+        return dropped
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Record one finished photo: journal first (the truth), then the CSV row."""
+        if self._jsonl is None or self._csv is None:
+            raise ValueError("Summaries.add before open")
+        self._jsonl.append(json.dumps(row, ensure_ascii=False))
+        self._csv.append(csv_line(row))
+        self.rows.append(row)
+        self._geojson_dirty = True
+        if time.monotonic() - self._geojson_written >= self.geojson_every_s:
+            self._write_geojson()
+
+    def _write_geojson(self) -> None:
+        replace_text_atomically(self.out / ALL_GEOJSON,
+                                json.dumps(geojson_collection(self.rows), ensure_ascii=False))
+        self._geojson_written = time.monotonic()
+        self._geojson_dirty = False
+
+    def close(self) -> None:
+        if self._geojson_dirty:
+            self._write_geojson()
+        for log in (self._jsonl, self._csv):
+            if log is not None:
+                log.close()
+        self._jsonl = self._csv = None

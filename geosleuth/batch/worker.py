@@ -1,0 +1,91 @@
+"""One photo of a batch, from file to summary row; runs in a worker process or thread.
+
+Whatever happens to the photo, the worker returns a row: a broken image is an error
+row (exit code 2), a backend failure an error row whose partial case folder is kept
+(3), an unexpected exception an error row naming it (1). The batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geosleuth.settings import Settings
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """What a worker needs to know about one photo (small and picklable)."""
+
+    path: Path  # the file to open
+    rel: str  # the name used in the summaries (relative to the batch root)
+    sha256: str
+    size_bytes: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class WorkOptions:
+    settings: Settings
+    out: Path
+    clues: tuple[str, ...] = ()
+    ignore_metadata: bool = False
+
+
+_options: WorkOptions | None = None
+
+
+def init_process(options: WorkOptions) -> None:
+    """Initializer of a worker process: keep the options, ignore Ctrl-C, warm the registry.
+
+    The parent handles Ctrl-C (it stops handing out photos and lets running ones
+    finish), so workers must not die of the SIGINT the terminal sends the whole group.
+    """
+    global _options
+    _options = options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from geosleuth.agent.run import registry
+
+    registry()  # load the clue tools once per process, before the first photo is timed
+
+
+def run_in_process(item: WorkItem) -> dict[str, Any]:
+    if _options is None:
+        raise RuntimeError("worker process was not initialised")
+    return run_item(item, _options)
+
+
+def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
+    """Investigate one photo, write its case folder, return its summary row."""
+    from geosleuth.batch.summaries import error_row, row_from_record
+    from geosleuth.errors import GeosleuthError
+    from geosleuth.investigation import investigate_photo
+    from geosleuth.report.writer import write_case
+
+    started = time.perf_counter()
+    try:
+        result = investigate_photo(item.path, options.settings, clues=options.clues,
+                                   ignore_metadata=options.ignore_metadata)
+        # The record names the photo as the batch does (relative to its root).
+        result.record["image"]["path"] = item.rel
+        folder = write_case(result.record, options.out)
+        return row_from_record(
+            result.record, path=item.rel, size_bytes=item.size_bytes, mtime_ns=item.mtime_ns,
+            case_dir=os.path.relpath(folder, options.out), error=result.error,
+            exit_code=result.exit_code, elapsed_ms=(time.perf_counter() - started) * 1000.0,
+        )
+    except GeosleuthError as exc:
+        message, code = str(exc), exc.exit_code
+    except Exception as exc:  # a bug: record it and let the batch go on
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        message = (f"internal error: {type(exc).__name__}: {exc} "
+                   f"(at {Path(frame.filename).name}:{frame.lineno}); please report it")
+        code = 1
+    return error_row(path=item.rel, sha256=item.sha256, size_bytes=item.size_bytes,
+                     mtime_ns=item.mtime_ns, error=message, exit_code=code,
+                     elapsed_ms=(time.perf_counter() - started) * 1000.0)

@@ -1,0 +1,90 @@
+"""``geosleuth batch DIR``: locate every photo of a folder into case folders and summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geosleuth.cli.run_options import (
+    Backend,
+    Cache,
+    Clues,
+    ExecutorOpt,
+    Jobs,
+    Model,
+    Network,
+    Out,
+    Paths,
+    Resume,
+    RetryErrors,
+    Steps,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "batch",
+        help="Locate every photo in a folder (recursively) with N workers; write one case "
+             "folder per photo, and results.jsonl, summary.csv and all.geojson as results "
+             "arrive. Exit 0 when no photo failed; else 3 (a backend failure), 2 (a bad "
+             "image) or 1.",
+    )(batch)
+
+
+def batch(
+    folder: Annotated[Path, typer.Argument(help="The folder of photos.")],
+    out: Out = None,
+    jobs: Jobs = 1,
+    include: Annotated[list[str] | None, typer.Option(
+        "--include", "-i",
+        help='Only files matching this glob (repeatable), e.g. "*.jpg" or "2024/*".')] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", "-x", help="Skip files matching this glob (repeatable).")] = None,
+    recursive: Annotated[bool, typer.Option(
+        "--recursive/--no-recursive", help="Descend into sub-folders.")] = True,
+    resume: Resume = False,
+    retry_errors: RetryErrors = False,
+    executor: ExecutorOpt = "auto",
+    backend: Backend = None,
+    model: Model = None,
+    steps: Steps = None,
+    paths: Paths = None,
+    clue: Clues = None,
+    ignore_metadata: Annotated[bool, typer.Option(
+        "--ignore-metadata", help="Hide EXIF position and time from the tools.")] = False,
+    cache: Cache = None,
+    network: Network = None,
+) -> None:
+    from geosleuth.backends import create_reasoner
+    from geosleuth.batch import BatchTask, find_images
+    from geosleuth.cli.batch_progress import (
+        exit_now_if_abandoned,
+        print_outcome,
+        run_with_progress,
+    )
+    from geosleuth.cli.errors import fail
+    from geosleuth.cli.run_options import check_pool_options, settings_flags
+    from geosleuth.settings import load_settings
+
+    check_pool_options(executor, resume, retry_errors)
+    settings, _ = load_settings(settings_flags(out=out, backend=backend, model=model,
+                                               steps=steps, paths=paths, cache=cache,
+                                               network=network))
+    create_reasoner(settings)  # an unknown backend fails here, once, not once per photo
+    out_dir = settings.out.resolve()
+    root = folder.resolve()
+    images = [p for p in find_images(root, include=include or (), exclude=exclude or (),
+                                     recursive=recursive)
+              if not p.resolve().is_relative_to(out_dir)]  # never our own case folders
+    if not images:
+        globs = ", with the --include/--exclude globs given" if include or exclude else ""
+        raise fail(f"{folder}: no images found (JPEG, PNG, TIFF, WebP, HEIC/HEIF{globs})")
+    tasks = [BatchTask(p, p.relative_to(root).as_posix()) for p in images]
+    outcome = run_with_progress(tasks, out_dir, settings, jobs=jobs, executor=executor,
+                                resume=resume, retry_errors=retry_errors,
+                                clues=tuple(clue or ()), ignore_metadata=ignore_metadata)
+    print_outcome(outcome)
+    exit_now_if_abandoned(outcome)
+    raise typer.Exit(outcome.exit_code)
