@@ -149,19 +149,23 @@ class MapSearch(ClueTool):
 
     @staticmethod
     def _describe(args: dict[str, Any]) -> str:
+        """The query in one line; every string from outside is JSON-quoted (escaped)."""
+
+        def tags(t: dict[str, Any]) -> list[str]:
+            return [f"{quoted(str(k))[1:-1]}={quoted(str(v))}" for k, v in t.items()]
+
         parts = []
         if args.get("text"):
             parts.append(quoted(args["text"]))
-        if args.get("tags"):
-            parts.append(" ".join(f"{k}={v}" for k, v in args["tags"].items()))
+        parts += tags(args.get("tags") or {})
         for p in args.get("patterns") or []:
-            bits = [f"{k}={v}" for k, v in (p.get("tags") or {}).items()]
+            bits = tags(p.get("tags") or {})
             if p.get("name"):
                 bits.append(f"named {quoted(p['name'])}")
             parts.append("[" + " ".join(bits) + "]")
         if args.get("within_m"):
-            parts.append(f"within {args['within_m']:g} m")
-        return quoted(" ".join(parts))[1:-1] if parts else ""
+            parts.append(f"within {float(args['within_m']):g} m")
+        return " ".join(parts)
 
     def _matches(self, answer: Any, op: Any, query: str, near: Any, where: str,
                  host: str | None) -> list[Finding]:
