@@ -6,9 +6,10 @@ Georgian ...) needs no model. Otherwise lingua decides among the languages writt
 script; detectors are built lazily per language set, with only those models loaded, and
 cached (all 75 languages would cost ~1 GB and seconds to load).
 
-Two documented special cases: Kana anywhere makes the Han of the text Japanese; Han
-without Kana is left to the Han script's country prior, because lingua calls every
-kanji-only string Chinese while kanji-only signs are common in Japan.
+Latin text next to another script ("서울 Seoul", "ถนนสุขุมวิท Sukhumvit Rd") is taken as
+a romanisation or English and gives no opinion. Kana anywhere makes the Han of the text
+Japanese; Han without Kana is left to the Han script's country prior, because lingua
+calls every kanji-only string Chinese while kanji-only signs are common in Japan.
 
 The country prior mixes the CLDR table of ``geosleuth.text.languages`` over the languages
 found, weighted by their share of the letters; scripts no model reads (Ethiopic, Khmer ...)
@@ -188,9 +189,14 @@ def identify(text: str, accuracy: str = "auto") -> LanguageReport:
     if letters == 0:
         return report
     japanese = KANA in counts
+    # next to a local script, Latin text is a romanisation or English ("서울 Seoul"):
+    # it names no language of the place, so it gives no opinion
+    local_script = any(sc not in ("Latin", "Other") and n >= 2 for sc, n in counts.items())
     lang_mass: dict[tuple[str, str], float] = defaultdict(float)
     script_mass: dict[str, float] = defaultdict(float)
     for script, chunk in _chunks(text):
+        if script == "Latin" and local_script:
+            continue
         n = sum(script_counts(chunk).values())
         confidences = _chunk_confidences(script, chunk, japanese, accuracy)
         if not confidences:

@@ -131,3 +131,20 @@ def test_instructions_in_the_text_are_only_text(text_ctx: ToolContext) -> None:
     assert finding.data["languages"][0]["code"] == "en"
     assert "Paris" not in finding.summary
     assert isinstance(finding.constraint, CountryConstraint)
+
+
+def test_accuracy_setting_chooses_the_latin_mode() -> None:
+    assert langid.low_accuracy_for("Latin", "auto")
+    assert not langid.low_accuracy_for("Cyrillic", "auto")
+    assert not langid.low_accuracy_for("Latin", "high")
+    assert langid.low_accuracy_for("Cyrillic", "low")
+    langid.clear_detectors()
+    identify("Stazione Centrale")
+    latin = frozenset(langid.lingua_languages_by_script()["Latin"])
+    assert set(langid._detectors) == {(latin, True)}
+
+
+def test_romanised_names_beside_a_local_script_give_no_language() -> None:
+    report = identify("Москва\nMoscow")
+    assert [g.code for g in report.languages] == ["ru"] or report.top.script == "Cyrillic"
+    assert all(g.script == "Cyrillic" for g in report.languages)
