@@ -294,10 +294,20 @@ class Locus:
         return [(float(lats[rows[i]]), float(lons[cols[i]])) for i in picks]
 
     def to_constraint(self, strength: float = 0.85) -> Any:
+        """A RasterConstraint of the values, cropped to the rows and columns that are not
+        zero (a raster reads 0 outside its bounds, so nothing changes but the size)."""
         from geosleuth.model import RasterConstraint
 
+        rows = np.flatnonzero(self.values.any(axis=1))
+        cols = np.flatnonzero(self.values.any(axis=0))
+        if rows.size == 0:
+            rows = cols = np.array([0])
+        r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        step = self.resolution
         return RasterConstraint.from_array(
-            self.values, south=self.south, west=self.west, north=self.north, east=self.east,
+            self.values[r0:r1, c0:c1],
+            south=self.north - r1 * step, west=self.west + c0 * step,
+            north=self.north - r0 * step, east=self.west + c1 * step,
             strength=strength,
         )
 

@@ -151,8 +151,18 @@ def test_constraint_round_trips() -> None:
     locus = sun_locus(SunMeasurement(30.0, 1.0), TimeWindow.instant(NOON_PARIS), resolution=0.5)
     constraint = locus.to_constraint(0.85)
     assert isinstance(constraint, RasterConstraint) and constraint.strength == 0.85
-    assert (constraint.rows, constraint.cols) == (360, 720)
-    assert np.abs(constraint.array() - locus.values).max() < 1 / 255 + 1e-6
+    # Cropped to the rows and columns that hold the locus, aligned on the same grid.
+    assert constraint.cols < 720 and constraint.rows < 360
+    r0 = round((90.0 - constraint.north) / 0.5)
+    c0 = round((constraint.west + 180.0) / 0.5)
+    r1, c1 = r0 + constraint.rows, c0 + constraint.cols
+    assert constraint.south == pytest.approx(constraint.north - 0.5 * constraint.rows)
+    assert constraint.east == pytest.approx(constraint.west + 0.5 * constraint.cols)
+    outside = locus.values.copy()
+    outside[r0:r1, c0:c1] = 0
+    assert not outside.any()
+    crop = locus.values[r0:r1, c0:c1]
+    assert np.abs(constraint.array() - crop).max() < 1 / 255 + 1e-6
 
 
 def test_bbox_locus_matches_the_global_one() -> None:
