@@ -170,9 +170,9 @@ class LLMReasoner:
         caps = self.chat.capabilities
         side = min(side, caps.max_image_side)
         if side not in self._photos:
-            if self._pixels is None:
-                self._pixels = photo.load_pixels(state.case.path, self.settings.max_pixels)
-            self._photos[side] = photo.encode(self._pixels, side, caps.max_image_bytes, "photo")
+            pixels = self._pixels or photo.load_preview(state.case.path, side,
+                                                        self.settings.max_pixels)
+            self._photos[side] = photo.encode(pixels, side, caps.max_image_bytes, "photo")
         return self._photos[side]
 
     def _crops(self, view: View, side: int) -> list[ImagePart]:

@@ -9,6 +9,7 @@ the full-resolution pixels.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from PIL import Image
@@ -37,9 +38,27 @@ def encode(image: Image.Image, max_side: int, max_bytes: int, label: str) -> Ima
 
 
 def load_pixels(path: Path, max_pixels: int) -> Image.Image:
+    """The full-resolution pixels, as a viewer shows them (for zoom crops)."""
     from geosleuth.images import open_image, oriented
 
     return oriented(open_image(path, max_pixels))
+
+
+def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
+    """The pixels decoded at the smallest JPEG scale (1/2, 1/4, 1/8) still at least
+    ``max_side`` on the long side: several times faster than a full decode of a phone photo."""
+    from geosleuth.images import open_image, oriented
+
+    with Image.open(path) as probe:
+        width, height = probe.size
+        fmt = probe.format
+    if fmt != "JPEG" or max(width, height) <= max_side:
+        return oriented(open_image(path, max_pixels))
+    scale = max_side / max(width, height)
+    image = Image.open(path)
+    image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+    image.load()
+    return oriented(image)
 
 
 def crop(image: Image.Image, box_px: tuple[int, int, int, int], max_side: int, max_bytes: int,
