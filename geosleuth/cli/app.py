@@ -27,7 +27,10 @@ COMMAND_MODULES = (
     "geosleuth.cli.config_cmd",
     "geosleuth.cli.maps_cmd",
     "geosleuth.cli.sun",
+    "geosleuth.cli.batch_cmd",
+    "geosleuth.cli.eval_cmd",
     "geosleuth.cli.report_cmd",
+    "geosleuth.cli.investigate_cmd",
 )
 
 for _name in COMMAND_MODULES:

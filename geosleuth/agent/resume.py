@@ -1,0 +1,161 @@
+"""Resuming a case folder: the CaseState rebuilt from its case.json, and a recorder around it.
+
+A case folder holds everything the loop needs to continue: the evidence (with ids and
+provenance), the step records (tool calls, observations, submissions), the hypotheses
+and the verdict. ``load_case_folder`` reads it back, checks that the photo beside it is
+still the same file (by sha256), and returns the state; ``resume_recorder`` wraps that
+state in a Recorder whose evidence numbering continues after the last id. Reasoners
+that decide from the state alone (the offline reasoner) then carry on where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from geosleuth.agent.recorder import Recorder
+from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission, ToolCall, Usage
+from geosleuth.errors import BadInputError
+from geosleuth.images import DEFAULT_MAX_PIXELS, load_case
+from geosleuth.model import Case, Evidence, Hypothesis, Verdict
+from geosleuth.report.record import SCHEMA
+from geosleuth.tools.context import Egress
+
+CASE_FILE = "case.json"
+
+
+def read_record(folder: Path) -> dict[str, Any]:
+    """The case.json of a case folder (or the file itself), checked for its schema."""
+    path = folder / CASE_FILE if folder.is_dir() else folder
+    if not path.is_file():
+        raise BadInputError(f"{folder}: no {CASE_FILE} here; give a photo or a case folder")
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"{path}: not valid JSON ({exc}); the case file is damaged") from None
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
+        raise BadInputError(f"{path}: not a {SCHEMA} case file")
+    return record
+
+
+def find_photo(record: dict[str, Any], folder: Path) -> Path:
+    """The photo of a case: its recorded path, else that path or its name beside the folder."""
+    recorded = Path(record["image"]["path"])
+    candidates = [recorded]
+    if not recorded.is_absolute():
+        candidates += [folder / recorded, folder.parent / recorded, folder.parent.parent / recorded]
+    candidates += [folder / recorded.name]
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise BadInputError(
+        f"{folder}: the photo {recorded} is not found; put it back or copy it into the case folder"
+    )
+
+
+def _step(raw: dict[str, Any]) -> StepRecord:
+    sub = raw.get("submission")
+    usage = raw.get("usage") or {}
+    return StepRecord(
+        index=int(raw["index"]),
+        thought=raw.get("thought", ""),
+        calls=[ToolCall(c["id"], c["name"], dict(c.get("args") or {}))
+               for c in raw.get("calls", [])],
+        observations=[
+            Observation(o["call_id"], o["tool"], tuple(o.get("evidence") or ()), o.get("error"))
+            for o in raw.get("observations", [])
+        ],
+        submission=None if sub is None else Submission(
+            lat=sub["lat"], lon=sub["lon"], radius_km=sub["radius_km"],
+            evidence=tuple(sub.get("evidence") or ()), place=sub.get("place"),
+            confidence=sub.get("confidence"), rationale=sub.get("rationale", ""),
+            overrides=tuple(sub.get("overrides") or ()),
+        ),
+        rejection=raw.get("rejection"),
+        usage=Usage(int(usage.get("tokens_in", 0)), int(usage.get("tokens_out", 0)),
+                    float(usage.get("cost_usd", 0.0)), float(usage.get("latency_ms", 0.0))),
+        elapsed_ms=float(raw.get("elapsed_ms", 0.0)),
+        transcript=list(raw.get("transcript") or []),
+    )
+
+
+def _verdict(raw: dict[str, Any]) -> Verdict:
+    fields = set(Verdict.model_fields)
+    return Verdict.model_validate({k: v for k, v in raw.items() if k in fields})
+
+
+def state_from_record(record: dict[str, Any], case: Case) -> CaseState:
+    """The CaseState a case.json describes, for the given (already checked) case."""
+    try:
+        hypotheses = [
+            Hypothesis.model_validate({k: v for k, v in h.items() if k in Hypothesis.model_fields})
+            for h in record.get("hypotheses", [])
+        ]
+        state = CaseState(
+            case=case,
+            evidence=[Evidence.model_validate(e) for e in record.get("evidence", [])],
+            hypotheses=hypotheses,
+            verdict=_verdict(record.get("verdict") or {}),
+            steps=[_step(s) for s in record.get("steps", [])],
+            egress=[Egress(e["host"], e["what"], e.get("tool")) for e in record.get("egress", [])],
+            forced=bool((record.get("verdict") or {}).get("forced", False)),
+            backend={k: v for k, v in (record.get("backend") or {}).items()
+                     if k not in ("name", "model")},
+            stopped=(record.get("verdict") or {}).get("stopped"),
+        )
+    except (ValidationError, KeyError, TypeError, ValueError) as exc:
+        raise BadInputError(f"the case file does not describe a case geosleuth can resume ({exc})"
+                            ) from None
+    return state
+
+
+def load_case_folder(
+    folder: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> tuple[CaseState, dict[str, Any]]:
+    """Read a case folder back: its state and the record it came from.
+
+    Raises BadInputError when the folder has no readable case.json, the photo is gone,
+    or the photo has changed since the case was written.
+    """
+    folder = folder if folder.is_dir() else folder.parent
+    record = read_record(folder)
+    photo = find_photo(record, folder)
+    case = load_case(photo, max_pixels=max_pixels,
+                     ignore_metadata=bool(record.get("ignore_metadata", False)),
+                     clues=tuple(record.get("clues") or ()))
+    if case.image.sha256 != record["image"]["sha256"]:
+        raise BadInputError(
+            f"{photo}: this is not the photo of the case in {folder} (its sha256 differs)"
+        )
+    return state_from_record(record, case), record
+
+
+def last_evidence_number(state: CaseState) -> int:
+    numbers = [int(e.id[1:]) for e in state.evidence if e.id[:1] == "E" and e.id[1:].isdigit()]
+    return max(numbers, default=0)
+
+
+def resume_recorder(
+    state: CaseState,
+    *,
+    coverage: float = 0.8,
+    countries: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    describe: Callable[[float, float], Any] | None = None,
+) -> Recorder:
+    """A recorder that carries on with ``state``: new evidence ids follow the last one."""
+    recorder = Recorder(state.case, coverage=coverage, countries=countries, describe=describe,
+                        path=state.path)
+    recorder.state = state
+    # The recorder numbers evidence from a private counter; a resumed case must continue
+    # after the ids already in the record, so the counter is set here, in the same package.
+    recorder._next = last_evidence_number(state)
+    recorder.failures = [
+        f"{o.tool}: {o.error}" for step in state.steps for o in step.observations if o.error
+    ]
+    state.summary = recorder.summary()
+    return recorder

@@ -1,0 +1,124 @@
+"""The investigation TUI: ``InvestigationApp`` opens a photo or a case folder and shows the case.
+
+With no path it starts with the file picker. Opening (reading and hashing the photo,
+reading a case folder back) runs in a worker; a bad file becomes an error dialog and
+the picker stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from geosleuth.settings import Settings
+from geosleuth.tui.screens.case import CaseScreen
+from geosleuth.tui.screens.dialogs import ErrorScreen
+from geosleuth.tui.screens.open import OpenScreen
+from geosleuth.tui.session import Session
+from geosleuth.tui.widgets.photo import ImageMode
+
+SessionFactory = Callable[[Path, Settings], Session]
+
+COMMANDS = (
+    ("Continue the loop", "Let the reasoner carry on until it concludes (c)", "continue_loop"),
+    ("Run one step", "One step of the loop, then pause (n)", "step"),
+    ("Pause", "Stop before the next step (p)", "pause"),
+    ("Stop and conclude", "The reasoner stops; the fusion's verdict stands (f)", "conclude"),
+    ("Add a clue or note", "Capture time, shadow, country, point, place, note (a)", "add_clue"),
+    ("Run a tool", "Run one clue tool with your arguments (t)", "run_tool"),
+    ("Pin the selected hypothesis", "A strong point constraint on it (k)", "pin"),
+    ("Reject the selected hypothesis", "A negated point constraint on it (r)", "reject"),
+    ("Save the report", "Write case.json, report.md, hypotheses.geojson (s)", "save"),
+    ("Toggle the map", "Region around the hypotheses, or the world (m)", "toggle_map"),
+)
+
+
+class InvestigationApp(App[None]):
+    """``geosleuth investigate``: the loop on screen, with the investigator in it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "geosleuth"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"), Binding("o", "open", "Open")]
+
+    def __init__(
+        self,
+        settings: Settings,
+        path: Path | None = None,
+        *,
+        image_mode: ImageMode = "auto",
+        autorun: bool = True,
+        session_factory: SessionFactory | None = None,
+        open_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.start_path = path
+        self.image_mode = image_mode
+        self.autorun = autorun
+        self.open_kwargs = open_kwargs or {}
+        self.session_factory = session_factory or (
+            lambda p, s: Session.open(p, s, **self.open_kwargs))
+        self.session: Session | None = None
+
+    def on_mount(self) -> None:
+        if self.start_path is None:
+            self.action_open()
+        else:
+            self.open_path(self.start_path)
+
+    @property
+    def case_screen(self) -> CaseScreen | None:
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, CaseScreen)), None)
+
+    def action_open(self) -> None:
+        start = self.start_path if self.start_path and self.start_path.is_dir() else None
+        self.push_screen(OpenScreen(start), self._picked)
+
+    def _picked(self, path: Path | None) -> None:
+        if path is None:
+            if self.case_screen is None:
+                self.exit()
+            return
+        self.open_path(path)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_path(self, path: Path) -> None:
+        try:
+            session = self.session_factory(path, self.settings)
+        except Exception as exc:  # a bad photo or case folder: say so, keep the picker
+            self.call_from_thread(self._open_failed, path, exc)
+            return
+        self.call_from_thread(self._show_case, session)
+
+    def _open_failed(self, path: Path, exc: BaseException) -> None:
+        from geosleuth.errors import GeosleuthError
+
+        message = str(exc) if isinstance(exc, GeosleuthError) else f"{type(exc).__name__}: {exc}"
+        if not any(isinstance(s, OpenScreen) for s in self.screen_stack):
+            self.push_screen(OpenScreen(path.parent if path.parent.is_dir() else None),
+                             self._picked)
+        self.push_screen(ErrorScreen(message, f"Cannot open {path.name}"))
+
+    def _show_case(self, session: Session) -> None:
+        old = self.case_screen
+        if old is not None and old.session.running:
+            old.session.request_pause()
+        self.session = session
+        screen = CaseScreen(session, image_mode=self.image_mode, autorun=self.autorun)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, CaseScreen):
+            for title, help_text, action in COMMANDS:
+                yield SystemCommand(title, help_text,
+                                    lambda a=action: screen.run_action(a))  # type: ignore[misc]

@@ -1,0 +1,1 @@
+"""The TUI's screens: the case, the file picker, and the modal dialogs."""

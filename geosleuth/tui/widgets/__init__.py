@@ -1,0 +1,1 @@
+"""The widgets of the investigation screen: photo, steps log, evidence, hypotheses, map, status."""
