@@ -28,7 +28,6 @@ COMMAND_MODULES = (
     "geosleuth.cli.maps_cmd",
     "geosleuth.cli.sun",
     "geosleuth.cli.batch_cmd",
-    "geosleuth.cli.eval_cmd",
     "geosleuth.cli.report_cmd",
     "geosleuth.cli.investigate_cmd",
 )
