@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.maps_cmd",
     "geosleuth.cli.sun",
     "geosleuth.cli.batch_cmd",
+    "geosleuth.cli.eval_cmd",
     "geosleuth.cli.report_cmd",
     "geosleuth.cli.investigate_cmd",
 )
