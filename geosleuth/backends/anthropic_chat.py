@@ -86,6 +86,8 @@ def fault_from_anthropic(exc: Exception, what: str) -> ChatFault | None:
     if isinstance(exc, anthropic.APIConnectionError):
         return ConnectionFault(f"{what}: cannot connect ({exc})")
     if not isinstance(exc, anthropic.APIStatusError):
+        if isinstance(exc, anthropic.APIError):  # a 2xx answer the SDK could not read
+            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
         return None
     status = exc.status_code
     body = exc.response.text if exc.response is not None else str(exc)
@@ -163,6 +165,14 @@ class AnthropicChat:
                 raise
             raise fault from None
         latency = (time.perf_counter() - start) * 1000.0
+        try:
+            return self._reply(resp, latency)
+        except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a message
+            raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
+                              ) from None
+
+    @staticmethod
+    def _reply(resp: Any, latency: float) -> ChatReply:
         texts: list[str] = []
         calls: list[ChatToolCall] = []
         for block in resp.content:

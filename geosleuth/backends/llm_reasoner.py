@@ -152,7 +152,9 @@ class LLMReasoner:
         self.model: str | None = chat.model
         self.path = path
         self.temperature = temperature
-        self.seed = seed
+        # Each parallel path asks with its own seed: its replies differ where the provider
+        # honours seeds, and are cached apart (the seed is part of the request key).
+        self.seed = path if seed is None else seed
         self.max_tokens = max_tokens
         self.policy = policy
         self.sleep = sleep

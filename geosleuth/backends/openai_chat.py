@@ -86,6 +86,8 @@ def fault_from_openai(exc: Exception, what: str) -> ChatFault | None:
     if isinstance(exc, openai.APIConnectionError):
         return ConnectionFault(f"{what}: cannot connect ({exc})")
     if not isinstance(exc, openai.APIStatusError):
+        if isinstance(exc, openai.APIError):  # a 2xx answer the SDK could not read
+            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
         return None
     status = exc.status_code
     body = exc.response.text if exc.response is not None else str(exc)
@@ -170,6 +172,14 @@ class OpenAIChat:
                 raise
             raise fault from None
         latency = (time.perf_counter() - start) * 1000.0
+        try:
+            return self._reply(resp, latency)
+        except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a completion
+            raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
+                              ) from None
+
+    @staticmethod
+    def _reply(resp: Any, latency: float) -> ChatReply:
         if not resp.choices:
             return ChatReply(raw=resp.model_dump(mode="json"), latency_ms=latency, finish="empty")
         choice = resp.choices[0]

@@ -58,6 +58,7 @@ def test_openai_case_runs_then_replays_from_cache_without_network(
     assert [t["function"]["name"] for t in req["tools"]] == [
         "landmark", "zoom", "submit_verdict", "conclude"]
     assert req["messages"][1]["content"][1]["type"] == "image_url"
+    assert req["seed"] == 0  # path 0; path k asks with seed k
     assert first.state.usage.tokens_in == 3200
     assert first.state.usage.cost_usd == pytest.approx((3200 * 2.5 + 100 * 10) / 1e6)
     assert {e.host for e in first.state.egress} == {"127.0.0.1"}

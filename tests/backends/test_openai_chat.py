@@ -93,3 +93,13 @@ def test_json_mode_for_servers_without_tools(server: ScriptedServer) -> None:
     server.add(Scripted(openai_reply(json.dumps({"thought": "t", "calls": []}))))
     make(server, json_output=True).chat([user("x")])
     assert server.seen[0].body["response_format"] == {"type": "json_object"}
+
+
+def test_unreadable_answers_are_server_faults(server: ScriptedServer) -> None:
+    from geosleuth.backends.anthropic_chat import AnthropicChat
+
+    server.add(Scripted("not a completion"), Scripted({"content": 5}))
+    with pytest.raises(ServerFault, match="unreadable response"):
+        make(server).chat([user("x")])
+    with pytest.raises(ServerFault, match="unreadable response"):
+        AnthropicChat("claude-sonnet-4-6", api_key="k", base_url=server.url).chat([user("x")])
