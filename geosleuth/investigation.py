@@ -45,8 +45,9 @@ def investigate_photo(
 ) -> CaseResult:
     """Investigate one photo; raises BadInputError for a photo that cannot be used."""
     started = time.perf_counter()
-    case = load_case(photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata,
-                     clues=clues)
+    case = load_case(
+        photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
+    )
     finished: CaseFinished | None = None
     for event in run_case(case, settings):
         if on_event is not None:

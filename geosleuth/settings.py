@@ -14,7 +14,7 @@ import json
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,8 +27,11 @@ ENV_PREFIX = "GEOSLEUTH_"
 def _user_dir(kind: str) -> Path:
     import platformdirs
 
-    getter = {"cache": platformdirs.user_cache_dir, "data": platformdirs.user_data_dir,
-              "config": platformdirs.user_config_dir}[kind]
+    getter = {
+        "cache": platformdirs.user_cache_dir,
+        "data": platformdirs.user_data_dir,
+        "config": platformdirs.user_config_dir,
+    }[kind]
     return Path(getter("geosleuth", appauthor=False))
 
 
@@ -50,29 +53,58 @@ class ServerConfig(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    backend: str = Field("offline", description="reasoner backend: offline, openai, anthropic, or a named server")
+    backend: str = Field(
+        "offline", description="reasoner backend: offline, openai, anthropic, or a named server"
+    )
     model: str | None = Field(None, description="model name for the backend")
     steps: int = Field(12, ge=1, le=200, description="step budget of one investigation path")
     paths: int = Field(1, ge=1, le=32, description="independent investigation paths")
     out: Path = Field(Path("cases"), description="folder that receives case folders")
-    cache_dir: Path = Field(default_factory=lambda: _user_dir("cache"), description="caches (gazetteer index, tool and model calls)")
-    data_dir: Path = Field(default_factory=lambda: _user_dir("data"), description="imported map extracts")
+    cache_dir: Path = Field(
+        default_factory=lambda: _user_dir("cache"),
+        description="caches (gazetteer index, tool and model calls)",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: _user_dir("data"), description="imported map extracts"
+    )
     cache: bool = Field(True, description="reuse cached tool and model calls")
     network: bool = Field(False, description="allow tools that use the network (online maps)")
-    max_pixels: int = Field(120_000_000, ge=1, description="refuse images with more pixels (decompression bombs)")
-    coverage: float = Field(0.8, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least")
-    disabled_tools: list[str] = Field(default_factory=list, description="tools the reasoner may not use")
+    max_pixels: int = Field(
+        120_000_000, ge=1, description="refuse images with more pixels (decompression bombs)"
+    )
+    coverage: float = Field(
+        0.8, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least"
+    )
+    disabled_tools: list[str] = Field(
+        default_factory=list, description="tools the reasoner may not use"
+    )
     ocr_engine: str = Field("auto", description="OCR engine: auto, rapidocr, tesseract, easyocr")
-    language_accuracy: Literal["auto", "high", "low"] = Field("auto", description="lingua: auto (low for Latin), high, low")
-    nominatim_url: str = Field("https://nominatim.openstreetmap.org", description="Nominatim endpoint")
-    overpass_url: str = Field("https://overpass-api.de/api/interpreter", description="Overpass endpoint")
+    language_accuracy: Literal["auto", "high", "low"] = Field(
+        "auto", description="lingua: auto (low for Latin), high, low"
+    )
+    nominatim_url: str = Field(
+        "https://nominatim.openstreetmap.org", description="Nominatim endpoint"
+    )
+    overpass_url: str = Field(
+        "https://overpass-api.de/api/interpreter", description="Overpass endpoint"
+    )
     contact: str | None = Field(None, description="contact e-mail sent to public map services")
     http_timeout_s: float = Field(20.0, gt=0, description="timeout of one network request")
     send_metadata: bool = Field(False, description="send EXIF fields to a remote model")
-    servers: dict[str, ServerConfig] = Field(default_factory=dict, description="named OpenAI-compatible servers")
-    prices: dict[str, dict[str, float]] = Field(default_factory=dict, description="USD per million tokens: {model: {input, output}}")
-    max_tokens: int | None = Field(None, ge=1, description="token budget of one path (in + out); a verdict is forced when spent")
-    max_cost_usd: float | None = Field(None, gt=0, description="cost budget of one path in USD; a verdict is forced when spent")
+    servers: dict[str, ServerConfig] = Field(
+        default_factory=dict, description="named OpenAI-compatible servers"
+    )
+    prices: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="USD per million tokens: {model: {input, output}}"
+    )
+    max_tokens: int | None = Field(
+        None,
+        ge=1,
+        description="token budget of one path (in + out); a verdict is forced when spent",
+    )
+    max_cost_usd: float | None = Field(
+        None, gt=0, description="cost budget of one path in USD; a verdict is forced when spent"
+    )
     model_timeout_s: float = Field(120.0, gt=0, description="timeout of one model request")
 
 
@@ -104,7 +136,7 @@ def _read_env(environ: dict[str, str]) -> dict[str, Any]:
                 values[name] = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise ConfigError(f"{ENV_PREFIX}{name.upper()}: not valid JSON ({exc})") from None
-        if isinstance(values[name], str) and field.annotation is list[str]:
+        if isinstance(values[name], str) and get_origin(field.annotation) is list:
             values[name] = [v.strip() for v in values[name].split(",") if v.strip()]
     return values
 

@@ -75,7 +75,9 @@ class Executor:
             return [], Observation(call.id, call.name, error=str(exc))
         except Exception as exc:  # a bug in a tool is an observation, not a crash of the case
             return [], Observation(
-                call.id, call.name, error=f"the tool failed unexpectedly: {type(exc).__name__}: {exc}"
+                call.id,
+                call.name,
+                error=f"the tool failed unexpectedly: {type(exc).__name__}: {exc}",
             )
         elapsed = (time.perf_counter() - start) * 1000.0
         share = elapsed / max(len(findings), 1)
@@ -111,5 +113,7 @@ class Executor:
         with self._lock:
             self._counts[call.name] += 1
             if self._counts[call.name] > self.calls_per_tool:
-                return f"tool {call.name!r} reached its limit of {self.calls_per_tool} calls per case"
+                return (
+                    f"tool {call.name!r} reached its limit of {self.calls_per_tool} calls per case"
+                )
         return None

@@ -47,21 +47,30 @@ def investigate(
     state = recorder.state
     path = state.path
     budget = budget or settings.steps
-    ctx = ToolContext(case=state.case, settings=settings, evidence=state.evidence, egress=state.egress)
+    ctx = ToolContext(
+        case=state.case, settings=settings, evidence=state.evidence, egress=state.egress
+    )
     last: list[Observation] = []
     rejection: str | None = None
     error: str | None = None
     for index in range(1, budget + 1):
         yield StepStarted(index, budget, path=path)
         started = time.perf_counter()
-        view = View(state, index, budget, executor.tool_specs(), recorder.summary(), last, rejection)
+        view = View(
+            state, index, budget, executor.tool_specs(), recorder.summary(), last, rejection
+        )
         try:
             action = reasoner.decide(view)
         except GeosleuthError as exc:
             error = str(exc)
             break
-        record = StepRecord(index=index, thought=action.thought, calls=list(action.calls),
-                            usage=action.usage, transcript=list(action.transcript))
+        record = StepRecord(
+            index=index,
+            thought=action.thought,
+            calls=list(action.calls),
+            usage=action.usage,
+            transcript=list(action.transcript),
+        )
         state.steps.append(record)
         if action.thought:
             yield Thought(index, action.thought, path=path)

@@ -31,7 +31,11 @@ def describe_constraint(e: Evidence) -> str:
         return f"near {c.lat:.5f}, {c.lon:.5f} (±{c.radius_km:g} km, strength {c.strength:.2f})"
     if c.kind == "countries":
         top = sorted(c.weights.items(), key=lambda kv: -kv[1])[:5]
-        return "countries " + ", ".join(f"{k} {w:.2f}" for k, w in top) + f" (strength {c.strength:.2f})"
+        return (
+            "countries "
+            + ", ".join(f"{k} {w:.2f}" for k, w in top)
+            + f" (strength {c.strength:.2f})"
+        )
     if c.kind == "band":
         return f"{c.axis} band {c.low:g}..{c.high:g} (strength {c.strength:.2f})"
     return f"{c.kind} (strength {c.strength:.2f})"
@@ -94,16 +98,21 @@ class Recorder:
         lines = [f"Evidence ({len(ev)} in all, {len(shown)} shown):"]
         for e in sorted(shown, key=lambda e: int(e.id[1:]) if e.id[1:].isdigit() else 0):
             extra = describe_constraint(e)
-            lines.append(_clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else "")))
+            lines.append(
+                _clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else ""))
+            )
         lines.append("Hypotheses:")
         if not self.state.hypotheses:
             lines.append("- none yet")
         for h in self.state.hypotheses[:3]:
-            lines.append(_clip(
-                f"- {h.id} p={h.score:.2f} within {h.radius_km:g} km of {h.lat:.5f}, {h.lon:.5f}"
-                f" ({h.place or 'unnamed'}); supported by {', '.join(h.supported_by) or '-'};"
-                f" contradicted by {', '.join(h.contradicted_by) or '-'}"
-            ))
+            lines.append(
+                _clip(
+                    f"- {h.id} p={h.score:.2f} within {h.radius_km:g} km"
+                    f" of {h.lat:.5f}, {h.lon:.5f}"
+                    f" ({h.place or 'unnamed'}); supported by {', '.join(h.supported_by) or '-'};"
+                    f" contradicted by {', '.join(h.contradicted_by) or '-'}"
+                )
+            )
         if self.failures:
             lines.append("Failed calls:")
             lines.extend(_clip(f"- {f}") for f in self.failures[-4:])

@@ -28,7 +28,9 @@ def registry() -> Registry:
     return load_registry()
 
 
-def geo_services(settings: Settings) -> tuple[
+def geo_services(
+    settings: Settings,
+) -> tuple[
     Callable[[np.ndarray, np.ndarray], np.ndarray] | None, Callable[[float, float], Place] | None
 ]:
     """The gazetteer's country-of-point and describe functions, or None when it cannot open."""
@@ -64,6 +66,7 @@ def run_case(
         cache=cache if cache is not None else make_cache(settings),
         disabled=tuple(settings.disabled_tools),
     )
-    recorder = Recorder(case, coverage=settings.coverage, countries=countries,
-                        describe=describe, path=path)
+    recorder = Recorder(
+        case, coverage=settings.coverage, countries=countries, describe=describe, path=path
+    )
     yield from investigate(reasoner, executor, recorder, settings)

@@ -30,13 +30,19 @@ class Submission:
     place: str | None = None
     confidence: float | None = None
     rationale: str = ""
-    overrides: tuple[str, ...] = ()  # evidence ids the reasoner knowingly sets aside, with rationale
+    overrides: tuple[
+        str, ...
+    ] = ()  # evidence ids the reasoner knowingly sets aside, with rationale
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "lat": self.lat, "lon": self.lon, "radius_km": self.radius_km,
-            "evidence": list(self.evidence), "place": self.place,
-            "confidence": self.confidence, "rationale": self.rationale,
+            "lat": self.lat,
+            "lon": self.lon,
+            "radius_km": self.radius_km,
+            "evidence": list(self.evidence),
+            "place": self.place,
+            "confidence": self.confidence,
+            "rationale": self.rationale,
             "overrides": list(self.overrides),
         }
 
@@ -51,8 +57,12 @@ class Observation:
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"call_id": self.call_id, "tool": self.tool, "evidence": list(self.evidence),
-                "error": self.error}
+        return {
+            "call_id": self.call_id,
+            "tool": self.tool,
+            "evidence": list(self.evidence),
+            "error": self.error,
+        }
 
 
 @dataclass(frozen=True)
@@ -63,12 +73,20 @@ class Usage:
     latency_ms: float = 0.0
 
     def __add__(self, other: Usage) -> Usage:
-        return Usage(self.tokens_in + other.tokens_in, self.tokens_out + other.tokens_out,
-                     self.cost_usd + other.cost_usd, self.latency_ms + other.latency_ms)
+        return Usage(
+            self.tokens_in + other.tokens_in,
+            self.tokens_out + other.tokens_out,
+            self.cost_usd + other.cost_usd,
+            self.latency_ms + other.latency_ms,
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tokens_in": self.tokens_in, "tokens_out": self.tokens_out,
-                "cost_usd": round(self.cost_usd, 6), "latency_ms": round(self.latency_ms, 1)}
+        return {
+            "tokens_in": self.tokens_in,
+            "tokens_out": self.tokens_out,
+            "cost_usd": round(self.cost_usd, 6),
+            "latency_ms": round(self.latency_ms, 1),
+        }
 
 
 @dataclass

@@ -25,6 +25,18 @@ from geosleuth.agent.state import CaseState, Submission, ToolCall
 from geosleuth.model import Evidence
 
 MAX_MAP_QUERIES = 3
+KNOWN_TOOLS = {
+    "exif_metadata",
+    "ocr_signage",
+    "language_detect",
+    "text_clues",
+    "place_lookup",
+    "reverse_geocode",
+    "sun_angle",
+    "timezone_check",
+    "map_search",
+    "zoom",
+}
 SUN_CLUE_PREFIXES = ("shadow", "sun")
 
 
@@ -60,12 +72,15 @@ class OfflineReasoner:
     def __init__(self, path: int = 0) -> None:
         self.path = path
         self._ids = itertools.count(1)
+        self._argless: set[str] = set()
 
     def _call(self, tool: str, args: dict[str, Any] | None = None) -> ToolCall:
         return ToolCall(id=f"p{self.path}c{next(self._ids)}", name=tool, args=args or {})
 
     def decide(self, view: View) -> Action:
         state, tools = view.state, {t["name"] for t in view.tools}
+        # third-party tools that need no arguments run once, alongside the metadata
+        self._argless = {t["name"] for t in view.tools if not t["parameters"].get("required")}
         for stage in (self._observe, self._interpret, self._map, self._verify):
             calls, thought = stage(state, tools)
             if calls:
@@ -73,7 +88,16 @@ class OfflineReasoner:
         return self._finish(state, view)
 
     def _observe(self, state: CaseState, tools: set[str]) -> tuple[list[ToolCall], str]:
-        calls = [self._call(t) for t in ("exif_metadata", "ocr_signage") if t in tools and not _called(state, t)]
+        calls = [
+            self._call(t)
+            for t in ("exif_metadata", "ocr_signage")
+            if t in tools and not _called(state, t)
+        ]
+        calls += [
+            self._call(t)
+            for t in sorted(tools - KNOWN_TOOLS)
+            if t in self._argless and not _called(state, t)
+        ]
         return calls, "Read what the file and the pixels say: metadata first, then any text."
 
     def _interpret(self, state: CaseState, tools: set[str]) -> tuple[list[ToolCall], str]:
@@ -83,10 +107,14 @@ class OfflineReasoner:
             for tool in ("language_detect", "text_clues"):
                 if tool in tools and not _called(state, tool):
                     calls.append(self._call(tool, {"text": text}))
-        wants_sun = any(c.split(":", 1)[0].strip().lower() in SUN_CLUE_PREFIXES for c in state.case.clues)
+        wants_sun = any(
+            c.split(":", 1)[0].strip().lower() in SUN_CLUE_PREFIXES for c in state.case.clues
+        )
         if wants_sun and "sun_angle" in tools and not _called(state, "sun_angle"):
             calls.append(self._call("sun_angle"))
-        thought = "Interpret the text (script, language, names, numbers) and the investigator's clues."
+        thought = (
+            "Interpret the text (script, language, names, numbers) and the investigator's clues."
+        )
         return calls, thought
 
     def _map(self, state: CaseState, tools: set[str]) -> tuple[list[ToolCall], str]:
@@ -119,15 +147,19 @@ class OfflineReasoner:
 
     def _finish(self, state: CaseState, view: View) -> Action:
         if not state.hypotheses or not state.verdict.known:
-            return Action(thought="Nothing left to try; the evidence does not single out a place.",
-                          conclude=True)
+            return Action(
+                thought="Nothing left to try; the evidence does not single out a place.",
+                conclude=True,
+            )
         h = state.hypotheses[0]
         cited = tuple(h.supported_by)
-        overrides = tuple(
-            e.id for e in _hard_contradictions(state.evidence, h.contradicted_by)
-        )
+        overrides = tuple(e.id for e in _hard_contradictions(state.evidence, h.contradicted_by))
         sub = Submission(
-            lat=h.lat, lon=h.lon, radius_km=h.radius_km, evidence=cited, place=h.place,
+            lat=h.lat,
+            lon=h.lon,
+            radius_km=h.radius_km,
+            evidence=cited,
+            place=h.place,
             rationale=f"{h.id} holds the most posterior probability ({h.score:.2f})",
             overrides=overrides,
         )

@@ -6,7 +6,10 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    app.command("config", help="Show every setting, its value and where it came from (flag, env, file, default).")(config)
+    app.command(
+        "config",
+        help="Show every setting, its value and where it came from (flag, env, file, default).",
+    )(config)
 
 
 def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
@@ -17,7 +20,9 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
     settings, sources = load_settings()
     values = settings.model_dump(mode="json")
     if as_json:
-        typer.echo(json.dumps({k: {"value": values[k], "source": sources[k]} for k in values}, indent=2))
+        typer.echo(
+            json.dumps({k: {"value": values[k], "source": sources[k]} for k in values}, indent=2)
+        )
         return
     from rich.console import Console
     from rich.markup import escape
@@ -27,6 +32,10 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
     for col in ("setting", "value", "source", "meaning"):
         table.add_column(col)
     for name, field in Settings.model_fields.items():
-        table.add_row(name, escape(json.dumps(values[name], ensure_ascii=False)), sources[name],
-                      escape(field.description or ""))
+        table.add_row(
+            name,
+            escape(json.dumps(values[name], ensure_ascii=False)),
+            sources[name],
+            escape(field.description or ""),
+        )
     Console().print(table)

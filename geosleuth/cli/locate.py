@@ -8,32 +8,58 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    app.command(help="Find where a photo was taken; write a case folder with an auditable report.")(locate)
+    app.command(help="Find where a photo was taken; write a case folder with an auditable report.")(
+        locate
+    )
 
 
 def locate(
     photo: Path = typer.Argument(..., help="The photo to investigate."),
-    out: Path = typer.Option(None, "--out", "-o", help="Folder for case folders [default: ./cases]."),
-    as_json: bool = typer.Option(False, "--json", help="Print the case JSON to stdout and nothing else."),
-    backend: str = typer.Option(None, "--backend", "-b", help="offline (default), openai, anthropic, or a named server."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Folder for case folders [default: ./cases]."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the case JSON to stdout and nothing else."
+    ),
+    backend: str = typer.Option(
+        None, "--backend", "-b", help="offline (default), openai, anthropic, or a named server."
+    ),
     model: str = typer.Option(None, "--model", "-m", help="Model name for the backend."),
     steps: int = typer.Option(None, "--steps", help="Step budget of one path."),
     paths: int = typer.Option(None, "--paths", "-k", help="Independent investigation paths."),
-    clue: list[str] = typer.Option(None, "--clue", "-c", help='Your own clue, e.g. "shadow: height=1.8m length=2.4m".'),
-    ignore_metadata: bool = typer.Option(False, "--ignore-metadata", help="Hide EXIF position and time from the tools."),
-    cache: bool = typer.Option(None, "--cache/--no-cache", help="Reuse cached tool and model calls."),
-    network: bool = typer.Option(None, "--network/--offline", help="Allow tools that use the network."),
+    clue: list[str] = typer.Option(
+        None, "--clue", "-c", help='Your own clue, e.g. "shadow: height=1.8m length=2.4m".'
+    ),
+    ignore_metadata: bool = typer.Option(
+        False, "--ignore-metadata", help="Hide EXIF position and time from the tools."
+    ),
+    cache: bool = typer.Option(
+        None, "--cache/--no-cache", help="Reuse cached tool and model calls."
+    ),
+    network: bool = typer.Option(
+        None, "--network/--offline", help="Allow tools that use the network."
+    ),
 ) -> None:
     from geosleuth.cli.render import print_summary, progress_printer
     from geosleuth.investigation import investigate_photo
     from geosleuth.report.writer import write_case
     from geosleuth.settings import load_settings
 
-    settings, _ = load_settings({"out": out, "backend": backend, "model": model, "steps": steps,
-                                 "paths": paths, "cache": cache, "network": network})
+    settings, _ = load_settings(
+        {
+            "out": out,
+            "backend": backend,
+            "model": model,
+            "steps": steps,
+            "paths": paths,
+            "cache": cache,
+            "network": network,
+        }
+    )
     on_event = None if as_json else progress_printer()
-    result = investigate_photo(photo, settings, clues=tuple(clue or ()),
-                               ignore_metadata=ignore_metadata, on_event=on_event)
+    result = investigate_photo(
+        photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata, on_event=on_event
+    )
     folder = write_case(result.record, settings.out)
     if as_json:
         import json
@@ -44,5 +70,8 @@ def locate(
     if result.error:
         import sys
 
-        print(f"geosleuth: {photo}: {result.error} (what was found is saved in {folder})", file=sys.stderr)
+        print(
+            f"geosleuth: {photo}: {result.error} (what was found is saved in {folder})",
+            file=sys.stderr,
+        )
     raise typer.Exit(result.exit_code)

@@ -29,12 +29,19 @@ def progress_printer(console: Console | None = None):  # -> Callable[[Event], No
         elif isinstance(event, ToolCalled):
             err.print(f"  [cyan]→ {escape(event.tool)}[/cyan]")
         elif isinstance(event, EvidenceAdded):
-            err.print(f"    [green]{event.evidence.id}[/green] {escape(event.evidence.summary[:110])}")
+            err.print(
+                f"    [green]{event.evidence.id}[/green] {escape(event.evidence.summary[:110])}"
+            )
         elif isinstance(event, ToolFailed):
-            err.print(f"    [yellow]{escape(event.tool)} failed:[/yellow] {escape(event.error[:150])}")
+            err.print(
+                f"    [yellow]{escape(event.tool)} failed:[/yellow] {escape(event.error[:150])}"
+            )
         elif isinstance(event, HypothesesUpdated) and event.hypotheses:
             h = event.hypotheses[0]
-            err.print(f"  [magenta]{h.id}[/magenta] p={h.score:.2f} {escape(h.place or '')} ±{h.radius_km:g} km")
+            err.print(
+                f"  [magenta]{h.id}[/magenta] p={h.score:.2f} {escape(h.place or '')}"
+                f" ±{h.radius_km:g} km"
+            )
         elif isinstance(event, VerdictRejected):
             err.print(f"  [yellow]verdict rejected:[/yellow] {escape(event.reason)}")
 
@@ -57,9 +64,15 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
         for col in ("id", "p", "place", "lat, lon", "km", "supported by", "contradicted by"):
             table.add_column(col)
         for h in record["hypotheses"][:5]:
-            table.add_row(h["id"], f"{h['score']:.3f}", escape(h["place"] or "—"),
-                          f"{h['lat']:.5f}, {h['lon']:.5f}", f"{h['radius_km']:g}",
-                          ", ".join(h["supported_by"]) or "—", ", ".join(h["contradicted_by"]) or "—")
+            table.add_row(
+                h["id"],
+                f"{h['score']:.3f}",
+                escape(h["place"] or "—"),
+                f"{h['lat']:.5f}, {h['lon']:.5f}",
+                f"{h['radius_km']:g}",
+                ", ".join(h["supported_by"]) or "—",
+                ", ".join(h["contradicted_by"]) or "—",
+            )
         out.print(table)
     key = [e for e in record["evidence"] if e.get("constraint")][:6]
     if key:

@@ -20,9 +20,16 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     rows = []
     for name, tool in sorted(reg.tools.items()):
         status = tool.availability()
-        rows.append({"name": name, "version": tool.version, "cost": tool.cost,
-                     "plugin": reg.plugins.get(name, ""), "available": status.available,
-                     "reason": status.reason})
+        rows.append(
+            {
+                "name": name,
+                "version": tool.version,
+                "cost": tool.cost,
+                "plugin": reg.plugins.get(name, ""),
+                "available": status.available,
+                "reason": status.reason,
+            }
+        )
     if as_json:
         import json
 
@@ -36,6 +43,10 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     for col in ("tool", "version", "cost", "plugin", "status"):
         table.add_column(col)
     for r in rows:
-        status = "[green]available[/green]" if r["available"] else f"[red]unavailable[/red]: {escape(r['reason'])}"
+        status = (
+            "[green]available[/green]"
+            if r["available"]
+            else f"[red]unavailable[/red]: {escape(r['reason'])}"
+        )
         table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]), status)
     Console().print(table)

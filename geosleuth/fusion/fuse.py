@@ -32,11 +32,17 @@ def fuse(
     if not constrained:
         return FusionResult([], Verdict.unknown("no evidence constrains the place"))
     post = posterior(constrained, countries)
-    hyps = extract(post, coverage=coverage, countries=countries, describe=describe,
-                   max_hypotheses=max_hypotheses)
+    hyps = extract(
+        post,
+        coverage=coverage,
+        countries=countries,
+        describe=describe,
+        max_hypotheses=max_hypotheses,
+    )
     if not hyps:
-        return FusionResult([], Verdict.unknown("the evidence does not single out a place"),
-                            cells=len(post.cells))
+        return FusionResult(
+            [], Verdict.unknown("the evidence does not single out a place"), cells=len(post.cells)
+        )
     top = hyps[0]
     rationale = (
         f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
@@ -57,5 +63,9 @@ def fuse(
         rationale=rationale,
         evidence=top.supported_by,
     )
-    notes = [f"{len(top.contradicted_by)} piece(s) of evidence contradict the verdict"] if top.contradicted_by else []
+    notes = (
+        [f"{len(top.contradicted_by)} piece(s) of evidence contradict the verdict"]
+        if top.contradicted_by
+        else []
+    )
     return FusionResult(hyps, verdict, cells=len(post.cells), notes=notes)

@@ -39,7 +39,9 @@ class Cells:
         return np.sqrt(self.area / math.pi)
 
     def take(self, mask: np.ndarray) -> Cells:
-        return Cells(self.ids[mask], self.lat[mask], self.lon[mask], self.area[mask], self.res[mask])
+        return Cells(
+            self.ids[mask], self.lat[mask], self.lon[mask], self.area[mask], self.res[mask]
+        )
 
     @staticmethod
     def concat(parts: list[Cells]) -> Cells:
@@ -55,7 +57,9 @@ class Cells:
 @lru_cache(maxsize=1)
 def base_cells() -> Cells:
     """Every resolution-3 cell on Earth (built once per process, ~0.15 s)."""
-    ids = [c for r0 in sorted(h3.get_res0_cells()) for c in sorted(h3.cell_to_children(r0, BASE_RES))]
+    ids = [
+        c for r0 in sorted(h3.get_res0_cells()) for c in sorted(h3.cell_to_children(r0, BASE_RES))
+    ]
     latlon = np.array([h3.cell_to_latlng(c) for c in ids])
     area = np.array([h3.cell_area(c, "km^2") for c in ids])
     return Cells(

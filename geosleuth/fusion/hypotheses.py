@@ -63,7 +63,9 @@ def extract(
     out: list[Hypothesis] = []
     while len(out) < max_hypotheses and remaining.sum() >= MIN_MASS:
         i = int(np.argmax(np.where(remaining > 0, density, -1.0)))
-        near = haversine_km(cells.lat, cells.lon, cells.lat[i], cells.lon[i]) <= 3 * cells.radius_km[i]
+        near = (
+            haversine_km(cells.lat, cells.lon, cells.lat[i], cells.lon[i]) <= 3 * cells.radius_km[i]
+        )
         lat, lon = _centre(cells.lat[near], cells.lon[near], remaining[near])
         d = haversine_km(cells.lat, cells.lon, lat, lon)
         within = np.array([remaining[d <= r].sum() for r in RADII_KM])

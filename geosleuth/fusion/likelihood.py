@@ -47,10 +47,7 @@ def _overlap(lo: np.ndarray, hi: np.ndarray, low: float, high: float) -> np.ndar
 
 def _lon_overlap(lon: np.ndarray, half: np.ndarray, low: float, high: float) -> np.ndarray:
     """Overlap of [lon-half, lon+half] with a longitude band that may wrap the antimeridian."""
-    if low <= high:
-        spans = [(low, high)]
-    else:
-        spans = [(low, 180.0), (-180.0, high)]
+    spans = [(low, high)] if low <= high else [(low, 180.0), (-180.0, high)]
     total = np.zeros_like(lon)
     for shift in (-360.0, 0.0, 360.0):
         for a, b in spans:
@@ -58,7 +55,9 @@ def _lon_overlap(lon: np.ndarray, half: np.ndarray, low: float, high: float) -> 
     return np.clip(total, 0.0, 1.0)
 
 
-def point_density(c: PointConstraint, lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray) -> np.ndarray:
+def point_density(
+    c: PointConstraint, lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray
+) -> np.ndarray:
     """Cell-averaged Gaussian density (per km²) of a point reading."""
     sigma = c.radius_km * SIGMA_PER_RADIUS
     var = sigma**2 + cell_r**2 / 4.0

@@ -1,4 +1,4 @@
-"""The posterior over the globe: prior times every constraint's likelihood, refined where it matters."""
+"""The posterior over the globe: the prior times every likelihood, refined where it matters."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 AREA_TARGET_RES = 5  # cells of ~9 km radius are fine enough for area clues
 MAX_REFINE_PER_LEVEL = 1500
 MIN_MASS_TO_REFINE = 1e-6
+MAX_AREA_REFINE_CELLS = 3000  # refine for area clues only when the mass sits in fewer cells
+TOP_SHARE = 0.99  # only cells among those holding 99 % of the mass are refined
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,9 @@ class Posterior:
     constraints: tuple[tuple[str, GeoConstraint], ...]
 
 
-def _loglik(cells: Cells, constraints: Sequence[GeoConstraint], countries: CountryLookup | None) -> np.ndarray:
+def _loglik(
+    cells: Cells, constraints: Sequence[GeoConstraint], countries: CountryLookup | None
+) -> np.ndarray:
     total = np.zeros(len(cells))
     radius = cells.radius_km
     for c in constraints:
@@ -32,12 +36,14 @@ def _loglik(cells: Cells, constraints: Sequence[GeoConstraint], countries: Count
     return total
 
 
-def _target_res(cells: Cells, points: Sequence[PointConstraint]) -> np.ndarray:
+def _target_res(cells: Cells, points: Sequence[PointConstraint], area_res: int) -> np.ndarray:
     from geosleuth.geo.distance import haversine_km
 
-    target = np.full(len(cells), AREA_TARGET_RES, dtype=np.int8)
+    target = np.full(len(cells), area_res, dtype=np.int8)
     radius = cells.radius_km
     for p in points:
+        if p.negate:
+            continue
         near = haversine_km(cells.lat, cells.lon, p.lat, p.lon) <= 3.0 * p.radius_km + 2.0 * radius
         target[near] = np.maximum(target[near], resolution_for_radius(p.radius_km))
     return target
@@ -57,7 +63,13 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         mass /= mass.sum()
         if not constraints:
             break
-        want = (cells.res < _target_res(cells, points)) & (mass > MIN_MASS_TO_REFINE)
+        top = _top(mass)
+        # A diffuse posterior gains nothing from finer cells; a concentrated one gets sharper
+        # borders.
+        area_res = AREA_TARGET_RES if top.sum() <= MAX_AREA_REFINE_CELLS else BASE_RES
+        want = (
+            (cells.res < _target_res(cells, points, area_res)) & (mass > MIN_MASS_TO_REFINE) & top
+        )
         if not want.any():
             break
         idx = np.flatnonzero(want)
@@ -76,12 +88,25 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
     return Posterior(cells=cells, mass=mass, constraints=pairs)
 
 
+def _top(mass: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
+    """The cells that together hold ``share`` of the mass, largest first."""
+    order = np.argsort(-mass)
+    keep = np.cumsum(mass[order]) <= share
+    keep[: max(1, int(keep.sum()) + 1)] = True
+    out = np.zeros(len(mass), dtype=bool)
+    out[order[keep]] = True
+    return out
+
+
 def _child_parent_index(parents: Cells, children: Cells) -> np.ndarray:
     import h3
 
     where = {cid: i for i, cid in enumerate(parents.ids)}
     return np.array(
-        [where[h3.cell_to_parent(c, int(r) - 1)] for c, r in zip(children.ids, children.res, strict=True)]
+        [
+            where[h3.cell_to_parent(c, int(r) - 1)]
+            for c, r in zip(children.ids, children.res, strict=True)
+        ]
     )
 
 

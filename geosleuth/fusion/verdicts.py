@@ -1,4 +1,4 @@
-"""A reasoner's submitted circle turned into a verdict whose confidence is the posterior mass in it."""
+"""A submitted circle turned into a verdict whose confidence is the posterior mass in it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def verdict_from_submission(sub: Submission, post: Posterior, describe: Describe
         place=sub.place or (place.label() if place else None) or None,
         level=level_for_radius(sub.radius_km) if confidence > 0 else "unknown",
         rationale=(sub.rationale + "; " if sub.rationale else "")
-        + f"posterior probability {confidence:.2f} within {sub.radius_km:g} km of the submitted point",
+        + f"posterior probability {confidence:.2f} within {sub.radius_km:g} km of the submitted"
+        " point",
         evidence=list(sub.evidence),
     )

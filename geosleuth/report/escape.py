@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Characters that start markup anywhere in a line; "(" is harmless once "[" and "]" are escaped,
+# and "-", "+" only matter at the start of a line, where this text never stands.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
 def md(text: object, limit: int = 300) -> str:
@@ -14,6 +16,11 @@ def md(text: object, limit: int = 300) -> str:
         s = s[: limit - 1] + "…"
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", s)
+
+
+def code(text: object) -> str:
+    """A short identifier (a tool name) as a code span; backticks cannot close it early."""
+    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
 
 
 def osm_link(lat: float, lon: float, radius_km: float | None = None) -> str:

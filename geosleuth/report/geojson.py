@@ -22,21 +22,47 @@ def case_geojson(record: dict[str, Any]) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     v = record["verdict"]
     if v["lat"] is not None:
-        features.append(_feature({"type": "Point", "coordinates": [v["lon"], v["lat"]]},
-                                 role="verdict", confidence=v["confidence"], radius_km=v["radius_km"],
-                                 place=v["place"], level=v["level"]))
-        features.append(_feature(circle(v["lat"], v["lon"], v["radius_km"]), role="verdict-circle",
-                                 confidence=v["confidence"]))
+        features.append(
+            _feature(
+                {"type": "Point", "coordinates": [v["lon"], v["lat"]]},
+                role="verdict",
+                confidence=v["confidence"],
+                radius_km=v["radius_km"],
+                place=v["place"],
+                level=v["level"],
+            )
+        )
+        features.append(
+            _feature(
+                circle(v["lat"], v["lon"], v["radius_km"]),
+                role="verdict-circle",
+                confidence=v["confidence"],
+            )
+        )
     for h in record["hypotheses"]:
-        features.append(_feature({"type": "Point", "coordinates": [h["lon"], h["lat"]]},
-                                 role="hypothesis", id=h["id"], score=h["score"],
-                                 radius_km=h["radius_km"], place=h["place"]))
+        features.append(
+            _feature(
+                {"type": "Point", "coordinates": [h["lon"], h["lat"]]},
+                role="hypothesis",
+                id=h["id"],
+                score=h["score"],
+                radius_km=h["radius_km"],
+                place=h["place"],
+            )
+        )
     for e in record["evidence"]:
         c = e.get("constraint") or {}
         if c.get("kind") == "point":
-            features.append(_feature({"type": "Point", "coordinates": [c["lon"], c["lat"]]},
-                                     role="evidence", id=e["id"], tool=e["tool"],
-                                     radius_km=c["radius_km"], strength=c["strength"]))
+            features.append(
+                _feature(
+                    {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
+                    role="evidence",
+                    id=e["id"],
+                    tool=e["tool"],
+                    radius_km=c["radius_km"],
+                    strength=c["strength"],
+                )
+            )
         locus = (e.get("data") or {}).get("geojson")
         if isinstance(locus, dict) and locus.get("type") == "FeatureCollection":
             for f in locus.get("features", []):

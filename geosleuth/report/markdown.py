@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from geosleuth.report.escape import md, osm_link
+from geosleuth.report.escape import code, md, osm_link
 
 METHOD = (
     "The confidence is the posterior probability that the true location lies within the "
@@ -41,6 +41,10 @@ def _constraint(c: dict[str, Any] | None) -> str:
     return f"{md(kind)} (s={s:.2f})"
 
 
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids) or "—"
+
+
 def _args(args: dict[str, Any]) -> str:
     return md(json.dumps(args, ensure_ascii=False, sort_keys=True), 160) if args else "—"
 
@@ -51,13 +55,25 @@ def render(record: dict[str, Any]) -> str:
 
     out += ["## Verdict", ""]
     if v["lat"] is None:
-        out.append("**No answer.** The evidence does not single out a place (level: unknown, confidence 0).")
+        out.append(
+            "**No answer.** The evidence does not single out a place"
+            " (level: unknown, confidence 0)."
+        )
     else:
-        out.append(f"**{md(v['place'] or 'Unnamed place')}** ({md(v['country_code'] or '??')}) — "
-                   f"{_pt(v['lat'], v['lon'], v['radius_km'])}")
+        out.append(
+            f"**{md(v['place'] or 'Unnamed place')}** ({md(v['country_code'] or '??')}) — "
+            f"{_pt(v['lat'], v['lon'], v['radius_km'])}"
+        )
         out.append("")
-        out.append(f"- Within **{v['radius_km']:g} km**, confidence **{v['confidence']:.2f}**, level **{v['level']}**")
-    how = "forced at the end of the step budget" if v.get("forced") else "submitted by the reasoner and checked"
+        out.append(
+            f"- Within **{v['radius_km']:g} km**, confidence **{v['confidence']:.2f}**,"
+            f" level **{v['level']}**"
+        )
+    how = (
+        "forced at the end of the step budget"
+        if v.get("forced")
+        else "submitted by the reasoner and checked"
+    )
     if v.get("stopped"):
         how = f"forced: {md(v['stopped'])}"
     out.append(f"- How it was reached: {md(v.get('rationale') or '—')}; {how}.")
@@ -70,20 +86,28 @@ def render(record: dict[str, Any]) -> str:
     hyps = record["hypotheses"]
     top = hyps[0] if hyps else None
     if top and top["contradicted_by"]:
-        out += ["## Conflicts", "",
-                f"Evidence that contradicts the leading hypothesis {top['id']}: "
-                f"{', '.join(top['contradicted_by'])}. It lowered the confidence; see the evidence table.", ""]
+        out += [
+            "## Conflicts",
+            "",
+            f"Evidence that contradicts the leading hypothesis {top['id']}: "
+            f"{_ids(top['contradicted_by'])}. It lowered the confidence; see the evidence table.",
+            "",
+        ]
 
     out += ["## Hypotheses", ""]
     if not hyps:
         out += ["No hypothesis: no evidence constrained the place.", ""]
     else:
-        out += ["| id | probability | place | point | radius km | supported by | contradicted by |",
-                "|---|---|---|---|---|---|---|"]
+        out += [
+            "| id | probability | place | point | radius km | supported by | contradicted by |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for h in hyps:
-            out.append(f"| {h['id']} | {h['score']:.3f} | {md(h['place'] or '—')} | "
-                       f"{_pt(h['lat'], h['lon'], h['radius_km'])} | {h['radius_km']:g} | "
-                       f"{', '.join(h['supported_by']) or '—'} | {', '.join(h['contradicted_by']) or '—'} |")
+            out.append(
+                f"| {h['id']} | {h['score']:.3f} | {md(h['place'] or '—')} | "
+                f"{_pt(h['lat'], h['lon'], h['radius_km'])} | {h['radius_km']:g} | "
+                f"{_ids(h['supported_by'])} | {_ids(h['contradicted_by'])} |"
+            )
         out.append("")
 
     out += ["## Evidence", ""]
@@ -97,14 +121,18 @@ def render(record: dict[str, Any]) -> str:
                 supports.setdefault(eid, []).append(h["id"])
             for eid in h["contradicted_by"]:
                 contradicts.setdefault(eid, []).append(h["id"])
-        out += ["| id | tool (version) | by | arguments | finding | constraint | supports | contradicts | ms |",
-                "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "| id | tool (version) | by | arguments | finding | constraint | supports"
+            " | contradicts | ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for e in record["evidence"]:
             host = f" via {md(e['host'])}" if e.get("host") else ""
             out.append(
-                f"| {e['id']} | {md(e['tool'])} {md(e['tool_version'])}{host} | {md(e.get('author', 'tool'))} | "
-                f"{_args(e.get('args') or {})} | {md(e['summary'])} | {_constraint(e.get('constraint'))} | "
-                f"{', '.join(supports.get(e['id'], [])) or '—'} | {', '.join(contradicts.get(e['id'], [])) or '—'} | "
+                f"| {e['id']} | {md(e['tool'])} {md(e['tool_version'])}{host}"
+                f" | {md(e.get('author', 'tool'))} | {_args(e.get('args') or {})}"
+                f" | {md(e['summary'])} | {_constraint(e.get('constraint'))}"
+                f" | {_ids(supports.get(e['id'], []))} | {_ids(contradicts.get(e['id'], []))} | "
                 f"{e.get('elapsed_ms', 0):.0f} |"
             )
         out.append("")
@@ -116,15 +144,25 @@ def render(record: dict[str, Any]) -> str:
             obs = next((o for o in s["observations"] if o["call_id"] == c["id"]), None)
             result = "—"
             if obs:
-                result = f"error: {md(obs['error'])}" if obs["error"] else (", ".join(obs["evidence"]) or "no evidence")
-            out.append(f"   - `{md(c['name'])}` {_args(c['args'])} → {result}")
+                result = (
+                    f"error: {md(obs['error'])}"
+                    if obs["error"]
+                    else (", ".join(obs["evidence"]) or "no evidence")
+                )
+            out.append(f"   - {code(c['name'])} {_args(c['args'])} → {result}")
         if s.get("submission"):
             sub = s["submission"]
-            out.append(f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])} ±{sub['radius_km']:g} km"
-                       + (f" — rejected: {md(s['rejection'])}" if s.get("rejection") else " — accepted"))
+            out.append(
+                f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])}"
+                f" ±{sub['radius_km']:g} km"
+                + (f" — rejected: {md(s['rejection'])}" if s.get("rejection") else " — accepted")
+            )
         u = s.get("usage") or {}
         if u.get("tokens_in") or u.get("tokens_out"):
-            out.append(f"   - tokens {u['tokens_in']} in / {u['tokens_out']} out, ${u['cost_usd']:.4f}, {u['latency_ms']:.0f} ms")
+            out.append(
+                f"   - tokens {u['tokens_in']} in / {u['tokens_out']} out,"
+                f" ${u['cost_usd']:.4f}, {u['latency_ms']:.0f} ms"
+            )
     out.append("")
 
     out += ["## Egress", ""]
@@ -132,22 +170,42 @@ def render(record: dict[str, Any]) -> str:
         out += ["Nothing left this machine.", ""]
     else:
         out += ["| host | what went | tool |", "|---|---|---|"]
-        out += [f"| {md(x['host'])} | {md(x['what'])} | {md(x.get('tool') or '—')} |" for x in record["egress"]]
+        out += [
+            f"| {md(x['host'])} | {md(x['what'])} | {md(x.get('tool') or '—')} |"
+            for x in record["egress"]
+        ]
         out.append("")
 
     u = record.get("usage") or {}
-    out += ["## Reproducibility", "",
-            f"- Image: {md(img['path'])}, sha256 `{img['sha256']}`, {img['width']}×{img['height']} {md(img.get('format', ''))}",
-            f"- geosleuth {md(record['geosleuth_version'])}; backend {md(record['backend']['name'])}"
-            f", model {md(record['backend']['model'] or '—')}"
-            + (f" at {md(record['backend']['host'])}" if record["backend"].get("host") else "")
-            + (f"; prompts {md(record['backend']['prompts'])}" if record["backend"].get("prompts") else ""),
-            f"- Ran at {record.get('created', '—')} in {record['timing']['total_ms'] / 1000:.2f} s"
-            + (f"; tokens {u.get('tokens_in', 0)} in / {u.get('tokens_out', 0)} out, ${u.get('cost_usd', 0):.4f}"
-               if u.get("tokens_in") else ""),
-            f"- User clues: {', '.join(md(c) for c in record.get('clues', [])) or 'none'}; "
-            f"metadata {'hidden (--ignore-metadata)' if record.get('ignore_metadata') else 'used'}",
-            "- Settings:", "", "```json",
-            json.dumps(record.get("settings", {}), indent=2, sort_keys=True, ensure_ascii=False).replace("```", "'''"),
-            "```", ""]
+    out += [
+        "## Reproducibility",
+        "",
+        f"- Image: {md(img['path'])}, sha256 `{img['sha256']}`,"
+        f" {img['width']}×{img['height']} {md(img.get('format', ''))}",
+        f"- geosleuth {md(record['geosleuth_version'])}; backend {md(record['backend']['name'])}"
+        f", model {md(record['backend']['model'] or '—')}"
+        + (f" at {md(record['backend']['host'])}" if record["backend"].get("host") else "")
+        + (
+            f"; prompts {md(record['backend']['prompts'])}"
+            if record["backend"].get("prompts")
+            else ""
+        ),
+        f"- Ran at {record.get('created', '—')} in {record['timing']['total_ms'] / 1000:.2f} s"
+        + (
+            f"; tokens {u.get('tokens_in', 0)} in / {u.get('tokens_out', 0)} out,"
+            f" ${u.get('cost_usd', 0):.4f}"
+            if u.get("tokens_in")
+            else ""
+        ),
+        f"- User clues: {', '.join(md(c) for c in record.get('clues', [])) or 'none'}; "
+        f"metadata {'hidden (--ignore-metadata)' if record.get('ignore_metadata') else 'used'}",
+        "- Settings:",
+        "",
+        "```json",
+        json.dumps(
+            record.get("settings", {}), indent=2, sort_keys=True, ensure_ascii=False
+        ).replace("```", "'''"),
+        "```",
+        "",
+    ]
     return "\n".join(out)

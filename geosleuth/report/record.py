@@ -57,9 +57,15 @@ def case_record(
         },
         "hypotheses": [
             {
-                "id": h.id, "lat": h.lat, "lon": h.lon, "radius_km": h.radius_km,
-                "score": h.score, "country_code": h.country_code, "place": h.place,
-                "names": h.names.model_dump(), "supported_by": h.supported_by,
+                "id": h.id,
+                "lat": h.lat,
+                "lon": h.lon,
+                "radius_km": h.radius_km,
+                "score": h.score,
+                "country_code": h.country_code,
+                "place": h.place,
+                "names": h.names.model_dump(),
+                "supported_by": h.supported_by,
                 "contradicted_by": h.contradicted_by,
             }
             for h in state.hypotheses

@@ -29,9 +29,13 @@ def write_case(record: dict[str, Any], out_dir: Path, folder: Path | None = None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        (tmp / "case.json").write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+        (tmp / "case.json").write_text(
+            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         (tmp / "report.md").write_text(render(record), encoding="utf-8")
-        (tmp / "hypotheses.geojson").write_text(json.dumps(case_geojson(record), indent=1), encoding="utf-8")
+        (tmp / "hypotheses.geojson").write_text(
+            json.dumps(case_geojson(record), indent=1), encoding="utf-8"
+        )
         if target.exists():
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,119 @@
+"""The fusion on constructed evidence: where the mass goes and what the confidence says."""
+
+import numpy as np
+import pytest
+
+from geosleuth.fusion import fuse
+from geosleuth.fusion.likelihood import profile
+from geosleuth.fusion.posterior import posterior
+from geosleuth.fusion.verdicts import mass_within
+from geosleuth.geo.distance import geodesic_km
+from geosleuth.model import (
+    BandConstraint,
+    BoxConstraint,
+    CountryConstraint,
+    Evidence,
+    PointConstraint,
+    RasterConstraint,
+)
+
+
+def ev(eid: str, constraint) -> Evidence:
+    return Evidence(id=eid, tool="test", tool_version="1", summary=eid, constraint=constraint)
+
+
+def _iberia(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """A toy country lookup: a box around Portugal is PT, everything else sea."""
+    return np.where((lat > 36) & (lat < 42.5) & (lon > -9.6) & (lon < -6), "PT", "").astype("<U2")
+
+
+VADUZ = (47.1410, 9.5209)
+LISBON = (38.7223, -9.1393)
+
+
+def test_no_constraints_means_no_answer() -> None:
+    result = fuse([Evidence(id="E1", tool="t", tool_version="1", summary="nothing")])
+    assert result.verdict.level == "unknown"
+    assert result.verdict.lat is None and result.verdict.confidence == 0.0
+    assert result.hypotheses == []
+
+
+def test_gps_fix_gives_exact_verdict_within_50_m() -> None:
+    result = fuse(
+        [ev("E1", PointConstraint(lat=VADUZ[0], lon=VADUZ[1], radius_km=0.03, strength=0.97))]
+    )
+    v = result.verdict
+    assert geodesic_km(v.lat, v.lon, *VADUZ) < 0.05
+    assert v.radius_km <= 0.05 and v.level == "exact"
+    assert v.confidence > 0.75
+    assert result.hypotheses[0].supported_by == ["E1"]
+
+
+def test_conflict_lowers_confidence_and_is_linked() -> None:
+    gps = ev("E1", PointConstraint(lat=VADUZ[0], lon=VADUZ[1], radius_km=0.03, strength=0.97))
+    sign = ev("E2", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=10, strength=0.7))
+    alone = mass_within(posterior([gps], None), *VADUZ, 0.05)
+    assert mass_within(posterior([gps, sign], None), *VADUZ, 0.05) < alone
+    both = fuse([gps, sign])
+    assert geodesic_km(both.verdict.lat, both.verdict.lon, *VADUZ) < 0.05
+    assert "E2" in both.hypotheses[0].contradicted_by
+    second = both.hypotheses[1]
+    assert geodesic_km(second.lat, second.lon, *LISBON) < 10
+    assert second.supported_by == ["E2"]
+
+
+def test_agreeing_clues_raise_confidence() -> None:
+    name = ev("E1", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=15, strength=0.6))
+    lang = ev("E2", CountryConstraint(weights={"PT": 1.0, "BR": 1.0}, strength=0.6))
+    one = mass_within(posterior([name], None), *LISBON, 25)
+    two = mass_within(posterior([name, lang], _iberia), *LISBON, 25)
+    assert two > one
+
+
+def test_confidence_is_mass_within_radius_not_more_than_one() -> None:
+    pts = [
+        ev(f"E{i}", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=5, strength=0.9))
+        for i in range(5)
+    ]
+    v = fuse(pts).verdict
+    assert 0.9 < v.confidence <= 1.0
+
+
+def test_band_box_and_raster_profiles() -> None:
+    lat = np.array([10.0, 50.0, 50.0])
+    lon = np.array([179.5, -179.5, 0.0])
+    r = np.array([1.0, 1.0, 1.0])
+    wrap = BandConstraint(axis="lon", low=170.0, high=-170.0)
+    assert profile(wrap, lat, lon, r, None).tolist() == [1.0, 1.0, 0.0]
+    box = BoxConstraint(south=40, west=-10, north=60, east=10)
+    assert profile(box, lat, lon, r, None).tolist() == [0.0, 0.0, 1.0]
+    grid = np.zeros((18, 36))
+    grid[4, 18] = 1.0  # 40..50 N, 0..10 E
+    raster = RasterConstraint.from_array(grid, south=-90, west=-180, north=90, east=180)
+    got = profile(raster, np.array([45.0, -45.0]), np.array([5.0, 5.0]), np.array([1.0, 1.0]), None)
+    assert got.tolist() == [1.0, 0.0]
+
+
+def test_negated_constraint_moves_mass_away() -> None:
+    near = ev("E1", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=10, strength=0.7))
+    not_there = ev(
+        "E2",
+        PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=30, strength=0.95, negate=True),
+    )
+    before = mass_within(posterior([near], None), *LISBON, 25)
+    assert mass_within(posterior([near, not_there], None), *LISBON, 25) < before / 2
+
+
+def test_country_constraint_uses_lookup() -> None:
+    result = fuse(
+        [ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=0.99))], countries=_iberia
+    )
+    h = result.hypotheses[0]
+    assert 36 < h.lat < 42.5 and -9.6 < h.lon < -6
+    assert h.supported_by == ["E1"]
+
+
+@pytest.mark.parametrize("lat,lon", [(89.9, 0.0), (-89.9, 45.0), (0.0, 179.99), (10.0, -179.99)])
+def test_extreme_places(lat: float, lon: float) -> None:
+    v = fuse([ev("E1", PointConstraint(lat=lat, lon=lon, radius_km=1.0, strength=0.95))]).verdict
+    assert geodesic_km(v.lat, v.lon, lat, lon) < 1.0
