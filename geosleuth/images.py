@@ -7,6 +7,7 @@ problem, so front ends can print one line and exit 2.
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from geosleuth.errors import BadInputError
 from geosleuth.model import Case, ImageInfo
 
 DEFAULT_MAX_PIXELS = 120_000_000
+
+# Pillow reports damaged files through logging; geosleuth reports them itself, in one line.
+logging.getLogger("PIL").addHandler(logging.NullHandler())
+logging.getLogger("PIL").propagate = False
 
 _heif_registered = False
 
