@@ -243,8 +243,8 @@ def _lat(value: float) -> str:
 
 
 def _sample_places(locus: Any, count: int = 5) -> list[dict[str, Any]]:
-    """A few places along the locus, named by the gazetteer when it is installed, else
-    by their time zone (land first)."""
+    """A few places along the locus, named after the nearest town when the gazetteer's
+    index is built (``locate`` builds it), else by their time zone; land first."""
     from geosleuth.geo.timezones import zone_at
 
     namer = _gazetteer_namer()
@@ -260,24 +260,27 @@ def _sample_places(locus: Any, count: int = 5) -> list[dict[str, Any]]:
 
 
 def _gazetteer_namer() -> Any:
-    """``(lat, lon) -> str`` from the gazetteer if that module and its data are present."""
+    """``(lat, lon) -> str | None`` from the gazetteer, only if its index already exists
+    (building it takes a while, too long for a quick summary)."""
     try:
-        from geosleuth.geo.gazetteer import Gazetteer
+        from geosleuth.geo.gazetteer import Gazetteer, index_path
         from geosleuth.settings import load_settings
 
         settings, _ = load_settings()
+        if not index_path(settings.cache_dir).is_file():
+            return None
         gaz = Gazetteer.open(settings.cache_dir)
     except Exception:  # an optional service: without it, places are named by zone
         return None
 
     def name(lat: float, lon: float) -> str | None:
         try:
-            if hasattr(gaz, "describe"):
-                label = gaz.describe(lat, lon).label()
-            else:
-                label = str(gaz.nearest(lat, lon))
+            found = gaz.nearest(lat, lon, limit=1, max_km=100.0)
         except Exception:
             return None
-        return label or None
+        if not found:
+            return None
+        place, km = found[0]
+        return f"{km:.0f} km from {place.name}, {place.country_code}"
 
     return name
