@@ -3,6 +3,7 @@ cooccur|reverse`` (ask the map, offline first, online when network use is on).""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,15 @@ def maps_import(
     store = RegionStore(_settings(data_dir).data_dir)
     results = []
     for path in files:
-        info, stats = store.import_file(path, name)
+        shown: list[int] = []
+
+        def progress(stage: str, count: int, shown: list[int] = shown) -> None:
+            shown.append(count)
+            print(f"\r  {stage} {count:,} objects", end="", file=sys.stderr, flush=True)
+
+        info, stats = store.import_file(path, name, progress=None if as_json else progress)
+        if shown:
+            print(file=sys.stderr)
         results.append({**info.as_dict(), "seconds": round(stats.seconds, 2),
                         "nodes": stats.nodes, "ways": stats.ways, "relations": stats.relations})
         if not as_json:

@@ -135,7 +135,11 @@ class OnlineMaps:
                 raise BadInputError(f"{country!r} is not an ISO 3166 alpha-2 country code")
             kwargs["country_codes"] = [country.lower()]
         places = self.geocoder.geocode(query, **kwargs) or []
-        return [self._from_nominatim(p.raw, label) for p in places]
+        found = [self._from_nominatim(p.raw, label) for p in places]
+        if near is not None:
+            found = [replace(m, distance_m=geodesic_km(near[0], near[1], m.lat, m.lon) * 1000.0)
+                     for m in found]
+        return found
 
     def reverse(self, lat: float, lon: float) -> list[Match]:
         lat, lon = check_point(lat, lon)
