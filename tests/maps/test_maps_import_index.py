@@ -109,3 +109,15 @@ def test_index_is_read_only_for_queries(town_store: RegionStore) -> None:
     index = MapIndex(town_store.open("testdorf").path)
     with pytest.raises(sqlite3.OperationalError):
         index.db.execute("DELETE FROM features")
+
+
+def test_overlapping_regions_answer_once(tmp_path: Path) -> None:
+    from geosleuth.maps import operations as op
+
+    store = RegionStore(tmp_path / "data")
+    store.import_file(write_town(tmp_path / "a.osm.pbf"))
+    store.import_file(write_town(tmp_path / "b.osm.pbf"))
+    found = op.search(store, "Löwen-Apotheke", limit=5)
+    assert [m.name for m in found][:1] == ["Löwen-Apotheke"]
+    assert sum(m.name == "Löwen-Apotheke" for m in found) == 1  # the same place, twice imported
+    assert found[0].parts == 2
