@@ -246,6 +246,26 @@ class MapIndex:
         params.append(limit)
         return [r for (r,) in self.db.execute(sql, params)]
 
+    def filter_tags(self, ids: Sequence[int], tags: Mapping[str, str]) -> list[int]:
+        """Those of ``ids`` (order kept) whose features carry every ``key=value``."""
+        keep = set(ids)
+        for key, value in tags.items():
+            if not keep:
+                break
+            found: set[int] = set()
+            chunk_ids = sorted(keep)
+            for start in range(0, len(chunk_ids), 900):
+                chunk = chunk_ids[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT id FROM tags WHERE key = ? AND id IN ({marks})"
+                params: list[Any] = [key, *chunk]
+                if value not in ("*", ""):
+                    sql += " AND value = ?"
+                    params.append(value)
+                found.update(r for (r,) in self.db.execute(sql, params))
+            keep &= found
+        return [i for i in ids if i in keep]
+
     def rows(self, ids: Sequence[int]) -> list[FeatureRow]:
         """The features with these ids, in the same order."""
         if not ids:

@@ -232,10 +232,6 @@ def _reach_distance(d: float, row: FeatureRow | Match) -> float:
     return d if row.osm_type == "node" else max(0.0, d - row.radius_m)
 
 
-def _has_tags(tags: Mapping[str, str], wanted: Mapping[str, str]) -> bool:
-    return all(k in tags and (v in ("*", "") or tags[k] == v) for k, v in wanted.items())
-
-
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     # Scalar haversine: numpy's per-call overhead dominates for single pairs.
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -335,9 +331,12 @@ def search(
     regions = _regions(store, near=near, radius_m=radius_m, country=country)
     found: list[Match] = []
     for info, index in regions:
-        rows = index.rows(text_ids(index, text, box, limit=max(80, 3 * limit)))
-        if tags:
-            rows = [r for r in rows if _has_tags(r.tags, tags)]
+        wanted = max(80, 3 * limit)
+        if tags:  # more candidates by name, narrowed by tags before any row is decoded
+            ids = index.filter_tags(text_ids(index, text, box, limit=2000), tags)[:wanted]
+        else:
+            ids = text_ids(index, text, box, limit=wanted)
+        rows = index.rows(ids)
         dists = _distances_m(near[0], near[1], rows) if near is not None else None
         for i, row in enumerate(rows):
             score, matched = similarity(text, row.tags)
@@ -369,10 +368,9 @@ def nearby(
     found: list[Match] = []
     for info, index in _regions(store, near=(lat, lon), radius_m=radius_m):
         if name:
-            ids = text_ids(index, name, box)
+            ids = text_ids(index, name, box, limit=2000 if tags else 300)
             if tags:
-                allowed = set(index.with_tags(tags, box))
-                ids = [i for i in ids if i in allowed]
+                ids = index.filter_tags(ids, tags)
         elif tags:
             ids = index.with_tags(tags, box)
         else:
@@ -412,8 +410,7 @@ def _candidates(index: MapIndex, pattern: Pattern, box: BBox | None, region: str
     if pattern.name:
         ids = text_ids(index, pattern.name, box, limit=2000)
         if pattern.tags:
-            allowed = set(index.with_tags(pattern.tags, box, limit=20000))
-            ids = [i for i in ids if i in allowed]
+            ids = index.filter_tags(ids, pattern.tags)
         out = []
         for row in index.rows(ids):
             score = pattern_score(pattern.name, row.tags)

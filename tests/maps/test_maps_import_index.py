@@ -121,3 +121,13 @@ def test_overlapping_regions_answer_once(tmp_path: Path) -> None:
     assert [m.name for m in found][:1] == ["Löwen-Apotheke"]
     assert sum(m.name == "Löwen-Apotheke" for m in found) == 1  # the same place, twice imported
     assert found[0].parts == 2
+
+
+def test_filter_tags_keeps_order(town_store: RegionStore) -> None:
+    index = town_store.open("testdorf")
+    ids = [r[0] for r in index.db.execute("SELECT id FROM features ORDER BY id DESC")]
+    kept = index.filter_tags(ids, {"amenity": "pharmacy"})
+    assert [r.name for r in index.rows(kept)] == ["Stern-Apotheke", "Löwen-Apotheke"]
+    both = index.filter_tags(ids, {"amenity": "*", "addr:country": "DE"})
+    assert [r.name for r in index.rows(both)] == ["Кафе Ромашка", "Löwen-Apotheke"]
+    assert index.filter_tags(ids, {"shop": "bakery", "amenity": "*"}) == []
