@@ -302,7 +302,7 @@ def find_distance_signs(
             p = places[0]
             return [TextClue(
                 kind="distance_sign",
-                text=quote(pair.text),
+                text=pair.text,
                 summary=f"distance sign {quote(pair.text)}: about {pair.km:.0f} km by road "
                 f"from {p.name} ({p.country_code})",
                 data={"pairs": [{"name": pair.name, "km": pair.km}], "places": [p.name],

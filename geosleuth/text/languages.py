@@ -191,6 +191,20 @@ def countries_for_script(script: str) -> dict[str, float]:
     return {}
 
 
+def official_languages(country: str) -> list[str]:
+    """Languages with official or de facto official status in a country (CLDR), main first."""
+    from babel.core import get_global
+
+    entries = get_global("territory_languages").get(country.upper(), {})
+    ranked = sorted(
+        ((float(info.get("population_percent") or 0), key.partition("_")[0])
+         for key, info in entries.items()
+         if info.get("official_status") in ("official", "de_facto_official")),
+        reverse=True,
+    )
+    return list(dict.fromkeys(lang for _, lang in ranked))
+
+
 def default_outside(language: str) -> float:
     """Weight of countries that do not use ``language`` officially (signs seen abroad)."""
     return DEFAULT_OUTSIDE_BY_LANGUAGE.get(language, DEFAULT_OUTSIDE)

@@ -23,7 +23,7 @@ from geosleuth.text.clue import TextClue, quote
 from geosleuth.text.placenames import radius_for_population
 
 if TYPE_CHECKING:
-    from geosleuth.geo.gazetteer import Gazetteer
+    from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
 
 TOWN_STRENGTH = 0.65
 COUNTRY_STRENGTH = 0.35
@@ -110,8 +110,9 @@ def _resolve(postcode: str, code: str, towns: list[str], gazetteer: Gazetteer | 
     if gazetteer is None:
         return None
     for town in towns:
-        matches = [m for m in gazetteer.lookup(town, country=code, limit=5, fuzzy=len(town) >= 5)
-                   if m.score >= 0.85 and m.place.kind != "country"]
+        matches = _town_matches(gazetteer, town, code, fuzzy=False)
+        if not matches and len(town) >= 6:  # OCR errors: only when the exact name is unknown
+            matches = _town_matches(gazetteer, town, code, fuzzy=True)
         if not matches:
             continue
         best = max(matches, key=lambda m: (m.score, m.place.population or 0))
@@ -128,6 +129,11 @@ def _resolve(postcode: str, code: str, towns: list[str], gazetteer: Gazetteer | 
                                        strength=TOWN_STRENGTH),
         )
     return None
+
+
+def _town_matches(gazetteer: Gazetteer, town: str, code: str, fuzzy: bool) -> list[PlaceMatch]:
+    return [m for m in gazetteer.lookup(town, country=code, limit=5, fuzzy=fuzzy)
+            if m.score >= 0.85 and m.place.kind != "country"]
 
 
 def _country_clue(postcode: str, code: str) -> TextClue:

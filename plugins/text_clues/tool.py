@@ -31,13 +31,11 @@ def _gazetteer(ctx: ToolContext) -> tuple[Gazetteer | None, str | None]:
 
 
 def _hint_languages(hint: list[str]) -> list[str]:
-    from geosleuth.geo.countries import country
+    from geosleuth.text.languages import official_languages
 
     out: list[str] = []
     for code in hint:
-        facts = country(code)
-        if facts:
-            out += [lang for lang in facts.languages[:2] if len(lang) == 2]
+        out += [lang for lang in official_languages(code)[:2] if len(lang) == 2]
     return out
 
 
