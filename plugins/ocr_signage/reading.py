@@ -1,0 +1,284 @@
+"""Reading a photo: engine choice, zoom step, and routing lines to the engine for their script.
+
+``read_image`` is the whole OCR of one image. With ``engine="auto"``:
+
+1. RapidOCR's detector finds the lines on a downscaled copy; small lines are re-detected
+   on full-resolution crops (``zoom``); every line is recognised by RapidOCR from the
+   full-resolution pixels.
+2. Lines RapidOCR may not have read are *unsure*: empty, under ``UNSURE_BELOW``
+   confidence, or with letters outside Latin/Han/Kana (its recogniser knows a few Greek
+   letters, so Greek comes out half-read). RapidOCR's recogniser knows only its own
+   alphabet, so on a Cyrillic or Thai line it outputs Latin look-alikes or nothing.
+3. The script of the unsure lines is decided by Tesseract: all of them are read in one
+   run with English plus one installed pack per other script, and the script of what it
+   read (``geosleuth.text.scripts.detect_scripts``) is the line's script. Tesseract's own
+   script detector (OSD, ``--psm 0``) was tried first and rejected: on single sign lines
+   it named the wrong script for 4 of 11 test lines (Greek as Cyrillic, Thai as Latin,
+   Chinese as Korean, "Lisboa" as Cyrillic) and refuses lines under ~10 letters.
+4. Lines of scripts RapidOCR cannot read are read again with just that script's pack
+   (one Tesseract run per script), which is more accurate than the mixed-language read.
+
+A missing engine or language pack never fails the read: what is there is used, and the
+result's ``notes`` name the install line for what was missing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
+from geosleuth_plugins.ocr_signage.lines import TextLine, crop_quad
+from geosleuth_plugins.ocr_signage.rapidocr_engine import RAPIDOCR_SCRIPTS, RapidOcrEngine
+from geosleuth_plugins.ocr_signage.scripts import line_script, scripts_of
+from geosleuth_plugins.ocr_signage.tesseract_engine import (
+    SCRIPT_LANGS,
+    TesseractEngine,
+    Word,
+    install_hint,
+    installed_languages,
+    join_words,
+    pack_for_script,
+)
+from geosleuth_plugins.ocr_signage.zoom import (
+    Box,
+    Quad,
+    inside,
+    scale_quad,
+    working_copy,
+    zoom_regions,
+)
+from PIL import Image
+
+from geosleuth.errors import ToolUnavailableError
+
+UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
+MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
+TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
+
+
+@dataclass
+class OcrResult:
+    lines: list[TextLine]
+    engines: list[str]
+    zoomed_regions: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
+    """Pixel box of a region given as fractions [x0, y0, x1, y1] of the image."""
+    x0, y0, x1, y1 = (float(v) for v in region)
+    width, height = size
+    box = (int(x0 * width), int(y0 * height), round(x1 * width), round(y1 * height))
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        raise ValueError(f"region {list(region)} is under 4 pixels wide or high")
+    return box
+
+
+def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image) -> tuple[list[Quad], int]:
+    work, scale = working_copy(image)
+    quads = [scale_quad(q, 1.0 / scale) for q in rapid.detect(work)]
+    regions = zoom_regions(quads, scale, image.size)
+    zoomed = 0
+    for box in regions:
+        found = rapid.detect(image.crop(box))
+        if not found:
+            continue
+        zoomed += 1
+        quads = [q for q in quads if not inside(q, box)]
+        quads += [scale_quad(q, 1.0, (box[0], box[1])) for q in found]
+    quads.sort(key=lambda q: (round(min(p[1] for p in q) / 8), q[0][0]))
+    return quads, zoomed
+
+
+def _unsure(line: TextLine) -> bool:
+    if not line.text or line.confidence < UNSURE_BELOW:
+        return True
+    return any(s not in RAPIDOCR_SCRIPTS for s in scripts_of(line.text))
+
+
+def _script_shares(words: Sequence[Word]) -> dict[str, float]:
+    """Script -> share of the line, each word's letters weighted by its confidence."""
+    votes: dict[str, float] = defaultdict(float)
+    for word in words:
+        letters = sum(1 for ch in word.text if ch.isalpha())
+        for script in scripts_of(word.text)[:1]:
+            votes[script] += letters * max(word.conf, 0.05)
+    total = sum(votes.values())
+    return {k: v / total for k, v in votes.items()} if total else {}
+
+
+def _words_script(words: Sequence[Word]) -> str:
+    return line_script("".join(w.text for w in words))
+
+
+def _mean_conf(words: Sequence[Word]) -> float:
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
+def _tesseract_reads(
+    tess: TesseractEngine,
+    image: Image.Image,
+    lines: list[TextLine],
+    languages: Sequence[str],
+    keep_rapidocr: bool,
+) -> tuple[list[TextLine], list[str]]:
+    """The lines, re-read by Tesseract where it reads them better; and notes.
+
+    ``keep_rapidocr``: RapidOCR's reading stands for lines in the scripts it reads.
+    """
+    notes: list[str] = []
+    crops = [crop_quad(image, line.polygon, out_height=TESSERACT_CROP_HEIGHT)
+             for line in lines]
+    # readings[i]: (words, script) candidates for line i, from Tesseract runs.
+    readings: list[list[tuple[list[Word], str]]] = [[] for _ in lines]
+    if languages:
+        for i, words in enumerate(tess.read_crops(crops, languages)):
+            readings[i].append((words, _words_script(words)))
+    else:
+        have = installed_languages()
+        # Scripts Tesseract should settle (for "auto", those RapidOCR cannot read).
+        wanted = [script for script in SCRIPT_LANGS if script != "Kana"
+                  and (script not in RAPIDOCR_SCRIPTS or not keep_rapidocr)
+                  and pack_for_script(script) is not None]
+        probe = (["eng"] if "eng" in have else []) + [
+            p for p in dict.fromkeys(pack_for_script(s) for s in wanted) if p and p != "eng"]
+        if not probe:
+            return lines, ["Tesseract has no language packs: apt-get install tesseract-ocr-eng"]
+        # Pass 1: every line with all packs at once; what script came out decides.
+        first = tess.read_crops(crops, probe)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(first):
+            shares = _script_shares(words)
+            candidates = [s for s, share in shares.items() if share >= 0.25 and s in wanted]
+            rapid_failed = not lines[i].text or lines[i].confidence < MIN_CONFIDENCE["rapidocr"]
+            if _mean_conf(words) < 0.6 and (rapid_failed or not keep_rapidocr):
+                candidates = wanted  # the mixed read is unsure too: try every script
+            for script in candidates:
+                groups[script].append(i)
+            if not candidates:
+                readings[i].append((words, _words_script(words)))
+        # Pass 2: each candidate script's lines with that script's pack alone.
+        for script, idx in groups.items():
+            pack = pack_for_script(script)
+            if pack is None:
+                notes.append(f"no Tesseract pack for {script}: {install_hint(script)}")
+                continue
+            for i, words in zip(idx, tess.read_crops([crops[i] for i in idx], [pack]),
+                                strict=True):
+                if words:
+                    readings[i].append((words, script))
+    out: list[TextLine] = []
+    for line, options in zip(lines, readings, strict=True):
+        best = max(options, key=lambda o: _mean_conf(o[0]), default=None)
+        rapid_ok = (keep_rapidocr and bool(line.text)
+                    and line.confidence >= MIN_CONFIDENCE["rapidocr"])
+        if best is None or not best[0] or (rapid_ok and best[1] in RAPIDOCR_SCRIPTS):
+            out.append(line)  # RapidOCR reads this script; it is the better reader of it
+            continue
+        words, script = best
+        text = join_words(words, script)
+        out.append(replace(line, text=text, confidence=_mean_conf(words), engine=tess.name))
+    return out, notes
+
+
+def _missing_tesseract_note(lines: Sequence[TextLine]) -> list[str]:
+    unsure = sum(1 for line in lines if _unsure(line))
+    if not unsure:
+        return []
+    status = engine("tesseract").availability()
+    return [f"{unsure} line(s) may be in a script RapidOCR cannot read, and Tesseract is "
+            f"unavailable ({status.reason})"]
+
+
+def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
+    out: list[TextLine] = []
+    for line in lines:
+        if not line.text.strip() or line.confidence < MIN_CONFIDENCE.get(line.engine, 0.5):
+            continue
+        out.append(replace(line, script=line_script(line.text)))
+    return out
+
+
+def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str]) -> OcrResult:
+    rapid = engine("rapidocr")
+    assert isinstance(rapid, RapidOcrEngine)
+    quads, zoomed = _detect_with_zoom(rapid, image)
+    lines = rapid.read_quads(image, quads)
+    used = ["rapidocr"]
+    notes: list[str] = []
+    tess = engine("tesseract")
+    assert isinstance(tess, TesseractEngine)
+    if choice == "tesseract":
+        lines, notes = _tesseract_reads(tess, image, lines, languages, keep_rapidocr=False)
+        used = ["rapidocr", "tesseract"]  # RapidOCR's detector, Tesseract's reading
+    elif choice == "auto":
+        if tess.availability().available:
+            unsure = [i for i, line in enumerate(lines) if _unsure(line)]
+            if unsure:
+                reread, notes = _tesseract_reads(tess, image, [lines[i] for i in unsure],
+                                                 languages, keep_rapidocr=True)
+                for i, line in zip(unsure, reread, strict=True):
+                    lines[i] = line
+                if any(line.engine == "tesseract" for line in reread):
+                    used.append("tesseract")
+        else:
+            notes = _missing_tesseract_note(lines)
+    return OcrResult(lines=_finish(lines), engines=used, zoomed_regions=zoomed, notes=notes)
+
+
+def _read_page_engine(image: Image.Image, name: str, languages: Sequence[str]) -> OcrResult:
+    """OCR with an engine's own detector (Tesseract or EasyOCR), with the zoom step."""
+    eng = engine(name)
+    work, scale = working_copy(image)
+    lines = [line.scaled(1.0 / scale) for line in eng.read_page(work, languages)]
+    zoomed = 0
+    for box in zoom_regions([line.polygon for line in lines], scale, image.size):
+        found = eng.read_page(image.crop(box), languages)
+        if found:
+            zoomed += 1
+            lines = [line for line in lines if not inside(line.polygon, box)]
+            lines += [line.scaled(1.0, (box[0], box[1])) for line in found]
+    return OcrResult(lines=_finish(lines), engines=[name], zoomed_regions=zoomed)
+
+
+def read_image(
+    image: Image.Image,
+    *,
+    choice: str = "auto",
+    languages: Sequence[str] = (),
+    region: Sequence[float] | None = None,
+) -> OcrResult:
+    """OCR of ``image`` (or of ``region``, fractions of it); polygons in image pixels."""
+    if choice not in ("auto", *ENGINE_NAMES):
+        raise ValueError(f"unknown OCR engine {choice!r}; use auto, {', '.join(ENGINE_NAMES)}")
+    offset = (0, 0)
+    if region is not None:
+        box = region_box(region, image.size)
+        image, offset = image.crop(box), (box[0], box[1])
+    notes: list[str] = []
+    if choice != "auto":
+        status = engine(choice).availability()
+        if not status.available:
+            raise ToolUnavailableError(f"OCR engine {choice} is unavailable: {status.reason}")
+        if choice == "tesseract" and not engine("rapidocr").availability().available:
+            result = _read_page_engine(image, "tesseract", languages)
+        elif choice in ("rapidocr", "tesseract"):
+            result = _read_rapid(image, choice, languages)
+        else:
+            result = _read_page_engine(image, choice, languages)
+    elif engine("rapidocr").availability().available:
+        result = _read_rapid(image, "auto", languages)
+    else:
+        fallback = next((n for n in ("tesseract", "easyocr")
+                         if engine(n).availability().available), None)
+        if fallback is None:
+            reasons = "; ".join(f"{n}: {engine(n).availability().reason}" for n in ENGINE_NAMES)
+            raise ToolUnavailableError(f"no OCR engine is available ({reasons})")
+        notes.append(f"rapidocr unavailable ({engine('rapidocr').availability().reason})")
+        result = _read_page_engine(image, fallback, languages)
+    if offset != (0, 0):
+        result.lines = [line.scaled(1.0, offset) for line in result.lines]
+    result.notes = notes + result.notes
+    return result

@@ -1,0 +1,107 @@
+"""The ``ocr_signage`` clue tool: the text lines of the photo, as data for the text clues.
+
+Text is not a place, so the finding has no constraint; the language and text-clue tools
+interpret it. The summary quotes the text with ``repr``-style escaping, so a sign's text
+cannot break the line it is shown on; the report escapes it again where it renders it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
+from geosleuth_plugins.ocr_signage.lines import TextLine
+
+from geosleuth.errors import ToolError
+from geosleuth.model import Finding
+from geosleuth.tools.api import Availability, ClueTool
+from geosleuth.tools.context import ToolContext
+
+SUMMARY_LINES = 4
+SUMMARY_CHARS = 40
+
+
+def quote(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """Text from the image as a double-quoted, escaped literal, cut to ``limit`` characters."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return json.dumps(cut, ensure_ascii=False)
+
+
+def summarise(lines: list[TextLine]) -> str:
+    if not lines:
+        return "no text found"
+    shown = ", ".join(quote(line.text) for line in lines[:SUMMARY_LINES])
+    more = ", …" if len(lines) > SUMMARY_LINES else ""
+    noun = "text line" if len(lines) == 1 else "text lines"
+    return f"{len(lines)} {noun}: {shown}{more}"
+
+
+class OcrSignageTool(ClueTool):
+    name = "ocr_signage"
+    version = "1.0"
+    description = (
+        "Read the text in the photo (street signs, shop fronts, plates, posters) with OCR. "
+        "Returns each text line with its position, confidence, engine and script; it "
+        "gives no location by itself (pass the text to the language and text-clue tools). "
+        "Use 'region' to zoom into part of the photo at full resolution, for example a "
+        "distant sign; 'languages' to force Tesseract language packs."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "region": {
+                "type": "array",
+                "items": {"type": "number", "minimum": 0, "maximum": 1},
+                "minItems": 4,
+                "maxItems": 4,
+                "description": "[x0, y0, x1, y1] as fractions of the image; zooms into it",
+            },
+            "engine": {
+                "type": "string",
+                "enum": ["auto", *ENGINE_NAMES],
+                "description": "OCR engine; auto picks by script (default from settings)",
+            },
+            "languages": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[a-z]{3}(_[a-z]{3,4})?$"},
+                "description": "Tesseract language codes such as rus, kor, chi_sim",
+            },
+        },
+        "additionalProperties": False,
+    }
+    cost = "local"
+
+    def availability(self) -> Availability:
+        status = {name: engine(name).availability() for name in ENGINE_NAMES}
+        if any(s.available for s in status.values()):
+            return Availability.ok()
+        return Availability(False, "no OCR engine: " + "; ".join(
+            f"{name}: {s.reason}" for name, s in status.items()))
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        from geosleuth_plugins.ocr_signage.reading import read_image
+
+        choice = str(args.get("engine") or ctx.settings.ocr_engine or "auto")
+        region = args.get("region")
+        if region is not None:
+            x0, y0, x1, y1 = (float(v) for v in region)
+            if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
+                raise ToolError(f"region {region} must be fractions with x0 < x1 and y0 < y1")
+        image = ctx.image
+        try:
+            result = read_image(image, choice=choice, languages=tuple(args.get("languages", ())),
+                                region=region)
+        except ValueError as exc:
+            raise ToolError(f"ocr_signage: {exc}") from None
+        data: dict[str, Any] = {
+            "lines": [line.as_dict() for line in result.lines],
+            "engines": result.engines,
+            "zoomed_regions": result.zoomed_regions,
+            "image_size": [image.width, image.height],
+        }
+        if region is not None:
+            data["region"] = [float(v) for v in region]
+        if result.notes:
+            data["notes"] = result.notes
+        return Finding(summary=summarise(result.lines), data=data)
