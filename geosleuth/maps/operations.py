@@ -337,6 +337,9 @@ def search(
         else:
             ids = text_ids(index, text, box, limit=wanted)
         rows = index.rows(ids)
+        if country:  # a region may span borders: drop features addressed in another country
+            code = country.upper()
+            rows = [r for r in rows if r.tags.get("addr:country", code).upper() == code]
         dists = _distances_m(near[0], near[1], rows) if near is not None else None
         for i, row in enumerate(rows):
             score, matched = similarity(text, row.tags)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geosleuth.errors import BadInputError
@@ -73,6 +75,22 @@ def test_search_merges_pieces_of_one_street(town_store: RegionStore) -> None:
 def test_search_with_country(town_store: RegionStore) -> None:
     assert names(op.search(town_store, "Testdorf", country="DE"))[0] == "Testdorf"
     assert op.search(town_store, "Testdorf", country="FR") == []
+
+
+def test_search_drops_features_addressed_in_another_country(tmp_path: Path) -> None:
+    import osmium
+
+    path = tmp_path / "border.osm.pbf"
+    writer = osmium.SimpleWriter(str(path))
+    for i, code in enumerate(["LI", "LI", "LI", "CH", "CH", "CH"], start=1):
+        writer.add_node(osmium.osm.mutable.Node(
+            id=i, location=(9.5 + i / 100, 47.1), version=1,
+            tags={"name": "Post", "amenity": "post_office", "addr:country": code}))
+    writer.close()
+    store = RegionStore(tmp_path / "data")
+    store.import_file(path)
+    assert {m.tags["addr:country"] for m in op.search(store, "Post", country="LI")} == {"LI"}
+    assert {m.tags["addr:country"] for m in op.search(store, "Post", country="CH")} == {"CH"}
 
 
 @pytest.mark.parametrize(
