@@ -25,9 +25,11 @@ _ONLINE = typer.Option(None, "--online/--offline",
                        help="Ask OSM's online services / only imported regions "
                             "(default: regions first, online if network use is on).")
 _NETWORK = typer.Option(None, "--network/--no-network", help="Allow network use (online maps).")
-_FILES = typer.Argument(..., help="OSM extract files.")
-_TAG = typer.Option(None, "--tag", help="KEY=VALUE the feature must carry (VALUE * for any).")
-_PATTERN = typer.Option(..., "--pattern", help="name=Rathaus,highway=bus_stop (repeat: 2 to 5)")
+_FILES = typer.Argument(..., metavar="FILE...", help="OSM extract files.")
+_TAG = typer.Option(None, "--tag", metavar="KEY=VALUE",
+                    help="A tag the feature must carry (VALUE * for any); repeatable.")
+_PATTERN = typer.Option(..., "--pattern", metavar="PATTERN",
+                        help="name=Rathaus,highway=bus_stop or a JSON object; 2 to 5 of them.")
 
 
 def _settings(data_dir: Path | None, network: bool | None = None) -> Any:
