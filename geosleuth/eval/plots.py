@@ -41,8 +41,8 @@ def error_distribution(scores: list[PhotoScore], path: Path, title: str = "") ->
     if n and errors.size:
         x = np.maximum(errors, 1e-3)
         y = np.arange(1, errors.size + 1) / n
-        ax1.step(np.concatenate([[1e-3], x]), np.concatenate([[0.0], y]), where="post",
-                 color="tab:blue")
+        ax1.step(np.concatenate([[1e-3], x, [2.1e4]]), np.concatenate([[0.0], y, y[-1:]]),
+                 where="post", color="tab:blue")
         bins = np.logspace(-3, math.log10(20100), 40)
         ax2.hist(x, bins=bins, color="tab:blue", alpha=0.8)
     for t in THRESHOLDS_KM:
