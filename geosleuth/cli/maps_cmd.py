@@ -25,7 +25,7 @@ _ONLINE = typer.Option(None, "--online/--offline",
                        help="Ask OSM's online services / only imported regions "
                             "(default: regions first, online if network use is on).")
 _NETWORK = typer.Option(None, "--network/--no-network", help="Allow network use (online maps).")
-_FILES = typer.Argument(..., metavar="FILE", help="OSM extract files.")
+_FILES = typer.Argument(..., help="OSM extract files.")
 _TAG = typer.Option(None, "--tag", metavar="KEY=VALUE",
                     help="A tag the feature must carry (VALUE * for any); repeatable.")
 _PATTERN = typer.Option(..., "--pattern", metavar="PATTERN",
