@@ -1,6 +1,6 @@
 """The replay cache: model calls stored in SQLite by a hash of the request.
 
-``CachedChat`` wraps any ``ChatModel``. The key is the provider, model, endpoint host,
+``CachedChat`` wraps any ``ChatModel``. The key is the provider, model, endpoint URL,
 every message (images by their SHA-256), the tool specs and the sampling parameters,
 so the same case re-run asks nothing of the network and gets the same answers. Only
 successful replies are stored; faults are never cached. It reuses the tool-result cache
@@ -21,7 +21,8 @@ KIND = "model"
 def request_key(model: ChatModel, messages: list[Message], tools: list[dict[str, Any]] | None,
                 **params: Any) -> str:
     return json.dumps(
-        {"provider": model.provider, "model": model.model, "host": model.host,
+        {"provider": model.provider, "model": model.model,
+         "endpoint": getattr(model, "base_url", None) or model.host,
          "messages": [m.fingerprint() for m in messages], "tools": tools or [],
          "params": params},
         sort_keys=True, ensure_ascii=False, default=str,

@@ -63,9 +63,10 @@ def test_openai_case_runs_then_replays_from_cache_without_network(
     assert first.state.usage.cost_usd == pytest.approx((3200 * 2.5 + 100 * 10) / 1e6)
     assert {e.host for e in first.state.egress} == {"127.0.0.1"}
 
-    # the same case again: every model call comes from the cache; the endpoint is dead
-    dead = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}
-    _, again = run(create_reasoner(settings, environ=dead), case, settings,
+    # the same case again: every model call comes from the cache; the endpoint is down
+    server.httpd.shutdown()
+    server.httpd.server_close()
+    _, again = run(create_reasoner(settings, environ=env), case, settings,
                    registry(LandmarkTool()))
     assert again.error is None
     assert len(server.seen) == 2
@@ -75,11 +76,11 @@ def test_openai_case_runs_then_replays_from_cache_without_network(
     assert again.state.usage.cost_usd == 0.0 and again.state.egress == []
     assert again.state.steps[0].transcript[0]["reply"]["cached"] is True
 
-    # --no-cache asks the model again
-    server.add(Scripted(openai_reply("", [("c", "conclude", "{}")])))
+    # --no-cache asks the model again (and finds it down: the case ends with the error)
     nocache = settings_for(tmp_path, "openai", model="gpt-4o", cache=False)
-    run(create_reasoner(nocache, environ=env), case, nocache, registry(LandmarkTool()))
-    assert len(server.seen) == 3
+    reasoner = quiet(create_reasoner(nocache, environ=env), [])
+    _, down = run(reasoner, case, nocache, registry(LandmarkTool()))
+    assert down.error and "cannot connect" in down.error
 
 
 def test_openai_faults_over_http(tmp_path: Path, server: ScriptedServer) -> None:

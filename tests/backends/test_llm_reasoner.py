@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_chat import CameraGpsTool, FakeChat, LandmarkTool, call, photo_case, registry, reply, run
@@ -13,9 +14,11 @@ from geosleuth.agent.events import CaseFinished, Event, VerdictReached, VerdictR
 from geosleuth.backends.chat import ImagePart, Message
 from geosleuth.backends.faults import ContextTooLong, RateLimited, ServerFault, TimeoutFault
 from geosleuth.backends.llm_reasoner import LLMReasoner
+from geosleuth.model import Finding
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.settings import Settings
 from geosleuth.tools.api import ClueTool
+from geosleuth.tools.context import ToolContext
 
 FAST = RetryPolicy(attempts=3, base_s=0.5, factor=2.0, max_delay_s=10.0)
 
@@ -288,3 +291,20 @@ def test_prompt_stays_bounded_over_a_long_case(tmp_path: Path) -> None:
     sizes = [len(text_of(m)) for m, _ in chat.requests]
     assert len(sizes) == 12
     assert max(sizes[6:]) <= sizes[5] * 1.15  # flat once the summary and history are full
+
+
+class OcrTool(ClueTool):
+    name = "ocr_signage"
+    version = "1"
+    description = "Read the text in the photo."
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        return Finding(summary="read «Boulangerie du Marché»", data={"lines": []})
+
+
+def test_ocr_text_in_the_summary_is_recorded_as_egress(tmp_path: Path, settings: Settings) -> None:
+    chat = FakeChat([reply("", call("ocr_signage", {})), reply("", call("conclude", {}))])
+    _, done = go(chat, settings, tmp_path, OcrTool())
+    whats = [e.what for e in done.state.egress]
+    assert whats.count("OCR text read from the photo") == 1  # recorded once, not per step
+    assert "Boulangerie du Marché" in text_of(chat.requests[1][0])
