@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from geosleuth.batch.summaries import Summaries, error_row
+from geosleuth.batch.journal import read_jsonl
+from geosleuth.batch.summaries import Summaries, error_row, row_key
 from geosleuth.batch.worker import WorkItem, WorkOptions, init_process, run_in_process, run_item
 from geosleuth.errors import BadInputError
 from geosleuth.images import sha256_of
@@ -157,11 +158,9 @@ def run_batch(
             "finish it, or choose another --out"
         )
     # Read what is done before deciding what to forget: errors are retried on request.
-    from geosleuth.batch.journal import read_jsonl
-
     previous, _ = read_jsonl(summaries.results_path) if resume else ([], 0)
-    forget = frozenset(r["sha256"] for r in previous
-                       if retry_errors and r.get("status") == "error" and r.get("sha256"))
+    forget = frozenset(row_key(r) or "" for r in previous
+                       if retry_errors and r.get("status") == "error")
     dropped = summaries.open(resume=resume, forget=forget)
     done_keys = {r["sha256"] for r in summaries.rows if r.get("sha256")}
     done_paths = {r["path"] for r in summaries.rows if not r.get("sha256")}

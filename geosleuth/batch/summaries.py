@@ -137,6 +137,14 @@ def error_row(
     }
 
 
+def row_key(row: dict[str, Any]) -> str | None:
+    """What identifies a photo in the journal: its sha256, or its path for a file that
+    could not be read (and so has no hash)."""
+    if row.get("sha256"):
+        return str(row["sha256"])
+    return f"path:{row['path']}" if row.get("path") else None
+
+
 _GEOJSON_PROPS = ("path", "sha256", "status", "radius_km", "confidence", "country_code",
                   "place", "level", "case_dir", "error")
 
@@ -189,8 +197,8 @@ class Summaries:
             seen: set[str] = set()
             kept: list[dict[str, Any]] = []
             for row in rows:
-                key = row.get("sha256")
-                if not key or key in seen:  # damaged, or a duplicate of a kept row
+                key = row_key(row)
+                if key is None or key in seen:  # damaged, or a duplicate of a kept row
                     dropped += 1
                     continue
                 if key in forget:

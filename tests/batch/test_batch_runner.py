@@ -114,3 +114,17 @@ def test_a_pool_of_two_workers_gives_the_same_rows(
                         "sub/deeper/plain.jpg": "no_answer"}
     assert seen[-1] == 3
     assert outcome.exit_code == 0
+
+
+def test_a_file_that_cannot_be_read_is_an_error_row_kept_on_resume(
+    photo_dir: Path, settings: Settings
+) -> None:
+    tasks = [*_tasks(photo_dir), BatchTask(photo_dir / "gone.jpg", "gone.jpg")]
+    first = run_batch(tasks, settings.out, settings)
+    gone = next(r for r in first.rows if r["path"] == "gone.jpg")
+    assert gone["status"] == "error" and "cannot read" in gone["error"]
+    resumed = run_batch(tasks, settings.out, settings, resume=True)
+    assert resumed.ran == 0 and resumed.dropped_lines == 0
+    retried = run_batch(tasks, settings.out, settings, resume=True, retry_errors=True)
+    assert retried.ran == 1
+    assert [r["path"] for r in retried.rows].count("gone.jpg") == 1
