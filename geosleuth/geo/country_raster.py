@@ -13,9 +13,11 @@ nautical ``Etc/GMT±N`` zones are the open sea.
 ``CountryRaster`` burns every zone polygon into a global grid of 0.05 degrees
 (7200 x 3600 cells, one byte each) with Pillow's polygon fill, largest polygons (by
 bounding box) first and holes cut out, so that enclaves (San Marino, Lesotho, Vatican
-City) drawn later stay on top. Cells that a boundary crosses (2.2 % of the globe) are
-flagged; points falling in them are settled exactly with timezonefinder, so the answer
-matches ``country_at`` everywhere, at the cost of one polygon test per such point. The
+City) drawn later stay on top. Cells that a boundary line crosses (0.86 % of the globe)
+are flagged; points falling in them are settled exactly with timezonefinder, at the cost
+of one polygon test per such point. The answer matches ``country_at`` except in the
+rare cell a boundary only grazes at a corner (measured: 1 to 5 points in 50,000 drawn
+around borders and coasts, all within one cell, 5 km, of the boundary). The
 grid is written once into the cache directory (file name keyed by format version,
 resolution and timezonefinder's data version) and read back with numpy.
 """
@@ -31,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-RASTER_FORMAT = 1
+RASTER_FORMAT = 2
 RESOLUTION_DEG = 0.05
 _LOCK = threading.Lock()
 
@@ -146,19 +148,12 @@ def build_raster(res: float = RESOLUTION_DEG) -> tuple[np.ndarray, np.ndarray, l
             draw.polygon(hring, fill=0)
             draw_edges.line(hring, fill=1)
     index = np.asarray(grid, dtype=np.uint8)
-    edge = np.asarray(edges, dtype=bool)
     # A country smaller than a cell (Monaco, Vatican City) is all boundary, so all flagged.
-    # Widen the boundary mask by one cell in each direction: Pillow's fill and line
-    # rasterise edges slightly differently, and a point near a cell's border must not
-    # read its neighbour's value unchecked.
-    wide = edge.copy()
-    wide[1:, :] |= edge[:-1, :]
-    wide[:-1, :] |= edge[1:, :]
-    wide[:, 1:] |= edge[:, :-1]
-    wide[:, :-1] |= edge[:, 1:]
-    wide[:, 0] |= edge[:, -1]
-    wide[:, -1] |= edge[:, 0]
-    return index, wide, codes
+    # The mask is not widened: that would triple the flagged area (2.2 % of the globe
+    # instead of 0.86 %) and the exact checks with it, to settle the rare cell that a
+    # boundary only grazes at a corner, which Pillow's line may skip.
+    edge = np.asarray(edges, dtype=bool)
+    return index, edge, codes
 
 
 class CountryRaster:
