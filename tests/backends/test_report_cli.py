@@ -16,12 +16,12 @@ from geosleuth.testing import render_photo
 
 def geosleuth(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the command with no config file and no model keys but ``env``. The cache folder
-    stays the user's, so the gazetteer index is built once; ``--no-cache`` keeps model
-    replies out of it."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("GEOSLEUTH_", "OPENAI_", "ANTHROPIC_", "OLLAMA_"))}
-    base.update({"GEOSLEUTH_DATA_DIR": str(tmp_path / "data"),
-                 "GEOSLEUTH_CONFIG": str(tmp_path / "none.toml")}, **env)
+    is the test session's (tests/conftest.py), so the gazetteer index is built once per
+    session; ``--no-cache`` keeps model replies out of it."""
+    keep = ("GEOSLEUTH_CACHE_DIR", "GEOSLEUTH_DATA_DIR")
+    base = {k: v for k, v in os.environ.items() if k in keep or
+            not k.startswith(("GEOSLEUTH_", "OPENAI_", "ANTHROPIC_", "OLLAMA_"))}
+    base.update({"GEOSLEUTH_CONFIG": str(tmp_path / "none.toml")}, **env)
     cmd = [sys.executable, "-c", "from geosleuth.cli.app import main; main()", *args]
     return subprocess.run(cmd, capture_output=True,
                           text=True, env=base, timeout=300, check=False)
