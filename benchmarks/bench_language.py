@@ -145,18 +145,17 @@ def accuracy_table() -> list[str]:
 
 
 def clues_table(calls: int) -> list[str]:
-    from geosleuth_plugins.text_clues.tool import find_clues
-
     from geosleuth.geo.gazetteer import Gazetteer
     from geosleuth.settings import load_settings
+    from geosleuth.text.find import find_text_clues
 
     gazetteer = Gazetteer.open(load_settings()[0].cache_dir)
     rows = ["| text | clues | first call (ms) | warm (median ms) |", "|---|---:|---:|---:|"]
     for label, text in CLUE_SAMPLES.items():
         t = time.perf_counter()
-        clues = find_clues(text, gazetteer, [])
+        clues = find_text_clues(text, gazetteer, [])
         first = (time.perf_counter() - t) * 1000
-        ms = _median_ms(lambda text=text: find_clues(text, gazetteer, []), calls)
+        ms = _median_ms(lambda text=text: find_text_clues(text, gazetteer, []), calls)
         rows.append(f"| {label} | {len(clues)} | {first:.0f} | {ms:.1f} |")
     return rows
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
-from geosleuth.text.clue import TextClue
+from geosleuth.text.find import find_text_clues
 from geosleuth.tools.api import ClueTool, Requirement
 from geosleuth.tools.context import ToolContext
 
@@ -28,63 +28,6 @@ def _gazetteer(ctx: ToolContext) -> tuple[Gazetteer | None, str | None]:
         return ctx.gazetteer, None
     except Exception as exc:  # the other finders still work without it
         return None, f"{type(exc).__name__}: {exc}"
-
-
-def _hint_languages(hint: list[str]) -> list[str]:
-    from geosleuth.text.languages import official_languages
-
-    out: list[str] = []
-    for code in hint:
-        out += [lang for lang in official_languages(code)[:2] if len(lang) == 2]
-    return out
-
-
-def find_clues(
-    text: str, gazetteer: Gazetteer | None, country_hint: list[str]
-) -> list[TextClue]:
-    """Every clue in ``text``; the gazetteer-backed ones only when a gazetteer is given."""
-    from geosleuth.text.distance_signs import find_distance_signs, parse_distances
-    from geosleuth.text.domains import find_domains
-    from geosleuth.text.money import find_prices
-    from geosleuth.text.phones import find_phones
-    from geosleuth.text.placenames import find_place_names
-    from geosleuth.text.plates import find_plates
-    from geosleuth.text.postcodes import find_postcodes
-    from geosleuth.text.roads import find_roads
-    from geosleuth.text.streets import find_street_words
-
-    clues: list[TextClue] = []
-    distance = find_distance_signs(text, gazetteer, country_hint)
-    named_text = text
-    if distance:
-        # places on a distance sign are where the road goes, not where the sign stands
-        for pair in parse_distances(text):
-            named_text = named_text.replace(pair.text, " ")
-    places: list[TextClue] = []
-    if gazetteer is not None:
-        places = find_place_names(named_text, gazetteer, country_hint,
-                                  _hint_languages(country_hint))
-    clues += places
-    clues += find_street_words(text)
-    web = find_domains(text)
-    context = set(country_hint)
-    for clue in places + web:
-        data = clue.data
-        if isinstance(data.get("place"), dict) and data["place"].get("country"):
-            context.add(data["place"]["country"])
-        if isinstance(data.get("country"), str) and data["country"]:
-            context.add(data["country"])
-        if isinstance(data.get("countries"), list):
-            context.update(data["countries"])
-    # national phone numbers and postcodes are read in the countries the text points at
-    clues += find_phones(text, sorted(context), gazetteer)
-    clues += web
-    clues += find_postcodes(text, gazetteer, context)
-    clues += find_plates(text)
-    clues += find_prices(text)
-    clues += find_roads(text)
-    clues += distance
-    return clues
 
 
 class TextCluesTool(ClueTool):
@@ -121,7 +64,7 @@ class TextCluesTool(ClueTool):
             raise ToolError("text_clues needs 'text' as a string of sign text")
         hint = [c.upper() for c in args.get("country_hint") or [] if isinstance(c, str)]
         gazetteer, why = _gazetteer(ctx)
-        clues = find_clues(text[:MAX_CHARS], gazetteer, hint)
+        clues = find_text_clues(text[:MAX_CHARS], gazetteer, hint)
         findings = [
             Finding(
                 summary=c.summary,

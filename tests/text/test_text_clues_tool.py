@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from geosleuth_plugins.text_clues.tool import find_clues
 
 from geosleuth.geo.distance import destination, geodesic_km
 from geosleuth.geo.gazetteer import Gazetteer
@@ -15,6 +14,7 @@ from geosleuth.text.distance_signs import (
     locate_sign,
     parse_distances,
 )
+from geosleuth.text.find import find_text_clues
 from geosleuth.text.phones import find_phones
 from geosleuth.text.placenames import find_place_names
 from geosleuth.text.postcodes import find_postcodes
@@ -198,14 +198,14 @@ def test_phone_area_placed_with_the_gazetteer(gazetteer: Gazetteer) -> None:
 def test_shop_front_gives_every_clue(gazetteer: Gazetteer) -> None:
     text = ("Bäckerei Schmidt\nHauptstraße 5\n10115 Berlin\nTel. 030 1234567\n"
             "www.baeckerei-schmidt.de\nBrezel € 1,20")
-    kinds = [c.kind for c in find_clues(text, gazetteer, [])]
+    kinds = [c.kind for c in find_text_clues(text, gazetteer, [])]
     assert sorted(set(kinds)) == sorted(
         {"place_name", "street_type", "postcode", "phone", "web", "currency"}
     )
 
 
 def test_places_on_a_distance_sign_are_not_where_it_stands(gazetteer: Gazetteer) -> None:
-    clues = find_clues("Lyon 120\nParis 460", gazetteer, [])
+    clues = find_text_clues("Lyon 120\nParis 460", gazetteer, [])
     assert {c.kind for c in clues} == {"distance_sign"}
 
 
