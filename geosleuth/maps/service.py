@@ -29,6 +29,7 @@ class Answer:
     source: str = "offline"  # "offline", or the host that answered
     regions: list[str] = field(default_factory=list)
     covered: bool = True  # False: no imported region covers the query and none went online
+    cache_age_s: float | None = None  # online: age of the cached answer (0 when fresh)
 
     @property
     def empty(self) -> bool:
@@ -147,4 +148,6 @@ class MapService:
             answer.source = provider.overpass_host
             answer.groups = provider.cooccur(patterns or [], within_m or 150.0, point,
                                              radius_m, limit)
+        last = provider.client.last
+        answer.cache_age_s = round(last.age_s, 1) if last is not None else None
         return answer

@@ -94,6 +94,7 @@ class HttpClient:
     transport: httpx.BaseTransport | None = None
     default_max_age_s: float = 7 * 24 * 3600.0
     egress: list[tuple[str, str]] = field(default_factory=list)
+    last: HttpResponse | None = None  # the latest answer (fresh or cached), for its age
 
     def __post_init__(self) -> None:
         self._limiters: dict[str, Limiter] = {}
@@ -164,7 +165,8 @@ class HttpClient:
         if use_cache and self.cache is not None:
             hit = self.cache.get(key, max_age)
             if hit is not None:
-                return HttpResponse(url, hit.status, hit.headers, hit.body, True, hit.age_s, 0)
+                self.last = HttpResponse(url, hit.status, hit.headers, hit.body, True, hit.age_s, 0)
+                return self.last
         host = urlsplit(url).netloc
         if not host:
             raise NetworkError(f"{url!r} is not an absolute URL; check the endpoint setting")
@@ -198,6 +200,7 @@ class HttpClient:
                                           attempts=attempt + 1)
                     if self.cache is not None:
                         self.cache.put(key, method, url, status, result.headers, result.body)
+                    self.last = result
                     return result
                 problem = f"{host} answered HTTP {status}"
                 retry_after = parse_retry_after(resp.headers.get("Retry-After"), self.clock.time())

@@ -177,6 +177,8 @@ class MapSearch(ClueTool):
             strength = _strength(m.score, rivals if strong else rivals + 1)
             data = m.as_dict()
             data.update(op=op, source=answer.source, matches=len(matches))
+            if answer.cache_age_s is not None:
+                data["cache_age_s"] = answer.cache_age_s
             if near is not None:
                 data["verified"] = True
             dist = f", {m.distance_m:.0f} m away" if m.distance_m is not None else ""
@@ -201,6 +203,8 @@ class MapSearch(ClueTool):
             names = ", ".join(f"{quoted(m.name)} ({_kind(m.tags)})" for m in g.members)
             data = g.as_dict()
             data.update(op=op, source=answer.source, groups=len(groups))
+            if answer.cache_age_s is not None:
+                data["cache_age_s"] = answer.cache_age_s
             if near is not None:
                 data["verified"] = True
             out.append(Finding(

@@ -119,6 +119,7 @@ def test_online_records_egress_and_host(server: LocalServer, tmp_path: Path) -> 
     assert f.host == host and f.data["source"] == host
     assert [(e.host, e.tool) for e in ctx.egress] == [(host, "map_search")]
     assert "q=Rathaus-Apotheke" in ctx.egress[0].what
+    assert f.data["cache_age_s"] == 0.0
     assert MapSearch().cache_key(ctx, {"op": "search", "text": "x"}) is None
 
 

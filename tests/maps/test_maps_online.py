@@ -159,6 +159,10 @@ def test_egress_is_recorded_for_every_request(
     assert answer.source == server.url.split("//")[1] and answer.matches
     service.ask("nearby", near=(47.0, 9.0), tags={"amenity": "pharmacy"}, online=True)
     assert seen[0][1].startswith("GET /search?") and seen[1][1].startswith("Overpass query: [out")
+    assert answer.cache_age_s == 0.0
+    clock.now += 90
+    again = service.ask("search", text="Rathaus", online=True)
+    assert again.cache_age_s == pytest.approx(90.0) and len(seen) == 2  # served from the cache
     assert "q=Rathaus" in seen[0][1] and "Overpass query" not in seen[0][1]
 
 
