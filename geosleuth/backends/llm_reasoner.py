@@ -120,6 +120,14 @@ def render_step(step: StepRecord, state: CaseState, hidden: dict[str, str]) -> s
     return "\n".join(lines)
 
 
+def estimate_tokens(messages: list[Message], tools: list[dict[str, Any]]) -> int:
+    """A rough prompt size: text at 4 characters a token, images at width·height/750
+    (Anthropic's rule in its vision guide; OpenAI's tile formula gives similar sizes)."""
+    chars = sum(len(m.text) for m in messages) + len(json.dumps(tools))
+    pixels = sum(i.width * i.height for m in messages for i in m.images)
+    return chars // 4 + pixels // 750
+
+
 def submission_of(args: dict[str, Any]) -> Submission:
     return Submission(
         lat=float(args["lat"]), lon=float(args["lon"]), radius_km=float(args["radius_km"]),
@@ -247,6 +255,13 @@ class LLMReasoner:
         level, repairs, problem = 0, 0, None
         while True:
             msgs, images, summary = self.messages(view, level)
+            # Some servers (Ollama) cut an over-long prompt silently instead of failing:
+            # shrink before sending when the estimate does not fit the declared context.
+            while (level + 1 < len(SHRINK)
+                   and estimate_tokens(msgs, tools) + self.max_tokens
+                   > self.chat.capabilities.context_tokens):
+                level += 1
+                msgs, images, summary = self.messages(view, level)
             retries: list[str] = []
 
             def on_retry(fault: ChatFault, wait: float, retries: list[str] = retries) -> None:

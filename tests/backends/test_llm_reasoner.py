@@ -308,3 +308,22 @@ def test_ocr_text_in_the_summary_is_recorded_as_egress(tmp_path: Path, settings:
     whats = [e.what for e in done.state.egress]
     assert whats.count("OCR text read from the photo") == 1  # recorded once, not per step
     assert "Boulangerie du Marché" in text_of(chat.requests[1][0])
+
+
+def test_small_context_shrinks_before_sending(tmp_path: Path, settings: Settings) -> None:
+    from geosleuth.backends.chat import Capabilities
+
+    # ~2.1 k tokens of prompt with a 1024-px photo plus 1024 for the answer: over 3000
+    small = Capabilities(max_image_side=1024, context_tokens=3000)
+    chat = FakeChat([reply("", call("landmark", {"name": "Eiffel Tower"})),
+                     reply("", call("conclude", {}))], capabilities=small)
+    r = LLMReasoner(chat, settings, name="local", max_tokens=1024)
+    _, done = run(r, photo_case(tmp_path), settings, registry(LandmarkTool()))
+    sizes = [[max(i.width, i.height) for i in images_of(m)] for m, _ in chat.requests]
+    assert sizes == [[768], [768]]  # no fault needed: shrunk before sending
+    assert "omitted to fit the context" in text_of(chat.requests[1][0])
+    assert done.state.steps[0].transcript[0]["shrink"] == 2
+    roomy = FakeChat([reply("", call("conclude", {}))], capabilities=Capabilities(
+        max_image_side=1024, context_tokens=8000))
+    run(LLMReasoner(roomy, settings, max_tokens=1024), photo_case(tmp_path), settings, registry())
+    assert [i.width for i in images_of(roomy.requests[0][0])] == [1024]
