@@ -51,6 +51,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from geosleuth.errors import ConfigError
 from geosleuth.geo.distance import EARTH_RADIUS_KM, haversine_km
 from geosleuth.geo.folding import fold_name, has_non_latin, name_keys
 from geosleuth.model import Place
@@ -373,17 +374,38 @@ class Gazetteer:
 
     @classmethod
     def open(cls, cache_dir: Path) -> Gazetteer:
-        """The gazetteer of this cache directory, building its index on first use (~30 s)."""
+        """The gazetteer of this cache directory, building its index on first use.
+
+        The build takes 20-60 s once (see benchmarks/gazetteer.md); a damaged index file
+        is rebuilt. ConfigError when the cache directory cannot be written.
+        """
         path = index_path(Path(cache_dir))
         key = path.resolve()
         with cls._open_lock:
             found = cls._instances.get(key)
             if found is None:
-                if not path.is_file():
-                    build_index(path)
-                found = cls(path, Path(cache_dir))
+                found = cls._open_or_build(path, Path(cache_dir))
                 cls._instances[key] = found
             return found
+
+    @classmethod
+    def _open_or_build(cls, path: Path, cache_dir: Path) -> Gazetteer:
+        for attempt in (1, 2):
+            if not path.is_file():
+                try:
+                    build_index(path)
+                except OSError as exc:
+                    raise ConfigError(
+                        f"cannot build the gazetteer index in {cache_dir} ({exc}); set "
+                        "cache_dir (GEOSLEUTH_CACHE_DIR) to a writable folder"
+                    ) from None
+            try:
+                return cls(path, cache_dir)
+            except sqlite3.DatabaseError:
+                if attempt == 2:
+                    raise
+                path.unlink(missing_ok=True)  # damaged: build it again
+        raise AssertionError("unreachable")
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -188,3 +188,20 @@ def test_build_is_atomic_and_complete(tmp_path: Path) -> None:
     assert meta["data"].startswith("gnc") and "c15000" in meta["data"]
     assert con.execute("SELECT count(*) FROM places").fetchone()[0] == counts["places"]
     con.close()
+
+
+def test_a_damaged_index_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import geosleuth.geo.gazetteer as module
+
+    built: list[Path] = []
+
+    def small_build(path: Path) -> dict[str, int]:  # the 15,000 city set keeps this quick
+        built.append(path)
+        return build_index(path, min_population=15000)
+
+    monkeypatch.setattr(module, "build_index", small_build)
+    path = index_path(tmp_path)
+    path.write_bytes(b"this is not an SQLite database" * 100)
+    gaz = Gazetteer.open(tmp_path)
+    assert built == [path]
+    assert gaz.lookup("Vienna", kinds=("city",))[0].place.country_code == "AT"
