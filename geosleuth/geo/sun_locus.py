@@ -346,28 +346,49 @@ def _match_table(
     step: float,
     slack: float,
 ) -> np.ndarray:
-    """Match value (0..1) of the measured sun over (latitude, hour angle), float32."""
-    phi = np.radians(lats).astype(np.float32)[:, None]
-    h = np.radians(hour_angles).astype(np.float32)[None, :]
-    dec = np.float32(np.radians(declination))
-    sin_el = np.sin(phi) * np.sin(dec) + (np.cos(phi) * np.cos(dec)) * np.cos(h)
-    el = np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
+    """Match value (0..1) of the measured sun over (latitude, hour angle), float32.
+
+    Compared in sin(elevation), which is monotonic in the elevation, against per-row
+    bounds: no arcsin over the table. 1 within the tolerance (plus the row's cell
+    margin), falling to 0 one more tolerance out.
+    """
+    phi = np.radians(lats)
+    dec = np.radians(declination)
+    a_row = (np.sin(phi) * np.sin(dec)).astype(np.float32)[:, None]
+    b_row = (np.cos(phi) * np.cos(dec)).astype(np.float32)[:, None]
+    cos_h = np.cos(np.radians(hour_angles)).astype(np.float32)[None, :]
+    sin_el = b_row * cos_h
+    sin_el += a_row
     tol = meas.tolerance_deg
     lo = float(geometric_from_apparent(meas.elevation_deg - tol))
-    hi = float(geometric_from_apparent(min(meas.elevation_deg + tol, 90.0)))
-    if meas.elevation_deg + tol >= 90.0:
-        hi = 90.0
+    hi = 90.0 if meas.elevation_deg + tol >= 90.0 else float(
+        geometric_from_apparent(meas.elevation_deg + tol))
     # Half a cell's worth of elevation change: |d el| <= |d lat| + cos(lat) |d lon|.
-    margin = (step / 2.0 * (1.0 + np.cos(np.radians(lats))) + slack).astype(np.float32)[:, None]
-    dist = np.maximum(np.maximum(lo - el, el - hi), 0.0) - margin
-    value = np.clip(1.0 - np.maximum(dist, 0.0) / np.float32(tol), 0.0, 1.0)
+    margin = step / 2.0 * (1.0 + np.cos(phi)) + slack
+
+    def sin_of(deg: np.ndarray) -> np.ndarray:
+        return np.sin(np.radians(np.clip(deg, -90.0, 90.0)))
+
+    full_lo, full_hi = sin_of(lo - margin), sin_of(hi + margin)
+    zero_lo = np.minimum(sin_of(lo - margin - tol), full_lo - 1e-6)
+    zero_hi = np.maximum(sin_of(hi + margin + tol), full_hi + 1e-6)
+    up = (1.0 / (full_lo - zero_lo)).astype(np.float32)[:, None]
+    down = (1.0 / (zero_hi - full_hi)).astype(np.float32)[:, None]
+    rising = (sin_el - zero_lo.astype(np.float32)[:, None]) * up
+    falling = (zero_hi.astype(np.float32)[:, None] - sin_el) * down
+    value = np.minimum(rising, falling)
+    np.clip(value, 0.0, 1.0, out=value)
     if meas.azimuth_deg is not None:
-        cos_phi, sin_phi = np.cos(phi), np.sin(phi)
-        az = np.degrees(np.arctan2(np.sin(h), np.cos(h) * sin_phi - np.tan(dec) * cos_phi)) + 180.0
+        h = np.radians(hour_angles).astype(np.float32)[None, :]
+        phi32 = phi.astype(np.float32)[:, None]
+        cos_phi, sin_phi = np.cos(phi32), np.sin(phi32)
+        tan_dec = np.float32(np.tan(dec))
+        az = np.degrees(np.arctan2(np.sin(h), np.cos(h) * sin_phi - tan_dec * cos_phi)) + 180.0
         diff = np.abs(np.mod(az - np.float32(meas.azimuth_deg) + 180.0, 360.0) - 180.0)
         # Azimuth moves by (displacement / sin(zenith)) plus meridian convergence sin(lat).
-        cos_el = np.maximum(np.cos(np.radians(el)), 0.05)
-        az_margin = margin / cos_el + np.float32(step / 2.0) * np.abs(sin_phi)
+        cos_el = np.maximum(np.sqrt(np.maximum(1.0 - sin_el * sin_el, 0.0)), 0.05)
+        az_margin = margin.astype(np.float32)[:, None] / cos_el + np.float32(step / 2.0) * np.abs(
+            sin_phi)
         az_dist = np.maximum(diff - np.float32(meas.azimuth_tolerance_deg) - az_margin, 0.0)
         az_value = np.clip(1.0 - az_dist / np.float32(meas.azimuth_tolerance_deg), 0.0, 1.0)
         value = np.minimum(value, az_value)
