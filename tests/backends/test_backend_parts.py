@@ -109,3 +109,28 @@ def test_zoom_tool_crops_and_refuses_tiny_regions(tmp_path: Path) -> None:
     with pytest.raises(ToolError, match="at least 16 px"):
         ZoomTool().run(ctx, {"x": 0.1, "y": 0.1, "width": 0.001, "height": 0.5})
     assert region_px({"x": 0, "y": 0, "width": 1, "height": 1}, 7, 5) == (0, 0, 7, 5)
+
+
+def test_tool_turns_convert_for_anthropic_and_plain_text_models() -> None:
+    from geosleuth.backends.anthropic_chat import to_anthropic
+    from geosleuth.backends.chat import ChatToolCall
+    from geosleuth.backends.compatible import JsonToolChat
+
+    msgs = [Message("system", "rules"), user("where?"),
+            Message("assistant", "checking", tool_calls=(
+                ChatToolCall("t1", "landmark", {"name": "X"}),
+                ChatToolCall("t2", "zoom", {"x": 0.1}))),
+            Message("tool", "E1: X is at 1, 2", tool_call_id="t1"),
+            Message("tool", "E2: crop", tool_call_id="t2")]
+    system, turns = to_anthropic(msgs)
+    assert system == "rules" and [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert [b["type"] for b in turns[1]["content"]] == ["text", "tool_use", "tool_use"]
+    assert [b["tool_use_id"] for b in turns[2]["content"]] == ["t1", "t2"]  # one user turn
+
+    inner = FakeChat([reply('{"thought": "ok", "calls": []}')])
+    JsonToolChat(inner).chat(msgs, [{"name": "landmark", "description": "d", "parameters": {}}])
+    sent, tools = inner.requests[0]
+    assert tools is None
+    assert [m.role for m in sent] == ["system", "system", "user", "assistant", "user", "user"]
+    assert sent[3].text.startswith('{"thought": "checking", "calls": [{"name": "landmark"')
+    assert sent[4].text.startswith("Result of call t1:")
