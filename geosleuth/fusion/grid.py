@@ -71,25 +71,31 @@ def base_cells() -> Cells:
     )
 
 
-def refine(cells: Cells) -> Cells:
-    """Replace each cell by its seven (or six, at pentagons) children."""
+def refine(cells: Cells) -> tuple[Cells, np.ndarray]:
+    """Replace each cell by its seven (or six, at pentagons) children.
+
+    Returns the children and, for each child, the index of its parent in ``cells``.
+    """
     ids: list[str] = []
     areas: list[float] = []
     res: list[int] = []
-    for cid, area, r in zip(cells.ids, cells.area, cells.res, strict=True):
+    parent: list[int] = []
+    for i, (cid, area, r) in enumerate(zip(cells.ids, cells.area, cells.res, strict=True)):
         children = h3.cell_to_children(cid, int(r) + 1)
         share = float(area) / len(children)
         ids.extend(children)
         areas.extend([share] * len(children))
         res.extend([int(r) + 1] * len(children))
+        parent.extend([i] * len(children))
     latlon = np.array([h3.cell_to_latlng(c) for c in ids]).reshape(-1, 2)
-    return Cells(
+    children = Cells(
         np.array(ids, dtype=object),
         latlon[:, 0].copy(),
         latlon[:, 1].copy(),
         np.array(areas),
         np.array(res, dtype=np.int8),
     )
+    return children, np.array(parent, dtype=np.int64)
 
 
 def resolution_for_radius(radius_km: float) -> int:

@@ -55,6 +55,26 @@ def _lon_overlap(lon: np.ndarray, half: np.ndarray, low: float, high: float) -> 
     return np.clip(total, 0.0, 1.0)
 
 
+def memoised(countries: CountryLookup | None) -> CountryLookup | None:
+    """A lookup that answers repeated questions about the same arrays from memory.
+
+    Several country constraints are evaluated on the same cells; the country of each cell
+    is looked up once.
+    """
+    if countries is None:
+        return None
+    memo: dict[tuple[int, int, int], np.ndarray] = {}
+
+    def lookup(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        key = (id(lat), id(lon), len(lat))
+        if key not in memo:
+            memo.clear()
+            memo[key] = countries(lat, lon)
+        return memo[key]
+
+    return lookup
+
+
 def point_density(
     c: PointConstraint, lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray
 ) -> np.ndarray:
@@ -95,8 +115,9 @@ def _profile(
         if countries is None:
             return np.ones_like(lat)
         codes = countries(lat, lon)
-        lookup = np.vectorize(lambda code: c.weights.get(code, c.default), otypes=[float])
-        return lookup(codes) if len(codes) else np.zeros(0)
+        unique, inverse = np.unique(codes, return_inverse=True)
+        weights = np.array([c.weights.get(str(code), c.default) for code in unique], dtype=float)
+        return weights[inverse.reshape(-1)] if len(codes) else np.zeros(0)
     half_lat = cell_r / KM_PER_DEG
     if isinstance(c, BandConstraint):
         if c.axis == "lat":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
-from geosleuth.fusion.likelihood import CountryLookup, log_likelihood
+from geosleuth.fusion.likelihood import CountryLookup, log_likelihood, memoised
 from geosleuth.fusion.prior import base_prior
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 
@@ -31,6 +31,7 @@ def _loglik(
 ) -> np.ndarray:
     total = np.zeros(len(cells))
     radius = cells.radius_km
+    countries = memoised(countries)
     for c in constraints:
         total += log_likelihood(c, cells.lat, cells.lon, radius, countries)
     return total
@@ -63,24 +64,23 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         mass /= mass.sum()
         if not constraints:
             break
-        top = _top(mass)
+        # Only cells among those holding most of the mass, with mass worth refining, are
+        # candidates; the distance tests below run on them alone.
+        cand = np.flatnonzero(_top(mass) & (mass > MIN_MASS_TO_REFINE))
         # A diffuse posterior gains nothing from finer cells; a concentrated one gets sharper
         # borders.
-        area_res = AREA_TARGET_RES if top.sum() <= MAX_AREA_REFINE_CELLS else BASE_RES
-        want = (
-            (cells.res < _target_res(cells, points, area_res)) & (mass > MIN_MASS_TO_REFINE) & top
-        )
-        if not want.any():
+        area_res = AREA_TARGET_RES if len(cand) <= MAX_AREA_REFINE_CELLS else BASE_RES
+        sub = cells.take(cand)
+        idx = cand[sub.res < _target_res(sub, points, area_res)]
+        if len(idx) == 0:
             break
-        idx = np.flatnonzero(want)
         idx = idx[np.argsort(-mass[idx])][:MAX_REFINE_PER_LEVEL]
         chosen = np.zeros(len(cells), dtype=bool)
         chosen[idx] = True
         parents = cells.take(chosen)
-        children = refine(parents)
+        children, child_parent = refine(parents)
         # density per km² of the prior is inherited; the mass follows the child's area
         parent_density = np.exp(log_prior[chosen]) / parents.area
-        child_parent = _child_parent_index(parents, children)
         child_log_prior = np.log(parent_density[child_parent] * children.area)
         cells = Cells.concat([cells.take(~chosen), children])
         log_prior = np.concatenate([log_prior[~chosen], child_log_prior])
@@ -96,18 +96,6 @@ def _top(mass: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
     out = np.zeros(len(mass), dtype=bool)
     out[order[keep]] = True
     return out
-
-
-def _child_parent_index(parents: Cells, children: Cells) -> np.ndarray:
-    import h3
-
-    where = {cid: i for i, cid in enumerate(parents.ids)}
-    return np.array(
-        [
-            where[h3.cell_to_parent(c, int(r) - 1)]
-            for c, r in zip(children.ids, children.res, strict=True)
-        ]
-    )
 
 
 __all__ = ["BASE_RES", "Posterior", "posterior"]
