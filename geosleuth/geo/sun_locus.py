@@ -497,6 +497,9 @@ def _refined(
     per_tile = max(1, round(tile / _COARSE_STEP))
     out = np.zeros((lats.size, cols), dtype=np.float32)
     fine_per_tile = round(tile / step)
+    # A window sweeps the hour angle over extra columns that every run computes; runs
+    # closer than that are cheaper evaluated as one.
+    sweep_tiles = window.hours * 15.0 / tile
     for band in range(0, c_rows, per_tile):
         hit = coarse[band : band + per_tile].max(axis=0) > 0
         tiles_hit = np.array(
@@ -506,7 +509,7 @@ def _refined(
             continue
         r0 = band // per_tile * fine_per_tile
         r1 = min(r0 + fine_per_tile, lats.size)
-        for start, stop in _runs(tiles_hit):
+        for start, stop in _merge_runs(_runs(tiles_hit), sweep_tiles):
             j0 = start * fine_per_tile
             j1 = min(stop * fine_per_tile, cols)
             if j0 >= cols:
@@ -516,6 +519,16 @@ def _refined(
             )
     timings["fine_s"] = _time.perf_counter() - t0 - timings["coarse_s"]
     return out
+
+
+def _merge_runs(runs: list[tuple[int, int]], max_gap: float) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, stop in runs:
+        if merged and start - merged[-1][1] <= max_gap:
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
