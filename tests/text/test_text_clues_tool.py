@@ -236,3 +236,16 @@ def test_instructions_on_a_sign_are_only_text(text_ctx: ToolContext) -> None:
     plain = tool.run(text_ctx, {"text": "Paris"})[0]
     assert paris.constraint == plain.constraint
     assert paris.summary.startswith('place name "PARIS')
+
+
+def test_tool_without_a_gazetteer_still_reads_the_rest(
+    text_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(cache_dir: object) -> Gazetteer:
+        raise OSError("index missing")
+
+    monkeypatch.setattr(Gazetteer, "open", classmethod(lambda cls, d: broken(d)))
+    tool = load_registry().get("text_clues")
+    findings = tool.run(text_ctx, {"text": "Paris\nwww.example.fr"})
+    assert [f.data["clue"] for f in findings] == ["web"]
+    assert "index missing" in findings[0].data["gazetteer_error"]
