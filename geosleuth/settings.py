@@ -106,6 +106,27 @@ class Settings(BaseModel):
         None, gt=0, description="cost budget of one path in USD; a verdict is forced when spent"
     )
     model_timeout_s: float = Field(120.0, gt=0, description="timeout of one model request")
+    agree_km: float = Field(
+        25.0, gt=0, description="parallel paths agree when their verdicts lie this close (km)"
+    )
+    early_stop_agree: int = Field(
+        0, ge=0, description="start this many paths first; skip the rest if they agree (0: off)"
+    )
+    max_model_calls: int | None = Field(
+        None, ge=1, description="model calls across all paths and the verifier"
+    )
+    total_tokens: int | None = Field(
+        None, ge=1, description="tokens (in + out) across all paths and the verifier"
+    )
+    total_cost_usd: float | None = Field(
+        None, gt=0, description="cost in USD across all paths and the verifier"
+    )
+    path_temperature: float = Field(
+        0.8, ge=0, le=2, description="sampling temperature of the paths after the first"
+    )
+    calibration: Path | None = Field(
+        None, description="calibration map (JSON) applied to the verdict's confidence"
+    )
 
 
 def config_path() -> Path:

@@ -12,7 +12,9 @@ tool is not installed or has nothing to work on:
 5. submit the fusion's leading hypothesis, or conclude with no answer.
 
 It decides from the case state alone (which tools have run, what they found), so a
-case can be resumed at any step.
+case can be resumed at any step. Parallel paths (``path`` > 0) differ in stages 3 and 4:
+they search the lines of text in another order under another candidate country, and
+check another hypothesis; path 0 is the plan above.
 """
 
 from __future__ import annotations
@@ -122,7 +124,15 @@ class OfflineReasoner:
             return [], ""
         lines = [ln for ln in ocr_text(state).splitlines() if sum(ch.isalpha() for ch in ln) >= 4]
         lines.sort(key=len, reverse=True)
-        country = (_top_countries(state) or [None])[0]
+        countries = _top_countries(state)
+        country = countries[0] if countries else None
+        if self.path and lines:
+            # Diversity between parallel paths: path i searches other lines first, and
+            # assumes another candidate country (every third path assumes none).
+            shift = self.path % len(lines)
+            lines = lines[shift:] + lines[:shift]
+            country = None if self.path % 3 == 2 or not countries else (
+                countries[self.path % len(countries)])
         calls = []
         for line in lines[:MAX_MAP_QUERIES]:
             args: dict[str, Any] = {"op": "search", "text": line[:120]}
@@ -139,7 +149,8 @@ class OfflineReasoner:
             and exif.get("offset")
             and state.hypotheses
         ):
-            h = state.hypotheses[0]
+            # Parallel paths check other candidates: path i the i-th hypothesis.
+            h = state.hypotheses[self.path % len(state.hypotheses)]
             return [self._call("timezone_check", {"lat": h.lat, "lon": h.lon})], (
                 f"Check {h.id} against the camera's UTC offset."
             )

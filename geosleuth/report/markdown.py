@@ -49,6 +49,104 @@ def _args(args: dict[str, Any]) -> str:
     return md(json.dumps(args, ensure_ascii=False, sort_keys=True), 160) if args else "—"
 
 
+def _path_steps(steps: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for s in steps:
+        out.append(f"{s['index']}. {md(s['thought'] or '(no thought recorded)')}")
+        for c in s["calls"]:
+            obs = next((o for o in s["observations"] if o["call_id"] == c["id"]), None)
+            result = "—"
+            if obs:
+                result = (f"error: {md(obs['error'])}" if obs["error"]
+                          else (", ".join(obs["evidence"]) or "no evidence"))
+            out.append(f"   - {code(c['name'])} {_args(c['args'])} → {result}")
+        if s.get("submission"):
+            sub = s["submission"]
+            out.append(f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])}"
+                       f" ±{sub['radius_km']:g} km"
+                       + (f" — rejected: {md(s['rejection'])}" if s.get("rejection")
+                          else " — accepted"))
+    return out
+
+
+def paths_section(record: dict[str, Any]) -> list[str]:
+    """Parallel paths: each path's verdict, evidence and steps, the clusters, the verifier's
+    choice and reasons, and how the confidence was reached (nothing for a single path)."""
+    paths = record.get("paths") or []
+    ver = record.get("verification")
+    if not paths or ver is None:
+        return []
+    budget = record.get("budget") or {}
+    out = ["## Paths", ""]
+    ran = sum(1 for p in paths if p["status"] in ("done", "failed", "stopped"))
+    line = f"{ran} of {len(paths)} paths ran"
+    if budget.get("early_stop"):
+        line += f"; early stop: {md(budget['early_stop'])}"
+    if budget.get("model_calls"):
+        line += (f"; {budget['model_calls']} model calls, {budget.get('tokens_in', 0)} tokens in"
+                 f" / {budget.get('tokens_out', 0)} out, ${budget.get('cost_usd', 0):.4f}")
+    if budget.get("refused_calls"):
+        line += f"; {budget['refused_calls']} calls refused by the total budget"
+    out += [line + ".", ""]
+    out += ["| path | status | verdict | radius km | place | path confidence | cluster | steps"
+            " | ms |", "|---|---|---|---|---|---|---|---|---|"]
+    for p in paths:
+        v = p.get("verdict") or {}
+        mark = " (chosen)" if p.get("chosen") else ""
+        status = p["status"] + (f": {md(p['note'] or p['error'])}"
+                                if p.get("note") or p.get("error") else "")
+        stopped = f"; {md(v['stopped'])}" if v.get("stopped") else ""
+        conf = v.get("confidence")
+        out.append(
+            f"| {p['path']}{mark} | {status}{stopped} | {_pt(v.get('lat'), v.get('lon'))} |"
+            f" {v['radius_km'] if v.get('radius_km') is not None else '—'} |"
+            f" {md(v.get('place') or '—')} | {f'{conf:.3f}' if conf is not None else '—'} |"
+            f" {p.get('cluster') or '—'} | {len(p.get('steps') or [])} |"
+            f" {p.get('elapsed_ms', 0):.0f} |")
+    out.append("")
+    clusters = record.get("clusters") or []
+    if clusters:
+        out += ["| cluster | paths | centre | spread km | share of paths |",
+                "|---|---|---|---|---|"]
+        out += [f"| {c['id']} | {', '.join(str(m) for m in c['members'])} |"
+                f" {_pt(c['lat'], c['lon'])} | {c['spread_km']:g} | {c['share']:.2f} |"
+                for c in clusters]
+        out.append("")
+    who = "a model" if ver["method"] == "model" else "the evidence scorer"
+    if ver.get("choice") is None:
+        out.append(f"- **Verifier:** no path to choose ({md(ver['reasons'])}).")
+    else:
+        out.append(f"- **Verifier:** path {ver['choice']}, chosen by {who}"
+                   + (" (the model's answer was unusable; the evidence scorer decided)"
+                      if ver.get("status") == "fallback" else "") + ".")
+        out.append(f"- Reasons: {md(ver['reasons'], 1500)}")
+    if ver.get("problem"):
+        out.append(f"- Problem: {md(ver['problem'])}")
+    scores = ver.get("evidence_scores") or {}
+    if scores:
+        out.append("- Evidence scores (pooled posterior mass near each path's verdict): "
+                   + ", ".join(f"path {k} {v:.3f}" for k, v in scores.items()))
+    conf = record.get("confidence") or {}
+    if conf.get("explanation"):
+        out.append(f"- **Confidence:** {md(conf['explanation'], 600)}")
+    out.append("")
+    for p in paths:
+        if not p.get("steps") and not p.get("evidence"):
+            continue
+        out += [f"### Path {p['path']}" + (" (chosen)" if p.get("chosen") else ""), ""]
+        for e in p.get("evidence") or []:
+            out.append(f"- {e['id']} {code(e['tool'])}: {md(e['summary'])}"
+                       f" — {_constraint(e.get('constraint'))}")
+        if p.get("evidence"):
+            out.append("")
+        if p.get("chosen"):
+            out += ["Its steps are under Steps of the investigation.", ""]
+            continue
+        out += _path_steps(p.get("steps") or [])
+        out.append("")
+    return out
+
+
 def render(record: dict[str, Any]) -> str:
     img, v = record["image"], record["verdict"]
     out: list[str] = [f"# geosleuth case: {md(img['path'].rsplit('/', 1)[-1])}", ""]
@@ -82,6 +180,7 @@ def render(record: dict[str, Any]) -> str:
     if record.get("error"):
         out.append(f"- **The case stopped early:** {md(record['error'])}")
     out += ["", f"_Method:_ {METHOD}", ""]
+    out += paths_section(record)
 
     hyps = record["hypotheses"]
     top = hyps[0] if hyps else None

@@ -1,0 +1,311 @@
+"""K investigation paths of one case, run concurrently in threads.
+
+Each path has its own reasoner (``create_reasoner(settings, path=i)``), executor and
+recorder; their events carry ``path=i`` and reach the caller's ``on_event`` from the
+calling thread, in the order they happen. The paths share:
+
+- the tool results: ``SharedTools`` wraps every tool so that one call (same tool, same
+  cache key) runs once per case however many paths ask for it at the same moment (the
+  others wait for it and reuse its findings), on top of the persistent ``ResultCache``;
+- the total budget (``budgets.TotalBudget``): model calls, tokens and cost across paths.
+
+Diversity: the offline reasoner varies its map queries, candidate country and checked
+hypothesis with its path number; a model reasoner asks with its own seed (the path
+number), at ``settings.path_temperature`` after the first path, and sees the clue
+tools listed in another order (rotated by the path number), so it tends to open the
+investigation differently.
+
+Early stopping (``settings.early_stop_agree`` = M > 0): only the first M paths start;
+when they all answer within ``settings.agree_km`` of one another the others are
+skipped; as soon as two of them disagree (or one finds no answer) the rest start.
+Threads suit this work: paths spend their time waiting for models and in numpy,
+SQLite and ONNX Runtime, which release the GIL.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from geosleuth.agent.events import CaseFinished, Event
+from geosleuth.agent.executor import Executor
+from geosleuth.agent.loop import investigate
+from geosleuth.agent.reasoner import Reasoner
+from geosleuth.agent.recorder import Recorder
+from geosleuth.agent.state import CaseState, Usage
+from geosleuth.model import Case, Finding, Verdict
+from geosleuth.paths.budgets import BudgetedReasoner, TotalBudget, agreement
+from geosleuth.settings import Settings
+from geosleuth.tools.api import Availability, ClueTool
+from geosleuth.tools.cache import ResultCache
+from geosleuth.tools.context import ToolContext
+from geosleuth.tools.registry import Registry
+
+OnEvent = Callable[[Event], None]
+ReasonerFactory = Callable[[Settings, int], Reasoner]
+
+
+# -- shared tool results ----------------------------------------------------------------
+
+
+class _Flight:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done = False
+        self.findings: list[Finding] | None = None
+        self.error: Exception | None = None
+
+
+class SharedTool(ClueTool):
+    """A tool whose identical calls run once per case across paths (single flight)."""
+
+    def __init__(self, inner: ClueTool, memo: SharedTools) -> None:
+        self.inner = inner
+        self.memo = memo
+        self.name = inner.name  # type: ignore[misc]
+        self.version = inner.version  # type: ignore[misc]
+        self.description = inner.description  # type: ignore[misc]
+        self.parameters = inner.parameters  # type: ignore[misc]
+        self.cost = inner.cost  # type: ignore[misc]
+        self.requires = inner.requires  # type: ignore[misc]
+
+    def availability(self) -> Availability:
+        return self.inner.availability()
+
+    def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
+        return self.inner.cache_key(ctx, args)
+
+    def spec(self) -> dict[str, Any]:
+        return self.inner.spec()
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding | list[Finding]:
+        key = self.inner.cache_key(ctx, args)
+        if key is None:  # reads other evidence or the clock: every path runs its own
+            return self.inner.run(ctx, args)
+        flight = self.memo.flight(key)
+        ran_here = False
+        with flight.lock:
+            if not flight.done:
+                ran_here = True
+                self.memo.count(self.name, ran=True)
+                try:
+                    produced = self.inner.run(ctx, args)
+                    flight.findings = [produced] if isinstance(produced, Finding) else list(
+                        produced)
+                except Exception as exc:  # the same failure for every path that asks
+                    flight.error = exc
+                flight.done = True
+            else:
+                self.memo.count(self.name, ran=False)
+        if flight.error is not None:
+            raise flight.error
+        findings = flight.findings or []
+        if not ran_here and any(f.host for f in findings):
+            # Network answers are not shared: each path records its own egress.
+            return self.inner.run(ctx, args)
+        return list(findings)
+
+
+class SharedTools:
+    """A registry whose tools share their results between the paths of one case."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._flights: dict[str, _Flight] = {}
+        self._lock = threading.Lock()
+        self.runs: dict[str, int] = {}
+        self.reused: dict[str, int] = {}
+        self.registry = Registry(
+            tools={n: SharedTool(t, self) for n, t in registry.tools.items()},
+            plugins=dict(registry.plugins), warnings=list(registry.warnings),
+        )
+
+    def flight(self, key: str) -> _Flight:
+        with self._lock:
+            return self._flights.setdefault(key, _Flight())
+
+    def count(self, tool: str, *, ran: bool) -> None:
+        with self._lock:
+            target = self.runs if ran else self.reused
+            target[tool] = target.get(tool, 0) + 1
+
+
+class PathExecutor(Executor):
+    """An executor that lists the tools to the reasoner in an order rotated by path."""
+
+    def __init__(self, registry: Registry, *, path: int, **kw: Any) -> None:
+        super().__init__(registry, **kw)
+        self.path = path
+
+    def tool_specs(self) -> list[dict[str, Any]]:
+        specs = super().tool_specs()
+        if not specs or not self.path:
+            return specs
+        shift = self.path % len(specs)
+        return specs[shift:] + specs[:shift]
+
+
+# -- reasoners --------------------------------------------------------------------------
+
+
+def make_reasoner(settings: Settings, path: int) -> Reasoner:
+    """Path ``path``'s reasoner, with its diversity (see the module docstring)."""
+    from geosleuth.backends import create_reasoner
+
+    reasoner = create_reasoner(settings, path=path)
+    if path and hasattr(reasoner, "temperature") and reasoner.temperature is None:
+        reasoner.temperature = settings.path_temperature
+    return reasoner
+
+
+# -- the run ----------------------------------------------------------------------------
+
+
+@dataclass
+class PathRun:
+    """One path: ``status`` is done, failed (a backend error ended it), stopped (told to
+    stop), or skipped (early stopping: never started)."""
+
+    path: int
+    status: str = "pending"
+    state: CaseState | None = None
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    note: str | None = None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.state.verdict if self.state is not None else None
+
+    @property
+    def ran(self) -> bool:
+        return self.status in ("done", "failed", "stopped")
+
+
+@dataclass
+class PathsOutcome:
+    runs: list[PathRun]
+    budget: TotalBudget
+    early_stop: str | None = None
+    tool_runs: dict[str, int] = field(default_factory=dict)
+    tool_reuses: dict[str, int] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    @property
+    def finished(self) -> list[PathRun]:
+        return [r for r in self.runs if r.state is not None and r.ran]
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for r in self.finished:
+            total = total + r.state.usage  # type: ignore[union-attr]
+        return total
+
+
+_DONE = object()
+
+
+def run_paths(
+    case: Case,
+    settings: Settings,
+    *,
+    k: int | None = None,
+    make: ReasonerFactory = make_reasoner,
+    tools: Registry | None = None,
+    cache: ResultCache | None = None,
+    budget: TotalBudget | None = None,
+    on_event: OnEvent | None = None,
+    countries: Any = None,
+    describe: Any = None,
+    geo: bool = True,
+) -> PathsOutcome:
+    """Run ``k`` (default ``settings.paths``) paths of the loop on ``case`` concurrently."""
+    from geosleuth.agent.run import geo_services, make_cache, registry
+
+    started = time.perf_counter()
+    k = k or settings.paths
+    budget = budget or TotalBudget.from_settings(settings)
+    shared = SharedTools(tools or registry())
+    if geo and countries is None and describe is None:
+        countries, describe = geo_services(settings)
+    cache = cache if cache is not None else make_cache(settings)
+    events: queue.Queue[tuple[int, Any]] = queue.Queue()
+    stop = threading.Event()
+    runs = [PathRun(i) for i in range(k)]
+
+    # Built here, before any thread starts, so a configuration error surfaces as such.
+    reasoners = [BudgetedReasoner(make(settings, i), budget, settings) for i in range(k)]
+
+    def work(i: int) -> None:
+        run = runs[i]
+        t0 = time.perf_counter()
+        try:
+            reasoner = reasoners[i]
+            executor = PathExecutor(shared.registry, path=i, cache=cache,
+                                    disabled=tuple(settings.disabled_tools))
+            recorder = Recorder(case, coverage=settings.coverage, countries=countries,
+                                describe=describe, path=i)
+            run.state = recorder.state
+            stream = investigate(reasoner, executor, recorder, settings)
+            for event in stream:
+                events.put((i, event))
+                if isinstance(event, CaseFinished):
+                    run.error = event.error
+                    run.status = "failed" if event.error else "done"
+                if stop.is_set() and run.status == "running":
+                    stream.close()
+                    run.status, run.note = "stopped", "the case was stopped"
+                    break
+        except Exception as exc:  # a bug in one path must not hang the others
+            run.status, run.error = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            run.elapsed_ms = (time.perf_counter() - t0) * 1000.0
+            events.put((i, _DONE))
+
+    threads: dict[int, threading.Thread] = {}
+
+    def start(indices: list[int]) -> None:
+        for i in indices:
+            runs[i].status = "running"
+            t = threading.Thread(target=work, args=(i,), name=f"geosleuth-path-{i}", daemon=True)
+            threads[i] = t
+            t.start()
+
+    m = settings.early_stop_agree
+    staged = 0 < m < k
+    start(list(range(m if staged else k)))
+    early: str | None = None
+    open_paths = len(threads)
+    try:
+        while open_paths:
+            _i, event = events.get()
+            if event is _DONE:
+                open_paths -= 1
+                if staged and len(threads) < k:
+                    done = [runs[j].verdict if runs[j].status in ("done", "failed") else None
+                            for j in range(m)]
+                    verdict = agreement(done, m, settings.agree_km)
+                    if verdict.decided and verdict.agree:
+                        early = f"{verdict.reason}: paths {m}–{k - 1} were not run"
+                        for run in runs[m:]:
+                            run.status, run.note = "skipped", verdict.reason
+                    elif verdict.decided:
+                        early = None
+                        start(list(range(m, k)))
+                        open_paths += k - m
+                continue
+            if on_event is not None:
+                on_event(event)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        for t in threads.values():
+            t.join(timeout=0 if stop.is_set() else None)
+    return PathsOutcome(runs=runs, budget=budget, early_stop=early,
+                        tool_runs=dict(shared.runs), tool_reuses=dict(shared.reused),
+                        elapsed_ms=(time.perf_counter() - started) * 1000.0)
