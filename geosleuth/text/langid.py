@@ -9,7 +9,9 @@ cached (all 75 languages would cost ~1 GB and seconds to load).
 Latin text next to another script ("서울 Seoul", "ถนนสุขุมวิท Sukhumvit Rd") is taken as
 a romanisation or English and gives no opinion. Kana anywhere makes the Han of the text
 Japanese; Han without Kana is left to the Han script's country prior, because lingua
-calls every kanji-only string Chinese while kanji-only signs are common in Japan.
+calls every kanji-only string Chinese while kanji-only signs are common in Japan. That
+prior is narrowed when the characters are Simplified only (mainland China, Singapore) or
+Traditional only (Taiwan, Hong Kong, Macau, and Japan's kanji), as hanzidentifier tells.
 
 The country prior mixes the CLDR table of ``geosleuth.text.languages`` over the languages
 found, weighted by their share of the letters; scripts no model reads (Ethiopic, Khmer ...)
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from geosleuth.text.languages import (
     DEFAULT_OUTSIDE,
+    countries_for_han,
     countries_for_language,
     countries_for_script,
     default_outside,
@@ -67,6 +70,7 @@ class LanguageReport:
     default: float = DEFAULT_OUTSIDE
     decided: float = 0.0  # share of the letters that a model or a script decided
     certainty: float = 0.0  # share of the decided letters held by the leading language
+    han_variant: str | None = None  # "Hans" / "Hant" when kana-free Han is one set only
 
     @property
     def top(self) -> LanguageGuess | None:
@@ -221,10 +225,25 @@ def identify(text: str, accuracy: str = "auto") -> LanguageReport:
         top_lang = max(lang_mass.values(), default=0.0)
         top_script = max(script_mass.values(), default=0.0)
         report.certainty = round(max(top_lang, top_script) / decided, 4)
+    variant = han_variant(text) if "Han" in script_mass else None
+    report.han_variant = variant
     report.countries, report.default = _country_prior(
-        lang_mass, script_mass, letters, list(guesses.values())
+        lang_mass, script_mass, letters, list(guesses.values()), variant
     )
     return report
+
+
+def han_variant(text: str) -> str | None:
+    """"Hans" when the Han characters are Simplified only, "Hant" when Traditional only,
+    None when they are shared by both sets or mixed (hanzidentifier, CC-CEDICT data)."""
+    import hanzidentifier
+
+    found = hanzidentifier.identify(text)
+    if found == hanzidentifier.SIMPLIFIED:
+        return "Hans"
+    if found == hanzidentifier.TRADITIONAL:
+        return "Hant"
+    return None
 
 
 def _country_prior(
@@ -232,6 +251,7 @@ def _country_prior(
     script_mass: dict[str, float],
     letters: int,
     guesses: list[LanguageGuess],
+    han_variant: str | None = None,
 ) -> tuple[dict[str, float], float]:
     """Mix the language and script priors by share of letters; returns (weights, default)."""
     prior: dict[str, float] = defaultdict(float)
@@ -246,7 +266,11 @@ def _country_prior(
         outside += share * default_outside(code)
     for script, mass in script_mass.items():
         share = mass / letters
-        for country, w in countries_for_script(script).items():
+        if script == "Han":
+            prior_of_script = countries_for_han(han_variant) if han_variant else None
+        else:
+            prior_of_script = None
+        for country, w in (prior_of_script or countries_for_script(script)).items():
             prior[country] += share * w
         outside += share * DEFAULT_OUTSIDE
     if not prior:

@@ -57,6 +57,9 @@ _STATUS_FACTOR: dict[str | None, float] = {
     "official_regional": 0.5,
 }
 _UNOFFICIAL_FACTOR = 0.25
+# Japanese text is rarely Han alone (kana make the grammar): a kana-free sign in
+# traditional characters is more often Taiwanese or Hong Kong than Japanese.
+KANJI_ONLY_FACTOR = 0.35
 _UNOFFICIAL_MIN_PERCENT = 25.0
 _MIN_WEIGHT = 0.01
 
@@ -203,6 +206,39 @@ def official_languages(country: str) -> list[str]:
         reverse=True,
     )
     return list(dict.fromkeys(lang for _, lang in ranked))
+
+
+@lru_cache(maxsize=4)
+def countries_for_han(variant: str) -> dict[str, float]:
+    """Countries for Han text in one character set: "Hans" (Simplified) or "Hant" (Traditional).
+
+    Simplified characters point at the languages CLDR writes in Hans (mainland China,
+    Singapore); Traditional ones at those written in Hant (Taiwan, Hong Kong, Macau) and
+    at Japanese, whose kanji keep most traditional forms.
+    """
+    from babel.core import get_global
+
+    pops = _populations()
+    raw: dict[str, float] = {}
+    for territory, languages in get_global("territory_languages").items():
+        if not pops.get(territory):
+            continue
+        for key, info in languages.items():
+            code = _split_key(key)[1]
+            wanted = code == variant or (variant == "Hant" and code == "Jpan")
+            if not wanted:
+                continue
+            factor = _STATUS_FACTOR.get(info.get("official_status"))
+            percent = float(info.get("population_percent") or 0.0)
+            if factor is None:
+                if percent < _UNOFFICIAL_MIN_PERCENT:
+                    continue
+                factor = _UNOFFICIAL_FACTOR
+            if code == "Jpan":
+                factor *= KANJI_ONLY_FACTOR
+            weight = factor * math.sqrt(pops[territory] * max(percent, 0.1) / 100.0)
+            raw[territory] = max(raw.get(territory, 0.0), weight)
+    return _normalised(raw)
 
 
 def default_outside(language: str) -> float:

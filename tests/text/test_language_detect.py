@@ -67,9 +67,22 @@ def test_script_priors() -> None:
 
 
 def test_han_without_kana_keeps_japan_in_the_prior() -> None:
-    report = identify("東京駅")
-    assert next(iter(report.countries)) == "CN"
-    assert report.countries["JP"] > 0.2
+    shared = identify("上海")  # characters both sets share: the whole Han prior
+    assert shared.han_variant is None
+    assert next(iter(shared.countries)) == "CN"
+    assert shared.countries["JP"] > 0.2
+    kanji = identify("東京駅")  # traditional forms: Taiwan, Hong Kong, Macau and Japan
+    assert kanji.han_variant == "Hant"
+    assert kanji.countries["JP"] > 0.5 and "CN" not in kanji.countries
+
+
+def test_simplified_and_traditional_characters() -> None:
+    simplified = identify("北京东路")
+    assert simplified.han_variant == "Hans"
+    assert next(iter(simplified.countries)) == "CN" and "TW" not in simplified.countries
+    traditional = identify("台北車站")
+    assert next(iter(traditional.countries)) == "TW"
+    assert {"HK", "MO"} <= set(traditional.countries)
 
 
 def test_script_without_a_model_gives_its_prior() -> None:
