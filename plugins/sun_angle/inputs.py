@@ -7,7 +7,7 @@ where their inputs came from (and the cache key covers everything that was read)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -88,28 +88,42 @@ def measurement_from(args: dict[str, Any], case: Case) -> tuple[SunMeasurement |
 def window_from(
     args: dict[str, Any], case: Case, evidence: Sequence[Evidence]
 ) -> tuple[TimeWindow | None, str]:
-    """The capture time (or window) from the arguments, else a time clue, else EXIF."""
+    """The capture time (or window) from the arguments, else a time clue, else EXIF.
+
+    A time or date given without its UTC offset takes ``utc_offset`` from the
+    arguments, else the EXIF offset (a zone, which ``ignore_metadata`` does not hide),
+    else the window widens to every offset.
+    """
+    exif = exif_time(evidence, case)
     try:
-        offset = parse_offset(args["utc_offset"]) if args.get("utc_offset") else None
+        given = parse_offset(args["utc_offset"]) if args.get("utc_offset") else None
+        offset = given if given is not None else exif.offset
+        note = "" if offset is None or given is not None else ", UTC offset from EXIF"
         hours = tuple(float(h) for h in args["hour_window"]) if args.get("hour_window") else None
         if hours is not None and len(hours) != 2:
             raise ToolError("hour_window must be [first hour, last hour]")
         if args.get("time"):
             when = _iso(str(args["time"]))
-            if isinstance(when, date) and not isinstance(when, datetime):
-                return TimeWindow.local(day=when, hours=hours, offset=offset), "arguments"
-            return TimeWindow.local(when, offset=offset), "arguments"
+            if isinstance(when, datetime) and when.tzinfo is not None:
+                return TimeWindow.local(when), "arguments"
+            if isinstance(when, datetime):
+                return TimeWindow.local(when, offset=offset), "arguments" + note
+            return TimeWindow.local(day=when, hours=hours, offset=offset), "arguments" + note
         if args.get("date"):
             day = date.fromisoformat(str(args["date"]))
-            return TimeWindow.local(day=day, hours=hours, offset=offset), "arguments"
+            return TimeWindow.local(day=day, hours=hours, offset=offset), "arguments" + note
         clue = time_clue(parse_clues(case.clues))
         if clue is not None:
-            return clue.window(), f"clue {clue.text!r}"
+            source = f"clue {clue.text!r}"
+            aware = clue.when is not None and clue.when.tzinfo is not None
+            if clue.offset is None and not aware and offset is not None:
+                clue = replace(clue, offset=offset)
+                source += note or ", UTC offset from the arguments"
+            return clue.window(), source
     except BadInputError as exc:
         raise ToolError(str(exc)) from None
     except ValueError as exc:
         raise ToolError(f"time arguments not understood: {exc}") from None
-    exif = exif_time(evidence, case)
     if exif.local is not None:
         source = "EXIF" + ("" if exif.offset is not None else " (no UTC offset recorded)")
         return TimeWindow.local(exif.local, offset=exif.offset), source

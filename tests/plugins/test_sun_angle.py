@@ -126,10 +126,18 @@ def test_missing_offset_widens_the_window(tmp_path: Path) -> None:
 def test_date_and_hour_window(tmp_path: Path) -> None:
     el, _ = _paris_sun()
     ctx = _ctx(tmp_path, (f"sun: elevation={el:.2f}±1", "date: 2024-06-21 hours=9-11"))
-    finding = SunAngleTool().run(ctx, {"utc_offset": "+02:00"})
+    finding = SunAngleTool().run(ctx, {})
     assert finding.data["time_source"] == "clue 'date: 2024-06-21 hours=9-11'"
-    assert finding.data["time"]["offset_known"] is False  # the clue itself has no offset
+    assert finding.data["time"]["offset_known"] is False  # no offset anywhere: widened
+    assert finding.data["time"]["hours"] == 2 + 26
     assert _value(finding.constraint, *PARIS) == 1.0
+    # The EXIF offset (a zone, not a time) fills in the clue's missing offset.
+    with_exif = SunAngleTool().run(_ctx(tmp_path, ctx.case.clues, (_exif(),)), {})
+    assert with_exif.data["time"]["offset_known"] is True
+    assert with_exif.data["time"]["hours"] == 2.0
+    assert with_exif.data["time_source"].endswith("UTC offset from EXIF")
+    assert _value(with_exif.constraint, *PARIS) == 1.0
+    assert with_exif.data["area_fraction"] < finding.data["area_fraction"]
     own = SunAngleTool().run(ctx, {"date": "2024-06-21", "hour_window": [9, 11],
                                    "utc_offset": "+02:00", "elevation_deg": round(el, 2)})
     assert own.data["time"]["hours"] == 2.0
