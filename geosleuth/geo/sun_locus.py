@@ -272,13 +272,19 @@ class Locus:
         return float(lats[rows.max()] - half), float(lats[rows.min()] + half)
 
     def value_at(self, lat: float, lon: float) -> float:
-        row = int((self.north - lat) // self.resolution)
-        col = int((((lon - self.west) % 360.0) if self.east - self.west >= 360 else lon - self.west)
-                  // self.resolution)
+        """The value of the cell holding (lat, lon); 0 outside the grid."""
         rows, cols = self.values.shape
-        if not (0 <= row < rows and 0 <= col < cols):
+        if not self.south <= lat <= self.north:
             return 0.0
-        return float(self.values[min(row, rows - 1), min(col, cols - 1)])
+        if self.east - self.west >= 360.0:
+            offset = (lon - self.west) % 360.0
+        elif self.west <= lon <= self.east:
+            offset = lon - self.west
+        else:
+            return 0.0
+        row = min(int((self.north - lat) // self.resolution), rows - 1)
+        col = min(int(offset // self.resolution), cols - 1)
+        return float(self.values[row, col])
 
     def contains(self, lat: float, lon: float) -> bool:
         return self.value_at(lat, lon) >= 0.999
