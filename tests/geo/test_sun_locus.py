@@ -215,3 +215,11 @@ def test_check_time_spots_a_wrong_clock() -> None:
 def test_max_elevation_at_the_tropic_on_the_solstice() -> None:
     assert max_elevation_on(23.44, date(2024, 6, 20)) == pytest.approx(90.0, abs=0.1)
     assert max_elevation_on(66.56, date(2024, 12, 21)) == pytest.approx(0.5, abs=0.2)
+
+
+def test_value_at_the_grid_edges() -> None:
+    # At the north pole on the June solstice the sun stands at its declination, 23.44°.
+    locus = sun_locus(SunMeasurement(23.44, 0.5), TimeWindow.instant(NOON_PARIS), resolution=0.5)
+    assert locus.value_at(90.0, 0.0) == 1.0 and locus.value_at(90.0, 180.0) == 1.0
+    assert locus.value_at(-90.0, 0.0) == 0.0 and locus.value_at(91.0, 0.0) == 0.0
+    assert locus.value_at(0.0, 180.0) == locus.value_at(0.0, -180.0)
