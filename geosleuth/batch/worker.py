@@ -82,7 +82,10 @@ def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
     except GeosleuthError as exc:
         message, code = str(exc), exc.exit_code
     except Exception as exc:  # a bug: record it and let the batch go on
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        # Name the deepest frame in geosleuth's own code (or a plugin), not in a library.
+        frames = traceback.extract_tb(exc.__traceback__)
+        ours = [f for f in frames if "geosleuth" in f.filename or "plugins" in f.filename]
+        frame = (ours or frames)[-1]
         message = (f"internal error: {type(exc).__name__}: {exc} "
                    f"(at {Path(frame.filename).name}:{frame.lineno}); please report it")
         code = 1
