@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import zlib
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import numpy as np
@@ -123,8 +124,16 @@ class RasterConstraint(_Constraint):
         )
 
     def array(self) -> np.ndarray:
-        raw = zlib.decompress(base64.b64decode(self.values_b64))
-        return np.frombuffer(raw, dtype=np.uint8).reshape(self.rows, self.cols) / 255.0
+        """The likelihood grid as floats in [0, 1] (decoded once, then shared read-only)."""
+        return _decode(self.values_b64, self.rows, self.cols)
+
+
+@lru_cache(maxsize=8)
+def _decode(values_b64: str, rows: int, cols: int) -> np.ndarray:
+    raw = zlib.decompress(base64.b64decode(values_b64))
+    grid = np.frombuffer(raw, dtype=np.uint8).reshape(rows, cols) / 255.0
+    grid.setflags(write=False)
+    return grid
 
 
 GeoConstraint = Annotated[
