@@ -27,7 +27,13 @@ def _rows(out: Path) -> list[dict]:
     path = out / "results.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:  # a line being written as we read
+            continue
+    return rows
 
 
 def test_killed_batch_resumes_with_every_photo_exactly_once(tmp_path: Path) -> None:
