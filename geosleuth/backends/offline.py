@@ -146,7 +146,7 @@ class OfflineReasoner:
         if (
             "timezone_check" in tools
             and not _called(state, "timezone_check")
-            and exif.get("offset")
+            and (exif.get("utc_offset") or exif.get("offset"))
             and state.hypotheses
         ):
             # Parallel paths check other candidates: path i the i-th hypothesis.
