@@ -68,7 +68,7 @@ def summary_markdown(document: dict[str, Any], scores: list[PhotoScore]) -> str:
     lines.append(f"Dataset {_md(ds['path'])} ({ds['format']}, {ds['items']} photos); "
                  f"backend {_md(run['backend'])}"
                  + (f" ({_md(run['model'])})" if run.get("model") else "")
-                 + f"; metadata {'hidden' if run['ignore_metadata'] else 'visible'} to the "
+                 + f"; metadata {'hidden from' if run['ignore_metadata'] else 'visible to'} the "
                  f"tools; {run['steps']} steps, {run['paths']} path(s); "
                  f"geosleuth {run['geosleuth_version']}.")
     for note in ds.get("notes") or []:
