@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -165,6 +166,21 @@ def main() -> int:
         )
         print(f"- {label}: {ms(statistics.median(times))}; agrees with country_at on "
               f"{agree * 100:.1f} % of 2,000 checked points")
+
+    print("\n## Country facts (first call in a fresh process, median of 3)\n")
+    probe = (
+        "import time; t = time.perf_counter(); from geosleuth.geo import countries as c; "
+        "c.country('FR'); t1 = time.perf_counter(); c.find_country('Deutschland'); "
+        "print(t1 - t, time.perf_counter() - t1)"
+    )
+    firsts = [
+        [float(x) for x in subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()]
+        for _ in range(3)
+    ]  # fmt: skip
+    print(f"- country(): {statistics.median(f[0] for f in firsts):.2f} s; the first "
+          f"find_country() after it: {statistics.median(f[1] for f in firsts):.2f} s")
     return 0
 
 
