@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer.exceptions import TyperException
 
 
 def run_guarded(app: typer.Typer) -> int:
@@ -20,18 +21,18 @@ def run_guarded(app: typer.Typer) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
-            print("geosleuth: aborted", file=sys.stderr)
-            return 130
-        raise
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("geosleuth: aborted", file=sys.stderr)
+        return 130
+    except TyperException as exc:  # usage errors: Typer prints them the way Click does
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"geosleuth: {exc}", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2) or 2)
     return rv if isinstance(rv, int) else 0
 
 
