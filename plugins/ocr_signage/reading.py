@@ -24,15 +24,22 @@ result's ``notes`` name the install line for what was missing.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
 from geosleuth_plugins.ocr_signage.lines import TextLine, crop_quad
-from geosleuth_plugins.ocr_signage.rapidocr_engine import RAPIDOCR_SCRIPTS, RapidOcrEngine
+from geosleuth_plugins.ocr_signage.rapidocr_engine import (
+    DET_LONG_SIDE,
+    DET_SMALL_LINE_PX,
+    RAPIDOCR_SCRIPTS,
+    RapidOcrEngine,
+)
 from geosleuth_plugins.ocr_signage.scripts import line_script, scripts_of
 from geosleuth_plugins.ocr_signage.tesseract_engine import (
+    LATIN_LANGS,
     SCRIPT_LANGS,
     TesseractEngine,
     Word,
@@ -79,7 +86,8 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
 def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image) -> tuple[list[Quad], int]:
     work, scale = working_copy(image)
     quads = [scale_quad(q, 1.0 / scale) for q in rapid.detect(work)]
-    regions = zoom_regions(quads, scale, image.size)
+    det_scale = scale * min(1.0, DET_LONG_SIDE / max(work.size))
+    regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
     zoomed = 0
     for box in regions:
         found = rapid.detect(image.crop(box))
@@ -117,6 +125,38 @@ def _mean_conf(words: Sequence[Word]) -> float:
     return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
+def _plausibility(text: str, script: str) -> float:
+    """Share of the non-space characters that are letters of ``script`` or combining marks.
+
+    Tesseract's confidences do not compare across language models: the Thai model read a
+    rendered "Königstraße" as Thai letters, digits and brackets at confidence 0.86-0.96.
+    Such readings mix in digits and punctuation; real sign text is mostly letters.
+    """
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    accepted = {script}
+    if script == "Japanese":
+        accepted = {"Han", "Kana"}
+    good = 0
+    for ch in chars:
+        category = unicodedata.category(ch)
+        is_mark = category.startswith("M")
+        if is_mark or (category.startswith("L") and accepted & set(scripts_of(ch))):
+            good += 1
+    return good / len(chars)
+
+
+def _score(words: Sequence[Word], script: str) -> float:
+    return _mean_conf(words) * _plausibility(join_words(words, script), script)
+
+
+def _rapid_ok(line: TextLine) -> bool:
+    """RapidOCR read something in its own scripts with some confidence."""
+    return (bool(line.text) and line.confidence >= MIN_CONFIDENCE["rapidocr"]
+            and all(s in RAPIDOCR_SCRIPTS for s in scripts_of(line.text)))
+
+
 def _tesseract_reads(
     tess: TesseractEngine,
     image: Image.Image,
@@ -126,7 +166,8 @@ def _tesseract_reads(
 ) -> tuple[list[TextLine], list[str]]:
     """The lines, re-read by Tesseract where it reads them better; and notes.
 
-    ``keep_rapidocr``: RapidOCR's reading stands for lines in the scripts it reads.
+    ``keep_rapidocr``: RapidOCR's reading stands for lines in the scripts it reads, unless
+    Tesseract reads the line in another script with a better (plausibility-weighted) score.
     """
     notes: list[str] = []
     crops = [crop_quad(image, line.polygon, out_height=TESSERACT_CROP_HEIGHT)
@@ -137,50 +178,78 @@ def _tesseract_reads(
         for i, words in enumerate(tess.read_crops(crops, languages)):
             readings[i].append((words, _words_script(words)))
     else:
-        have = installed_languages()
         # Scripts Tesseract should settle (for "auto", those RapidOCR cannot read).
         wanted = [script for script in SCRIPT_LANGS if script != "Kana"
                   and (script not in RAPIDOCR_SCRIPTS or not keep_rapidocr)
                   and pack_for_script(script) is not None]
-        probe = (["eng"] if "eng" in have else []) + [
-            p for p in dict.fromkeys(pack_for_script(s) for s in wanted) if p and p != "eng"]
+        probe = list(dict.fromkeys(pack for s in ["Latin", *wanted]
+                                   if (pack := pack_for_script(s)) is not None))
         if not probe:
             return lines, ["Tesseract has no language packs: apt-get install tesseract-ocr-eng"]
-        # Pass 1: every line with all packs at once; what script came out decides.
+        # Pass 1: every line with all packs at once; the script that came out is the
+        # candidate (several when the line came out mixed).
         first = tess.read_crops(crops, probe)
+        tried: list[set[str]] = [set() for _ in lines]
         groups: dict[str, list[int]] = defaultdict(list)
         for i, words in enumerate(first):
             shares = _script_shares(words)
-            candidates = [s for s, share in shares.items() if share >= 0.25 and s in wanted]
-            rapid_failed = not lines[i].text or lines[i].confidence < MIN_CONFIDENCE["rapidocr"]
-            if _mean_conf(words) < 0.6 and (rapid_failed or not keep_rapidocr):
-                candidates = wanted  # the mixed read is unsure too: try every script
-            for script in candidates:
+            for script in (s for s, share in shares.items() if share >= 0.25 and s in wanted):
                 groups[script].append(i)
-            if not candidates:
+            if not any(s in wanted for s in shares):
                 readings[i].append((words, _words_script(words)))
-        # Pass 2: each candidate script's lines with that script's pack alone.
-        for script, idx in groups.items():
-            pack = pack_for_script(script)
-            if pack is None:
-                notes.append(f"no Tesseract pack for {script}: {install_hint(script)}")
-                continue
-            for i, words in zip(idx, tess.read_crops([crops[i] for i in idx], [pack]),
-                                strict=True):
-                if words:
-                    readings[i].append((words, script))
+        # Pass 2: each candidate script's lines with that script's pack(s) alone; then,
+        # for lines still without a good reading, every other script (pass 3).
+        for round_no in (2, 3):
+            for script, idx in groups.items():
+                packs = _packs(script)
+                if not packs:
+                    notes.append(f"no Tesseract pack for {script}: {install_hint(script)}")
+                    continue
+                for i, words in zip(idx, tess.read_crops([crops[i] for i in idx], packs),
+                                    strict=True):
+                    tried[i].add(script)
+                    if words:
+                        readings[i].append((words, script))
+            if round_no == 3:
+                break
+            groups = defaultdict(list)
+            for i, options in enumerate(readings):
+                best = max((_score(w, s) for w, s in options), default=0.0)
+                if best < 0.6 and not (keep_rapidocr and _rapid_ok(lines[i])
+                                       and lines[i].confidence >= 0.8):
+                    for script in wanted:
+                        if script not in tried[i]:
+                            groups[script].append(i)
+            if not groups:
+                break
     out: list[TextLine] = []
     for line, options in zip(lines, readings, strict=True):
-        best = max(options, key=lambda o: _mean_conf(o[0]), default=None)
-        rapid_ok = (keep_rapidocr and bool(line.text)
-                    and line.confidence >= MIN_CONFIDENCE["rapidocr"])
-        if best is None or not best[0] or (rapid_ok and best[1] in RAPIDOCR_SCRIPTS):
-            out.append(line)  # RapidOCR reads this script; it is the better reader of it
+        best = max(options, key=lambda o: _score(*o), default=None)
+        if best is None or not best[0]:
+            out.append(line)
             continue
         words, script = best
+        score = _score(words, script)
+        # A RapidOCR reading without letters (" 7", "1 ") is what it makes of unknown
+        # letters as often as it is a real number: it counts half.
+        rapid_strength = line.confidence * (1.0 if scripts_of(line.text) else 0.5)
+        if keep_rapidocr and _rapid_ok(line) and (
+                script in RAPIDOCR_SCRIPTS or score < rapid_strength):
+            out.append(line)  # RapidOCR reads this script; it is the better reader of it
+            continue
         text = join_words(words, script)
-        out.append(replace(line, text=text, confidence=_mean_conf(words), engine=tess.name))
+        out.append(replace(line, text=text, confidence=score, engine=tess.name))
     return out, notes
+
+
+def _packs(script: str) -> list[str]:
+    """Packs a line of ``script`` is read with: its first installed pack; for Latin, every
+    installed Latin-script language in ``LATIN_LANGS`` (English alone misreads ö, ß, ç)."""
+    have = installed_languages()
+    if script == "Latin":
+        return [lang for lang in LATIN_LANGS if lang in have]
+    pack = pack_for_script(script)
+    return [pack] if pack else []
 
 
 def _missing_tesseract_note(lines: Sequence[TextLine]) -> list[str]:

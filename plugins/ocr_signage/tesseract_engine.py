@@ -52,6 +52,10 @@ SCRIPT_LANGS: dict[str, tuple[str, ...]] = {
     "Kana": ("jpn",),
     "Japanese": ("jpn",),
 }
+# Latin-script packs read together when Tesseract reads a Latin line (those installed).
+LATIN_LANGS: tuple[str, ...] = ("eng", "deu", "fra", "spa", "por", "ita", "nld", "pol", "ces",
+                                "tur", "vie", "ind")
+
 # How the "words" Tesseract reports become a line. Its word split is right for most
 # scripts, but it splits Hangul into syllables and Thai into letters. Scripts written
 # without spaces are joined without; Hangul gets a space only where the gap between boxes
@@ -139,7 +143,7 @@ class Word:
 def join_words(words: Sequence[Word], script: str = "", line_height: float = 48.0) -> str:
     """The words of one line of ``script`` as text (see ``UNSPACED_SCRIPTS``)."""
     parts: list[str] = []
-    for prev, word in zip([None, *words[:-1]], words, strict=True):
+    for prev, word in zip([None, *words], words, strict=False):
         if prev is not None and script not in UNSPACED_SCRIPTS:
             # Words come in reading order: left to right, or right to left (Arabic, Hebrew).
             gap = max(word.left - prev.right, prev.left - word.right)

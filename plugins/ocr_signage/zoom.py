@@ -54,8 +54,11 @@ def _union(a: Box, b: Box) -> Box:
 
 
 def zoom_regions(quads_full: Sequence[Sequence[Point]], scale: float,
-                 size: tuple[int, int]) -> list[Box]:
-    """Full-resolution boxes around the lines that were small in the working copy.
+                 size: tuple[int, int], small_px: float = SMALL_LINE_PX) -> list[Box]:
+    """Full-resolution boxes around the lines that were small where they were detected.
+
+    ``scale`` is the detector's input size over the full resolution; a line is small
+    when it was under ``small_px`` high in the detector's input.
 
     Returns nothing when the copy was not downscaled (nothing to gain). Overlapping boxes
     are merged; at most ``MAX_ZOOM_REGIONS``, those holding the most small lines first.
@@ -66,7 +69,7 @@ def zoom_regions(quads_full: Sequence[Sequence[Point]], scale: float,
     boxes: list[tuple[Box, int]] = []
     for quad in quads_full:
         line_h = quad_size(quad)[1]
-        if line_h * scale >= SMALL_LINE_PX:
+        if line_h * scale >= small_px:
             continue
         x0, y0, x1, y1 = _bbox(quad)
         m = REGION_MARGIN_LINES * line_h
