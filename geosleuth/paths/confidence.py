@@ -132,13 +132,18 @@ def pav(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> tuple
     Returns the knots (weighted mean x of each pooled block, its fitted y). Hand-written:
     a dozen lines of numpy, where scikit-learn would be a large dependency for one call.
     """
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order].astype(float), y[order].astype(float)
-    ws = np.ones_like(xs) if weight is None else weight[order].astype(float)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    w = np.ones_like(x) if weight is None else np.asarray(weight, dtype=float)
+    # Equal x first become one point (their weighted mean), so knots are strictly increasing.
+    xs, inverse = np.unique(x, return_inverse=True)
+    ws = np.bincount(inverse, weights=w)
+    ys = np.bincount(inverse, weights=w * y) / ws
     blocks: list[list[float]] = []  # [sum w*y, sum w*x, sum w]
     for xi, yi, wi in zip(xs, ys, ws, strict=True):
         blocks.append([wi * yi, wi * xi, wi])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][2] > blocks[-1][0] / blocks[-1][2]:
+        # pool while the previous block's mean is not below the last one's (adjacent blocks
+        # with equal means are pooled too: fewer knots, the same fit)
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][2] >= blocks[-1][0] / blocks[-1][2]:
             last = blocks.pop()
             for k in range(3):
                 blocks[-1][k] += last[k]
