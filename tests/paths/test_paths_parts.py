@@ -126,7 +126,7 @@ def test_calibration_files_that_cannot_be_used(tmp_path: Path) -> None:
         CalibrationMap.load(tmp_path / "none.json")
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "other"}')
-    with pytest.raises(ConfigError, match="geosleuth.calibration/1"):
+    with pytest.raises(ConfigError, match=r"geosleuth\.calibration/1"):
         CalibrationMap.load(bad)
     bad.write_text("{not json")
     with pytest.raises(ConfigError, match="cannot be read"):
