@@ -266,6 +266,8 @@ def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
     for line in lines:
         if not line.text.strip() or line.confidence < MIN_CONFIDENCE.get(line.engine, 0.5):
             continue
+        if line.engine == "tesseract" and sum(ch.isalnum() for ch in line.text) < 2:
+            continue  # a lone glyph Tesseract made of a texture; no sign text is that short
         out.append(replace(line, script=line_script(line.text)))
     return out
 
