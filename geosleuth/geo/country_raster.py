@@ -197,14 +197,17 @@ class CountryRaster:
         return cls(index, edges, codes, res)
 
     def countries_at(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-        """Country codes of many points, dtype ``<U2``, ``""`` at sea."""
+        """Country codes of many points, dtype ``<U2``, ``""`` at sea (and for NaN)."""
         lat = np.asarray(lats, dtype=float).ravel()
         lon = np.asarray(lons, dtype=float).ravel()
         rows, cols = self.index.shape
+        valid = np.isfinite(lat) & np.isfinite(lon)
+        lat, lon = np.where(valid, lat, 0.0), np.where(valid, lon, 0.0)
         r = np.clip(((90.0 - lat) / self.res).astype(np.int64), 0, rows - 1)
         c = np.mod(((lon + 180.0) / self.res).astype(np.int64), cols)
         out = self.codes[self.index[r, c]]
-        near = np.flatnonzero(self.edges[r, c])
+        out[~valid] = ""
+        near = np.flatnonzero(self.edges[r, c] & valid)
         if near.size:
             finder = _finder()
             with _LOCK:

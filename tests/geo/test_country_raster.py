@@ -38,6 +38,8 @@ def test_raster_is_built_once_and_read_back(tmp_path: Path) -> None:
     lats = np.array([48.8566, 52.52, -15.0, 47.141])
     lons = np.array([2.3522, 13.40, -140.0, 9.521])
     assert list(again.countries_at(lats, lons)) == ["FR", "DE", "", "LI"]
+    nan = again.countries_at(np.array([np.nan, 48.85]), np.array([2.35, np.nan]))
+    assert list(nan) == ["", ""]
 
 
 def test_a_damaged_raster_is_rebuilt(tmp_path: Path) -> None:
