@@ -116,3 +116,14 @@ def test_reverse_geocode(registry: Registry, ctx: ToolContext) -> None:
     assert "Liechtenstein" in f.summary
     sea = run(registry, ctx, "reverse_geocode", {"lat": 45.0, "lon": -30.0})[0]
     assert sea.data["country_code"] is None and "sea" in sea.summary
+
+
+def test_regions_and_continents(registry: Registry, ctx: ToolContext) -> None:
+    bavaria = run(registry, ctx, "place_lookup", {"name": "Bavaria", "country": "DE"})[0]
+    assert bavaria.data["kind"] == "admin1"
+    assert isinstance(bavaria.constraint, PointConstraint)
+    assert 80.0 <= bavaria.constraint.radius_km <= 300.0  # Bavaria is ~ 300 x 250 km
+    europe = run(registry, ctx, "place_lookup", {"name": "Europe"})[0]
+    assert isinstance(europe.constraint, CountryConstraint)
+    assert {"FR", "DE", "PL"} <= set(europe.constraint.weights)
+    assert "JP" not in europe.constraint.weights
