@@ -65,6 +65,7 @@ def batch(
         run_with_progress,
     )
     from geosleuth.cli.errors import fail
+    from geosleuth.cli.render import prepare_gazetteer
     from geosleuth.cli.run_options import check_pool_options, settings_flags
     from geosleuth.settings import load_settings
 
@@ -73,6 +74,7 @@ def batch(
                                                steps=steps, paths=paths, cache=cache,
                                                network=network))
     create_reasoner(settings)  # an unknown backend fails here, once, not once per photo
+    prepare_gazetteer(settings)  # built once here, not once per worker
     out_dir = settings.out.resolve()
     root = folder.resolve()
     images = [p for p in find_images(root, include=include or (), exclude=exclude or (),

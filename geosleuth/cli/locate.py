@@ -40,7 +40,7 @@ def locate(
         None, "--network/--offline", help="Allow tools that use the network."
     ),
 ) -> None:
-    from geosleuth.cli.render import print_summary, progress_printer
+    from geosleuth.cli.render import prepare_gazetteer, print_summary, progress_printer
     from geosleuth.investigation import investigate_photo
     from geosleuth.report.writer import write_case
     from geosleuth.settings import load_settings
@@ -56,6 +56,7 @@ def locate(
             "network": network,
         }
     )
+    prepare_gazetteer(settings)
     on_event = None if as_json else progress_printer()
     result = investigate_photo(
         photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata, on_event=on_event

@@ -18,6 +18,7 @@ from geosleuth.agent.events import (
     ToolFailed,
     VerdictRejected,
 )
+from geosleuth.settings import Settings
 
 
 def progress_printer(console: Console | None = None):  # -> Callable[[Event], None]
@@ -80,3 +81,20 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
         for e in key:
             out.print(f"  {e['id']} [dim]{escape(e['tool'])}[/dim] {escape(e['summary'][:120])}")
     out.print(f"Case folder: {folder}  (report.md, case.json, hypotheses.geojson)")
+
+
+def prepare_gazetteer(settings: Settings, console: Console | None = None) -> None:
+    """Build the gazetteer index now if it is missing, saying so: it takes about a minute once.
+
+    Batch runs call this before starting workers, so the index is built once, not per worker.
+    """
+    from geosleuth.geo.gazetteer import Gazetteer, index_path
+
+    if index_path(settings.cache_dir).exists():
+        return
+    err = console or Console(stderr=True, highlight=False)
+    err.print(
+        f"[dim]Building the offline gazetteer index in {escape(str(settings.cache_dir))}"
+        " (once; about a minute)…[/dim]"
+    )
+    Gazetteer.open(settings.cache_dir)
