@@ -20,7 +20,7 @@ from geosleuth.model import Evidence, GeoConstraint, Hypothesis, PointConstraint
 
 TOOL = "investigator"
 PIN_STRENGTH = 0.95  # as strong as an EXIF fix: a submission far from it is rejected
-REJECT_STRENGTH = 0.9
+REJECT_STRENGTH = 0.98  # the investigator is sure; still never a hard zero (see model.constraints)
 POINT_STRENGTH = 0.9
 COUNTRY_STRENGTH = 0.9
 DEFAULT_POINT_RADIUS_KM = 1.0

@@ -75,6 +75,7 @@ class Session:
         geo: bool = True,
         folder: Path | None = None,
         previous_ms: float = 0.0,
+        finished: bool = False,
     ) -> None:
         from geosleuth.agent.run import geo_services, make_cache, registry
 
@@ -87,7 +88,7 @@ class Session:
                                  disabled=tuple(settings.disabled_tools))
         self._reasoner = SteeredReasoner(reasoner) if reasoner is not None else None
         self.folder = folder
-        self.finished = bool(state.steps) and (state.verdict.known or state.forced)
+        self.finished = finished
         self.error: str | None = None
         self.running = False
         self._elapsed_ms = previous_ms
@@ -108,8 +109,10 @@ class Session:
     def from_folder(cls, folder: Path, settings: Settings, **kwargs: Any) -> Session:
         state, record = load_case_folder(folder, max_pixels=settings.max_pixels)
         previous = float((record.get("timing") or {}).get("total_ms", 0.0))
+        # Cases written by 'locate' ran to the end; the TUI records whether its loop did.
+        finished = bool((record.get("loop") or {}).get("finished", bool(state.steps)))
         return cls(state, settings, folder=folder if folder.is_dir() else folder.parent,
-                   previous_ms=previous, **kwargs)
+                   previous_ms=previous, finished=finished, **kwargs)
 
     @classmethod
     def open(cls, path: Path, settings: Settings, *, clues: tuple[str, ...] = (),
@@ -331,7 +334,7 @@ class Session:
                 state, self.settings, backend=self.settings.backend,
                 model=self.settings.model or (reasoner.model if reasoner else None),
                 total_ms=self._elapsed_ms, error=self.error,
-                extra={"investigator": actions},
+                extra={"investigator": actions, "loop": {"finished": self.finished}},
             )
 
     def save(self, out: Path | None = None) -> Path:

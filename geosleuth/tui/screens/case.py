@@ -121,7 +121,7 @@ class CaseScreen(Screen[None]):
         s = self.session
         reasoner = s._reasoner
         self.query_one(StatusLine).show(
-            backend=s.settings.backend,
+            backend=reasoner.name if reasoner else s.settings.backend,
             model=s.settings.model or (reasoner.model if reasoner else None),
             step=self.step, budget=max(s.settings.steps, len(s.state.steps)),
             usage=s.state.usage, activity=self.activity,
