@@ -23,10 +23,12 @@ from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission
 from geosleuth.errors import BadInputError
 from geosleuth.images import DEFAULT_MAX_PIXELS, load_case
 from geosleuth.model import Case, Evidence, Hypothesis, Verdict
-from geosleuth.report.record import SCHEMA
 from geosleuth.tools.context import Egress
 
 CASE_FILE = "case.json"
+# The record format (report.record.SCHEMA); named here because the agent must not import
+# the report package (dependencies point from report to agent).
+SCHEMA = "geosleuth.case/1"
 
 
 def read_record(folder: Path) -> dict[str, Any]:

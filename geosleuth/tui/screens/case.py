@@ -91,7 +91,7 @@ class CaseScreen(Screen[None]):
     def on_mount(self) -> None:
         state = self.session.state
         log = self.query_one(StepsLog)
-        log.add_note(Text.assemble(("case ", "bold"), state.case.image.path,
+        log.add_note(Text.assemble(("case ", "bold"), state.case.path.name,
                                    (f"  sha256 {state.case.sha8}", "dim")))
         if state.steps:
             log.add_note(Text(f"resumed: {len(state.steps)} steps, {len(state.evidence)} evidence;"

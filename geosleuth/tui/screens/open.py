@@ -32,7 +32,7 @@ class OpenScreen(Screen[Path | None]):
 
     def __init__(self, start: Path | None = None) -> None:
         super().__init__()
-        self.start = (start or Path.cwd()).resolve()
+        self.start = start or Path(".")
 
     def compose(self) -> ComposeResult:
         with Vertical():
