@@ -114,7 +114,7 @@ def _investigate_paths(case: Case, settings: Settings, started: float, on_event:
         chat = create_chat(settings)
         budget.hold(1)  # the verifier's call
     countries, describe = geo_services(settings)
-    outcome = run_paths(case, settings, budget=budget, on_event=on_event,
+    outcome = run_paths(case, settings, budget=budget, on_event=on_event, chat=chat,
                         countries=countries, describe=describe, geo=False)
     done = conclude(case, settings, outcome, chat=chat, countries=countries,
                     calibration=calibration)

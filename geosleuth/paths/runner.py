@@ -37,6 +37,7 @@ from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Reasoner
 from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, Usage
+from geosleuth.backends.chat import ChatModel
 from geosleuth.model import Case, Finding, Verdict
 from geosleuth.paths.budgets import BudgetedReasoner, TotalBudget, agreement
 from geosleuth.settings import Settings
@@ -151,11 +152,20 @@ class PathExecutor(Executor):
 # -- reasoners --------------------------------------------------------------------------
 
 
-def make_reasoner(settings: Settings, path: int) -> Reasoner:
-    """Path ``path``'s reasoner, with its diversity (see the module docstring)."""
+def make_reasoner(settings: Settings, path: int, chat: ChatModel | None = None) -> Reasoner:
+    """Path ``path``'s reasoner, with its diversity (see the module docstring).
+
+    With ``chat`` given, a model backend's reasoner talks to that chat model: the paths
+    of a case share one client (building one costs tens of milliseconds: TLS context).
+    """
     from geosleuth.backends import create_reasoner
 
-    reasoner = create_reasoner(settings, path=path)
+    if chat is not None and settings.backend != "offline":
+        from geosleuth.backends.llm_reasoner import LLMReasoner
+
+        reasoner: Reasoner = LLMReasoner(chat, settings, name=settings.backend, path=path)
+    else:
+        reasoner = create_reasoner(settings, path=path)
     if path and hasattr(reasoner, "temperature") and reasoner.temperature is None:
         reasoner.temperature = settings.path_temperature
     return reasoner
@@ -214,7 +224,8 @@ def run_paths(
     settings: Settings,
     *,
     k: int | None = None,
-    make: ReasonerFactory = make_reasoner,
+    make: ReasonerFactory | None = None,
+    chat: ChatModel | None = None,
     tools: Registry | None = None,
     cache: ResultCache | None = None,
     budget: TotalBudget | None = None,
@@ -223,7 +234,11 @@ def run_paths(
     describe: Any = None,
     geo: bool = True,
 ) -> PathsOutcome:
-    """Run ``k`` (default ``settings.paths``) paths of the loop on ``case`` concurrently."""
+    """Run ``k`` (default ``settings.paths``) paths of the loop on ``case`` concurrently.
+
+    ``make(settings, i)`` builds path i's reasoner; by default ``make_reasoner`` with the
+    shared ``chat`` (or a chat per path when none is given).
+    """
     from geosleuth.agent.run import geo_services, make_cache, registry
 
     started = time.perf_counter()
@@ -238,6 +253,9 @@ def run_paths(
     runs = [PathRun(i) for i in range(k)]
 
     # Built here, before any thread starts, so a configuration error surfaces as such.
+    if make is None:
+        def make(s: Settings, i: int) -> Reasoner:
+            return make_reasoner(s, i, chat)
     reasoners = [BudgetedReasoner(make(settings, i), budget, settings) for i in range(k)]
 
     def work(i: int) -> None:

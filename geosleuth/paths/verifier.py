@@ -27,10 +27,12 @@ import numpy as np
 
 from geosleuth.agent.state import CaseState, Usage
 from geosleuth.backends.chat import ChatModel, ChatReply, ImagePart, Message, TextPart
+from geosleuth.backends.faults import MODEL_RETRY, with_retries
 from geosleuth.errors import GeosleuthError
 from geosleuth.fusion.posterior import posterior
 from geosleuth.fusion.verdicts import mass_within
 from geosleuth.model import Case, Evidence, PointConstraint
+from geosleuth.net.retry import RetryPolicy
 from geosleuth.paths.cluster import Cluster, cluster_of
 from geosleuth.settings import Settings
 from geosleuth.tools.context import Egress
@@ -246,8 +248,9 @@ class ModelVerifier:
     method = "model"
 
     def __init__(self, chat: ChatModel, settings: Settings, fallback: EvidenceVerifier,
-                 *, max_tokens: int = 600) -> None:
+                 *, max_tokens: int = 600, policy: RetryPolicy = MODEL_RETRY) -> None:
         self.chat = chat
+        self.policy = policy  # transient faults (429, 5xx, timeouts) are retried
         self.settings = settings
         self.fallback = fallback
         self.max_tokens = max_tokens
@@ -275,21 +278,30 @@ class ModelVerifier:
 
     def verify(self, case: Case, states: Sequence[CaseState],
                clusters: Sequence[Cluster] = ()) -> Verification:
-        base = self.fallback.verify(case, states, clusters)
         candidates = {s.path for s in states if s.verdict.known}
         if not candidates:
-            return base
+            return self.fallback.verify(case, states, clusters)
+        from concurrent.futures import ThreadPoolExecutor
+
         from geosleuth.backends.prices import cost_usd
 
         msgs, text = self.messages(case, states)
         log: dict[str, Any] = {"request": {"host": self.chat.host, "model": self.chat.model,
                                            "text": text}}
-        try:
-            reply = self.chat.chat(msgs, [CHOOSE_SPEC], temperature=0.0, seed=0,
-                                   max_tokens=self.max_tokens)
-        except GeosleuthError as exc:  # a model fault after retries, or the budget is spent
-            log["fault"] = str(exc)
-            return self._fallback(base, f"the verifier's model call failed: {exc}", Usage(), log)
+        # The evidence scorer (a fusion of every path's evidence) runs while the model thinks.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="geosleuth-verifier") as pool:
+            asked = pool.submit(
+                with_retries,
+                lambda: self.chat.chat(msgs, [CHOOSE_SPEC], temperature=0.0, seed=0,
+                                       max_tokens=self.max_tokens),
+                what=f"the verifier's model {self.chat.model}", policy=self.policy)
+            base = self.fallback.verify(case, states, clusters)
+            try:
+                reply = asked.result()
+            except GeosleuthError as exc:  # a model fault after retries, or a spent budget
+                log["fault"] = str(exc)
+                return self._fallback(base, f"the verifier's model call failed: {exc}", Usage(),
+                                      log)
         cost = 0.0 if reply.cached else cost_usd(self.chat.model, reply.usage.tokens_in,
                                                  reply.usage.tokens_out, self.settings)
         usage = Usage(reply.usage.tokens_in, reply.usage.tokens_out, cost, reply.latency_ms)

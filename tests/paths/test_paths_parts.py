@@ -239,3 +239,39 @@ def test_path_summary_quotes_outside_text_and_hides_scores(tmp_path: Path) -> No
     other = CaseState(case=case, evidence=[sign.model_copy(update={"id": "E4"})], path=1)
     pooled = pooled_evidence([state, other])
     assert [e.id for e in pooled] == ["P3.E1", "P3.E2"]
+
+
+def test_model_verifier_survives_a_model_fault(tmp_path: Path) -> None:
+    from geosleuth.backends.chat import Capabilities
+    from geosleuth.backends.faults import PermanentFault, ServerFault
+    from geosleuth.net.retry import RetryPolicy
+    from geosleuth.paths.verifier import EvidenceVerifier, ModelVerifier
+    from geosleuth.settings import Settings
+
+    class Failing:
+        provider, model, host, remote = "fake", "m", "127.0.0.1", False
+        capabilities = Capabilities(vision=False)
+
+        def __init__(self, faults: list[Exception]) -> None:
+            self.faults = faults
+            self.calls = 0
+
+        def chat(self, messages, tools=None, **kw):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            raise self.faults.pop(0)
+
+    case = load_case(render_photo(tmp_path / "p.jpg", size=(300, 200)))
+    states = []
+    for path, (lat, lon) in enumerate([(48.8584, 2.2945), (52.5163, 13.3777)]):
+        e = Evidence(id="E1", tool="landmark", tool_version="1", summary="a landmark",
+                     constraint=PointConstraint(lat=lat, lon=lon, radius_km=0.5, strength=0.9))
+        states.append(CaseState(case=case, evidence=[e], path=path,
+                                verdict=Verdict(lat=lat, lon=lon, radius_km=1.0, confidence=0.5,
+                                                level="street", evidence=["E1"])))
+    chat = Failing([ServerFault("busy", status=503), PermanentFault("bad key", status=401)])
+    policy = RetryPolicy(attempts=3, base_s=0.0, factor=1.0, max_delay_s=0.0)
+    verifier = ModelVerifier(chat, Settings(cache=False), EvidenceVerifier(25.0), policy=policy)
+    out = verifier.verify(case, states)
+    assert chat.calls == 2  # the transient fault was retried, the permanent one was not
+    assert out.status == "fallback" and out.method == "evidence" and out.choice in (0, 1)
+    assert "bad key" in (out.problem or "")
