@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.eval_cmd",
     "geosleuth.cli.report_cmd",
     "geosleuth.cli.investigate_cmd",
+    "geosleuth.cli.calibrate_cmd",
 )
 
 for _name in COMMAND_MODULES:
