@@ -1,10 +1,14 @@
 """``run_batch``: many photos through a pool of workers, into case folders and summary files.
 
-Concurrency. The offline backend is CPU-bound Python (fusion on numpy grids, tool
-code), so it runs in worker *processes* (one per job; started with ``forkserver`` where
-available, so that no thread of the parent is forked). Model backends spend their time
-waiting on HTTP, so they run in *threads*, which share one process's memory.
-``executor="auto"`` picks processes for ``offline`` and threads otherwise.
+Concurrency. Workers are threads by default (``executor="auto"``), for every backend.
+Model backends spend their time waiting on HTTP, which threads overlap fully. For the
+offline backend, processes were expected to win on CPU, but measured on the 2-core
+machine (benchmarks/bench_batch.py, benchmarks/eval.md) they did not: each worker
+process pays its own start-up (imports, clue tools, gazetteer and country grids: some
+seconds and about 300 MB each, 2.5 GB of PSS for 8 jobs against 0.5 GB for 8 threads),
+and much of a photo's work (image decoding, numpy, h3, SQLite) releases the GIL.
+``executor="process"`` (started with ``forkserver`` where available, so no thread of
+the parent is forked) remains for long CPU-bound batches on machines with many cores.
 
 Resume. Photos are keyed by the sha256 of their bytes. A photo whose key is in the
 journal (results.jsonl) is skipped; the journal also keeps each file's size and mtime,
@@ -98,9 +102,9 @@ class BatchOutcome:
 
 
 def choose_executor(kind: ExecutorKind, backend: str) -> Literal["process", "thread"]:
-    if kind != "auto":
-        return kind
-    return "process" if backend == "offline" else "thread"
+    """Threads unless processes are asked for (see the module docstring for why)."""
+    del backend  # the measured choice is the same for every backend
+    return "process" if kind == "process" else "thread"
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:

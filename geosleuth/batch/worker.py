@@ -1,4 +1,4 @@
-"""One photo of a batch, from file to summary row; runs in a worker process or thread.
+"""One photo of a batch, from file to summary row; runs in a worker thread or process.
 
 Whatever happens to the photo, the worker returns a row: a broken image is an error
 row (exit code 2), a backend failure an error row whose partial case folder is kept

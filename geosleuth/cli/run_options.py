@@ -16,7 +16,8 @@ RetryErrors = Annotated[bool, typer.Option(
     "--retry-errors", help="With --resume, run the photos that failed again.")]
 ExecutorOpt = Annotated[str, typer.Option(
     "--executor",
-    help="auto (processes for offline, threads for model backends), process or thread.")]
+    help="auto or thread (worker threads, measured best here) or process (a process per "
+         "job, for long CPU-bound batches on many cores).")]
 Backend = Annotated[str | None, typer.Option(
     "--backend", "-b", help="offline (default), openai, anthropic, or a named server.")]
 Model = Annotated[str | None, typer.Option("--model", "-m", help="Model name for the backend.")]

@@ -42,7 +42,9 @@ def test_killed_batch_resumes_with_every_photo_exactly_once(tmp_path: Path) -> N
         render_photo(photos / f"p{i:02d}.jpg", size=(96, 64), gps=gps, seed=i)
     out = tmp_path / "out"
     env = {**os.environ, "GEOSLEUTH_CACHE": "false"}
-    proc = subprocess.Popen(_geosleuth("batch", str(photos), "--out", str(out), "-j", "2"),
+    # Killed with worker processes (orphans must not corrupt anything), resumed with threads.
+    proc = subprocess.Popen(_geosleuth("batch", str(photos), "--out", str(out), "-j", "2",
+                                       "--executor", "process"),
                             env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
