@@ -45,7 +45,7 @@ class InvestigationApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "geosleuth"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"), Binding("o", "open", "Open")]
+        Binding("q", "quit", "Quit"), Binding("o", "open", "Open", show=False)]
 
     def __init__(
         self,

@@ -44,14 +44,14 @@ class CaseScreen(Screen[None]):
     """One case, investigated with the loop and the investigator together."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "continue_loop", "Continue"),
+        Binding("c", "continue_loop", "Run"),
         Binding("n", "step", "Step"),
         Binding("p", "pause", "Pause"),
-        Binding("f", "conclude", "Conclude"),
         Binding("a", "add_clue", "Clue"),
         Binding("t", "run_tool", "Tool"),
         Binding("k", "pin", "Pin"),
         Binding("r", "reject", "Reject"),
+        Binding("f", "conclude", "End"),
         Binding("s", "save", "Save"),
         Binding("m", "toggle_map", "Map", show=False),
         Binding("1", "tab('steps')", "Steps", show=False),
@@ -86,7 +86,7 @@ class CaseScreen(Screen[None]):
                     yield EvidenceTable(id="evidence-table")
                 with TabPane("Hypotheses", id="hypotheses"):
                     yield HypothesesTable(id="hypotheses-table")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         state = self.session.state
