@@ -21,7 +21,12 @@ from geosleuth.paths.budgets import MeteredChat
 from geosleuth.paths.cluster import Cluster, cluster_of, cluster_verdicts
 from geosleuth.paths.confidence import CalibrationMap, ConfidenceReport, final_confidence
 from geosleuth.paths.runner import PathRun, PathsOutcome
-from geosleuth.paths.verifier import EvidenceVerifier, ModelVerifier, Verification
+from geosleuth.paths.verifier import (
+    EvidenceVerifier,
+    ModelVerifier,
+    Verification,
+    reading_key,
+)
 from geosleuth.settings import Settings
 from geosleuth.tools.context import Egress
 
@@ -82,7 +87,7 @@ def conclude(
                       if verification.evidence_choice is not None else chosen_cluster)
     report = final_confidence(v, evidence=p_e, verdicts=[s.verdict for s in states],
                               verifier_agrees=chosen_cluster is scorer_cluster,
-                              calibration=calibration)
+                              calibration=calibration, groups=evidence_groups(states))
     value = round(report.value, 4)
     how = (f"path {chosen.path} chosen by the {verification.method} verifier"
            if len(states) > 1 else f"path {chosen.path}")
@@ -94,6 +99,11 @@ def conclude(
     if value > 0 and v.level == "unknown" and v.radius_km:
         verdict = verdict.model_copy(update={"level": level_for_radius(v.radius_km)})
     return Conclusion(verdict, chosen, clusters, verification, report, egress)
+
+
+def evidence_groups(states: list[CaseState]) -> list[frozenset[str]]:
+    """Each path's evidence as a set of readings: equal sets mark paths that saw the same."""
+    return [frozenset(reading_key(e) for e in s.evidence) for s in states]
 
 
 def path_entry(run: PathRun, clusters: list[Cluster], chosen: int | None) -> dict[str, Any]:

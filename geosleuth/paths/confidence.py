@@ -9,13 +9,16 @@ radius. With K paths it is computed from three things:
   confidence, unchanged.
 - **agreement** ``p_a``: the share of the paths that ran whose verdict point lies inside
   the verdict's circle (the chosen path counts; a path without an answer does not
-  agree). Paths skipped by early stopping did not run and are not counted.
+  agree). Paths skipped by early stopping did not run and are not counted. Paths that
+  gathered exactly the same evidence are not independent witnesses: each such group
+  counts as one path (every member weighs 1/group size), and ``n`` below is the number
+  of groups.
 - **verifier** ``v``: 1 when the verifier's choice lies in the same cluster as the
   evidence scorer's choice (always so offline, or when the model verifier's answer
   was unusable and the scorer decided), 0 when a model verifier overruled the evidence.
 
-``raw = p_e^(1−w) · p_a^w · (1 − 0.25·(1 − v))`` with ``w = (n − 1) / (2n)`` for n paths
-run: a weighted geometric mean in which agreement weighs more the more paths there are
+``raw = p_e^(1−w) · p_a^w · (1 − 0.25·(1 − v))`` with ``w = (n − 1) / (2n)`` for n
+independent paths: a weighted geometric mean in which agreement weighs more the more paths there are
 (0 for one path, so K = 1 keeps the fusion's confidence; ¼ for two; approaching ½), and a
 verifier that overrules the evidence costs a quarter. The weights are priors, not fitted
 values: the eval harness measures how well ``raw`` is calibrated, and a
@@ -32,7 +35,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -63,13 +67,17 @@ class ConfidenceReport:
     verifier: float
     weight: float
     paths_run: int
+    independent: int = 0  # groups of paths with distinct evidence
     agreeing: list[int] = field(default_factory=list)
     calibration: str | None = None
 
     def explain(self) -> str:
         text = (
             f"evidence of all paths p_e = {self.evidence:.3f}; agreement p_a = {self.agreement:.3f}"
-            f" ({len(self.agreeing)} of {self.paths_run} paths inside the circle); verifier"
+            f" ({len(self.agreeing)} of {self.paths_run} paths inside the circle"
+            + (f", {self.independent} with distinct evidence" if self.independent
+               != self.paths_run else "")
+            + "); verifier"
             f" {'agrees with the evidence' if self.verifier else 'overruled the evidence'};"
             f" raw = p_e^{1 - self.weight:.3f} · p_a^{self.weight:.3f}"
             + ("" if self.verifier else f" · {1 - DISSENT_PENALTY:g}")
@@ -84,7 +92,8 @@ class ConfidenceReport:
             "value": round(self.value, 4), "raw": round(self.raw, 4),
             "evidence": round(self.evidence, 4), "agreement": round(self.agreement, 4),
             "verifier": self.verifier, "agreement_weight": round(self.weight, 4),
-            "paths_run": self.paths_run, "agreeing_paths": self.agreeing,
+            "paths_run": self.paths_run, "independent_paths": self.independent,
+            "agreeing_paths": self.agreeing,
             "calibration": self.calibration, "formula": "p_e^(1-w) * p_a^w * (1 - 0.25*(1-v))",
             "explanation": self.explain(),
         }
@@ -97,16 +106,23 @@ def final_confidence(
     verdicts: Sequence[Verdict],
     verifier_agrees: bool = True,
     calibration: CalibrationMap | None = None,
+    groups: Sequence[Hashable] | None = None,
 ) -> ConfidenceReport:
-    """The confidence of ``verdict`` given every path's verdict (one per path that ran)."""
-    n = len(verdicts)
+    """The confidence of ``verdict`` given every path's verdict (one per path that ran).
+
+    ``groups[i]`` names path i's evidence (paths with equal names gathered the same
+    evidence); without it every path is its own group.
+    """
+    names: Sequence[Hashable] = groups if groups is not None else list(range(len(verdicts)))
+    size = Counter(names)
+    n = len(size)
     agreeing: list[int] = []
     if verdict.known:
         for i, v in enumerate(verdicts):
             if v.known and geodesic_km(verdict.lat, verdict.lon, v.lat, v.lon) <= (  # type: ignore[arg-type]
                     verdict.radius_km or 0.0):
                 agreeing.append(i)
-    p_a = len(agreeing) / n if n else 0.0
+    p_a = sum(1 / size[names[i]] for i in agreeing) / n if n else 0.0
     p_e = min(max(evidence, 0.0), 1.0)
     w = agreement_weight(n)
     v = 1.0 if verifier_agrees else 0.0
@@ -117,8 +133,9 @@ def final_confidence(
         raw *= 1 - DISSENT_PENALTY * (1 - v)
     value = calibration.apply(raw) if calibration is not None and verdict.known else raw
     return ConfidenceReport(
-        value=value, raw=raw, evidence=p_e, agreement=p_a, verifier=v, weight=w, paths_run=n,
-        agreeing=agreeing, calibration=calibration.source if calibration else None,
+        value=value, raw=raw, evidence=p_e, agreement=p_a, verifier=v, weight=w,
+        paths_run=len(verdicts), independent=n, agreeing=agreeing,
+        calibration=calibration.source if calibration else None,
     )
 
 

@@ -69,7 +69,8 @@ class Verification:
         }
 
 
-def _constraint_key(e: Evidence) -> str:
+def reading_key(e: Evidence) -> str:
+    """What identifies a reading across paths: tool, arguments, summary and constraint."""
     c = e.constraint.model_dump(mode="json") if e.constraint is not None else None
     return json.dumps([e.tool, e.args, e.summary, c], sort_keys=True, default=str)
 
@@ -82,7 +83,7 @@ def pooled_evidence(states: Sequence[CaseState]) -> list[Evidence]:
         for e in st.evidence:
             if e.constraint is None:
                 continue
-            key = _constraint_key(e)
+            key = reading_key(e)
             if key in seen:
                 continue
             seen.add(key)

@@ -135,8 +135,8 @@ def paths_section(record: dict[str, Any]) -> list[str]:
             continue
         out += [f"### Path {p['path']}" + (" (chosen)" if p.get("chosen") else ""), ""]
         for e in p.get("evidence") or []:
-            out.append(f"- {e['id']} {code(e['tool'])}: {md(e['summary'])}"
-                       f" — {_constraint(e.get('constraint'))}")
+            where = f" — {_constraint(e['constraint'])}" if e.get("constraint") else ""
+            out.append(f"- {e['id']} {code(e['tool'])}: {md(e['summary'])}{where}")
         if p.get("evidence"):
             out.append("")
         if p.get("chosen"):

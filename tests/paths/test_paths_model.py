@@ -71,8 +71,9 @@ def test_disagreeing_paths_and_a_verifier_that_picks_one(
     assert rec["verdict"]["path"] == 1
     assert abs(rec["verdict"]["lat"] - 52.5163) < 1e-3
     conf = rec["confidence"]
-    # one of three paths agrees; the evidence of all paths splits between two cities
-    assert conf["agreeing_paths"] == [1] and conf["agreement"] == pytest.approx(1 / 3, abs=1e-3)
+    # one of three paths agrees; paths 0 and 2 saw the same evidence and count as one
+    assert conf["agreeing_paths"] == [1] and conf["independent_paths"] == 2
+    assert conf["agreement"] == pytest.approx(0.5, abs=1e-3)
     assert conf["paths_run"] == 3 and 0 < conf["value"] < conf["evidence"]
     # the model verifier overruled the evidence scorer, or agreed with it: it says which
     assert conf["verifier"] == (1.0 if ver["evidence_choice"] == 1 else 0.0)

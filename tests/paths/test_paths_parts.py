@@ -81,6 +81,16 @@ def test_agreement_and_a_dissenting_verifier_lower_the_confidence() -> None:
     assert final_confidence(v(None, None), evidence=0.9, verdicts=[v(None, None)]).value == 0.0
 
 
+def test_paths_with_the_same_evidence_count_once() -> None:
+    a, far = v(48.8584, 2.2945, 2.0), v(52.5163, 13.3777)
+    # paths 0-2 gathered the same evidence, path 3 other evidence
+    rep = final_confidence(a, evidence=0.8, verdicts=[a, a, a, far], groups=["x", "x", "x", "y"])
+    assert rep.independent == 2 and rep.agreement == pytest.approx(0.5)
+    assert rep.weight == pytest.approx(0.25)
+    same = final_confidence(a, evidence=0.8, verdicts=[a, a, a], groups=["x", "x", "x"])
+    assert same.value == pytest.approx(0.8)  # three copies of one path are one path
+
+
 def test_pav_is_isotonic_regression() -> None:
     x = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
