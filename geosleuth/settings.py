@@ -110,7 +110,7 @@ class Settings(BaseModel):
         25.0, gt=0, description="parallel paths agree when their verdicts lie this close (km)"
     )
     early_stop_agree: int = Field(
-        0, ge=0, description="start this many paths first; skip the rest if they agree (0: off)"
+        0, ge=0, description="start this many paths first; skip the rest if they agree (<2: off)"
     )
     max_model_calls: int | None = Field(
         None, ge=1, description="model calls across all paths and the verifier"

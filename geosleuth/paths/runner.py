@@ -15,7 +15,7 @@ number), at ``settings.path_temperature`` after the first path, and sees the clu
 tools listed in another order (rotated by the path number), so it tends to open the
 investigation differently.
 
-Early stopping (``settings.early_stop_agree`` = M > 0): only the first M paths start;
+Early stopping (``settings.early_stop_agree`` = M ≥ 2): only the first M paths start;
 when they all answer within ``settings.agree_km`` of one another the others are
 skipped; as soon as two of them disagree (or one finds no answer) the rest start.
 Threads suit this work: paths spend their time waiting for models and in numpy,
@@ -294,7 +294,7 @@ def run_paths(
             t.start()
 
     m = settings.early_stop_agree
-    staged = 0 < m < k
+    staged = 2 <= m < k  # one path always "agrees" with itself: M = 1 is off too
     start(list(range(m if staged else k)))
     early: str | None = None
     open_paths = len(threads)
