@@ -120,5 +120,4 @@ class InvestigationApp(App[None]):
         yield from super().get_system_commands(screen)
         if isinstance(screen, CaseScreen):
             for title, help_text, action in COMMANDS:
-                yield SystemCommand(title, help_text,
-                                    lambda a=action: screen.run_action(a))  # type: ignore[misc]
+                yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))

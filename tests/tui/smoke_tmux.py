@@ -81,11 +81,12 @@ def main() -> int:
         return 2
     out = Path(tempfile.mkdtemp(prefix="geosleuth-smoke-"))
     cli = shlex.quote("from geosleuth.cli.app import main; main()")
-    base = f"{shlex.quote(sys.executable)} -c {cli} investigate --image halfblock --out {shlex.quote(str(out))}"
+    base = (f"{shlex.quote(sys.executable)} -c {cli} investigate --image halfblock"
+            f" --out {shlex.quote(str(out))}")
     try:
         started = time.monotonic()
         start(f"{base} {shlex.quote(opts.photo)}")
-        text = wait_for(lambda s: "finished" in s.splitlines()[0] if s else False, 180)
+        text = wait_for(lambda s: bool(s) and "finished" in s.splitlines()[0], 180)
         print(f"     the loop finished in {time.monotonic() - started:.1f} s")
         check("status line: backend and 'finished'", text.startswith(" offline"))
         check("footer shows the keys", "c Run" in text and "a Clue" in text and "q Quit" in text)
@@ -139,7 +140,7 @@ def main() -> int:
         text = wait_for("Open a photo")
         check("with no argument a file picker opens", ".jpg" in text)
         keys("Down", "Enter")
-        text = wait_for(lambda s: "step" in s.splitlines()[0] if s else False, 60)
+        text = wait_for(lambda s: bool(s) and "step" in s.splitlines()[0], 60)
         check("choosing a photo in the picker opens its case", "Steps" in text)
         keys("p")
         keys("q")

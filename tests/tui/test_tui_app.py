@@ -206,3 +206,35 @@ async def test_a_broken_photo_is_an_error_dialog(make_app, tmp_path: Path) -> No
         assert "broken.jpg" in app.screen.message
         await pilot.press("enter")
         assert isinstance(app.screen, OpenScreen)
+
+
+async def test_a_backend_that_cannot_start_is_an_error_dialog(photo: Path, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    from tui_scripted import scripted_registry
+
+    from geosleuth.settings import Settings
+    from geosleuth.tui.session import Session
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    settings = Settings(out=tmp_path / "cases", cache=False, backend="openai")
+    app = InvestigationApp(settings, photo, image_mode="halfblock", session_factory=lambda p, s:
+                           Session.open(p, s, tools=scripted_registry(), geo=False))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "OPENAI_API_KEY" in app.screen.message
+        await pilot.press("enter")
+        screen = case_screen(app)
+        assert screen.activity == "paused" and not app.session.running
+
+
+async def test_the_command_palette_lists_the_case_actions(make_app, photo: Path) -> None:
+    app = make_app(photo, autorun=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Save the report" in titles and "Reject the selected hypothesis" in titles
+        save = next(c for c in app.get_system_commands(app.screen) if c.title == "Save the report")
+        save.callback()
+        await settle(pilot, app)
+        assert app.session.folder is not None and (app.session.folder / "case.json").is_file()
