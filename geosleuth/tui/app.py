@@ -32,6 +32,8 @@ COMMANDS = (
     ("Stop and conclude", "The reasoner stops; the fusion's verdict stands (f)", "conclude"),
     ("Add a clue or note", "Capture time, shadow, country, point, place, note (a)", "add_clue"),
     ("Run a tool", "Run one clue tool with your arguments (t)", "run_tool"),
+    ("Zoom and OCR", "Read the text in a region of the photo (z)", "zoom_ocr"),
+    ("Search the map", "Look a name up on the map (g)", "map_search"),
     ("Pin the selected hypothesis", "A strong point constraint on it (k)", "pin"),
     ("Reject the selected hypothesis", "A negated point constraint on it (r)", "reject"),
     ("Save the report", "Write case.json, report.md, hypotheses.geojson (s)", "save"),

@@ -238,3 +238,15 @@ async def test_the_command_palette_lists_the_case_actions(make_app, photo: Path)
         save.callback()
         await settle(pilot, app)
         assert app.session.folder is not None and (app.session.folder / "case.json").is_file()
+
+
+async def test_tool_dialog_keeps_the_arguments_it_was_opened_with(make_app, photo: Path) -> None:
+    app = make_app(photo, autorun=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        case_screen(app).action_run_tool(("tram", {"city": "lisbon"}))
+        await pilot.pause()
+        assert app.screen.query_one("#tool-args", Input).value == '{"city": "lisbon"}'
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.session.state.evidence[0].summary == "a tram like those of lisbon"

@@ -53,6 +53,8 @@ class CaseScreen(Screen[None]):
         Binding("r", "reject", "Reject"),
         Binding("f", "conclude", "End"),
         Binding("s", "save", "Save"),
+        Binding("z", "zoom_ocr", "Zoom+OCR", show=False),
+        Binding("g", "map_search", "Map search", show=False),
         Binding("m", "toggle_map", "Map", show=False),
         Binding("1", "tab('steps')", "Steps", show=False),
         Binding("2", "tab('evidence')", "Evidence", show=False),
@@ -237,6 +239,18 @@ class CaseScreen(Screen[None]):
             self.fail(GeosleuthError("no clue tool is available here; see 'geosleuth tools'"))
             return
         self.app.push_screen(ToolScreen(specs, preset), self._tool_given)
+
+    def action_zoom_ocr(self) -> None:
+        """The tool dialog set to OCR a region of the photo (x0, y0, x1, y1 as fractions)."""
+        self.action_run_tool(("ocr_signage", {"region": [0.25, 0.25, 0.75, 0.75]}))
+
+    def action_map_search(self) -> None:
+        """The tool dialog set to search the map for a name near the leading hypothesis."""
+        args: dict[str, Any] = {"op": "search", "text": ""}
+        top = self.session.state.hypotheses[:1]
+        if top and top[0].country_code:
+            args["country"] = top[0].country_code
+        self.action_run_tool(("map_search", args))
 
     def _tool_given(self, choice: tuple[str, dict[str, Any]] | None) -> None:
         if choice:

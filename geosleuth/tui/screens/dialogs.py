@@ -63,6 +63,7 @@ Watch and steer
   f  stop and conclude        m  map: region/world  1 2 3  steps, evidence, hypotheses
 Add what you know
   a  add a clue or a note     t  run one tool with your arguments
+  z  zoom into a region and OCR it    g  search the map for a name
   k  pin the selected hypothesis    r  reject it    Enter  details of the selected row
 Cases
   s  save the report now      o  open another photo or case folder    q  quit

@@ -58,13 +58,15 @@ class ToolScreen(ModalScreen[tuple[str, dict[str, Any]] | None]):
 
     def on_mount(self) -> None:
         select = self.query_one("#tool-name", Select)
-        self._fill(str(select.value), self.preset[1] if self.preset else None)
+        preset = self.preset[1] if self.preset and self.preset[0] == select.value else None
+        self._fill(str(select.value), preset)
         self.query_one("#tool-args", Input).focus()
 
     def _fill(self, name: str, args: dict[str, Any] | None = None) -> None:
         spec = self.specs.get(name)
         if spec is None:
             return
+        self._shown = name
         self.query_one("#tool-args", Input).value = json.dumps(
             args if args is not None else example_args(spec), ensure_ascii=False)
         props = ", ".join(spec.get("parameters", {}).get("properties", {})) or "none"
@@ -72,7 +74,7 @@ class ToolScreen(ModalScreen[tuple[str, dict[str, Any]] | None]):
             Text(f"{spec['description']}\narguments: {props}", style="dim"))
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
+        if event.value is not Select.BLANK and event.value != getattr(self, "_shown", None):
             self._fill(str(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
