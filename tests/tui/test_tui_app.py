@@ -157,6 +157,7 @@ async def test_run_a_tool_and_read_its_provenance(make_app, photo: Path) -> None
 async def test_save_then_reopen_the_case_folder(make_app, photo: Path, settings) -> None:
     app = make_app(photo, autorun=False)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)  # the photo opens in a worker
         await pilot.press("n")
         await settle(pilot, app)
         await pilot.press("a")
