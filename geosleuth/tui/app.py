@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
+from PIL import Image
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -21,7 +22,7 @@ from geosleuth.tui.screens.case import CaseScreen
 from geosleuth.tui.screens.dialogs import ErrorScreen
 from geosleuth.tui.screens.open import OpenScreen
 from geosleuth.tui.session import Session
-from geosleuth.tui.widgets.photo import ImageMode
+from geosleuth.tui.widgets.photo import ImageMode, thumbnail
 
 SessionFactory = Callable[[Path, Settings], Session]
 
@@ -94,10 +95,11 @@ class InvestigationApp(App[None]):
     def open_path(self, path: Path) -> None:
         try:
             session = self.session_factory(path, self.settings)
+            photo = thumbnail(session.state.case.path, self.settings.max_pixels)
         except Exception as exc:  # a bad photo or case folder: say so, keep the picker
             self.call_from_thread(self._open_failed, path, exc)
             return
-        self.call_from_thread(self._show_case, session)
+        self.call_from_thread(self._show_case, session, photo)
 
     def _open_failed(self, path: Path, exc: BaseException) -> None:
         from geosleuth.errors import GeosleuthError
@@ -108,12 +110,13 @@ class InvestigationApp(App[None]):
                              self._picked)
         self.push_screen(ErrorScreen(message, f"Cannot open {path.name}"))
 
-    def _show_case(self, session: Session) -> None:
+    def _show_case(self, session: Session, photo: Image.Image) -> None:
         old = self.case_screen
         if old is not None and old.session.running:
             old.session.request_pause()
         self.session = session
-        screen = CaseScreen(session, image_mode=self.image_mode, autorun=self.autorun)
+        screen = CaseScreen(session, image_mode=self.image_mode, autorun=self.autorun,
+                            photo=photo)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from PIL import Image
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -35,7 +36,7 @@ from geosleuth.tui.session import Session
 from geosleuth.tui.widgets.evidence import EvidenceTable, provenance
 from geosleuth.tui.widgets.hypotheses import HypothesesTable, hypothesis_detail
 from geosleuth.tui.widgets.hypothesis_map import HypothesisMap
-from geosleuth.tui.widgets.photo import ImageMode, photo_widget
+from geosleuth.tui.widgets.photo import ImageMode, photo_widget, thumbnail
 from geosleuth.tui.widgets.status import StatusLine
 from geosleuth.tui.widgets.steps import StepsLog, evidence_text, verdict_line
 
@@ -63,9 +64,10 @@ class CaseScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, *, image_mode: ImageMode = "auto",
-                 autorun: bool = True) -> None:
+                 autorun: bool = True, photo: Image.Image | None = None) -> None:
         super().__init__()
         self.session = session
+        self.photo = photo
         self.image_mode = image_mode
         self.autorun = autorun
         self.activity = "paused"
@@ -78,8 +80,9 @@ class CaseScreen(Screen[None]):
         yield StatusLine(id="status")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield photo_widget(self.session.state.case.path, self.image_mode,
-                                   max_pixels=self.session.settings.max_pixels, id="photo")
+                photo = self.photo or thumbnail(self.session.state.case.path,
+                                                self.session.settings.max_pixels)
+                yield photo_widget(photo, self.image_mode, id="photo")
                 yield HypothesisMap(id="map")
             with TabbedContent(id="tabs", initial="steps"):
                 with TabPane("Steps", id="steps"):
@@ -130,8 +133,15 @@ class CaseScreen(Screen[None]):
             folder=str(s.folder) if s.folder else None,
         )
 
+    @property
+    def shown(self) -> bool:
+        """Whether this case is still on screen (another one may have been opened since)."""
+        return self in self.app.screen_stack
+
     def show_event(self, event: Event, step: int) -> None:
         """One event of the loop, on the screen (called on the UI thread)."""
+        if not self.shown:
+            return
         self.query_one(StepsLog).add_event(event, step)
         if isinstance(event, StepStarted):
             self.step = step
@@ -148,6 +158,8 @@ class CaseScreen(Screen[None]):
                 f"{event.error}\nWhat was found is kept: save it with s.", "The case stopped"))
 
     def show_added(self, added: list[Evidence], note: str | None = None) -> None:
+        if not self.shown:
+            return
         log = self.query_one(StepsLog)
         for e in added:
             log.add_note(evidence_text(e))
@@ -181,6 +193,8 @@ class CaseScreen(Screen[None]):
         self.app.call_from_thread(self._stopped, outcome, None)
 
     def _stopped(self, outcome: str, exc: BaseException | None) -> None:
+        if not self.shown:
+            return
         self.activity = {"finished": "finished"}.get(outcome, "paused")
         self.refresh_case()
         if exc is not None:

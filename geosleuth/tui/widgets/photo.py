@@ -78,13 +78,21 @@ class HalfBlockPhoto(Widget):
         return Strip.blank(self.size.width)
 
 
-def photo_widget(path: Path, mode: ImageMode = "auto", *, max_pixels: int = 120_000_000,
-                 id: str | None = None) -> Widget:
-    """The best photo widget here: textual-image in ``auto`` mode if installed, else half blocks."""
+def thumbnail(path: Path, max_pixels: int = 120_000_000) -> Image.Image:
+    """The photo as a viewer shows it, at most 640 px a side (plenty for a terminal).
+
+    Decoding a large photo takes a moment: the app calls this in a worker.
+    """
     from geosleuth.images import open_image, oriented
 
     image = oriented(open_image(path, max_pixels))
-    image.thumbnail((640, 640))  # plenty for a terminal, and cheap to refit
+    image.thumbnail((640, 640))
+    return image
+
+
+def photo_widget(image: Image.Image, mode: ImageMode = "auto", *, id: str | None = None
+                 ) -> Widget:
+    """The best photo widget here: textual-image in ``auto`` mode if installed, else half blocks."""
     if mode == "auto" and preload():
         from textual_image.widget import Image as AutoImage
 
