@@ -128,3 +128,23 @@ def test_a_file_that_cannot_be_read_is_an_error_row_kept_on_resume(
     retried = run_batch(tasks, settings.out, settings, resume=True, retry_errors=True)
     assert retried.ran == 1
     assert [r["path"] for r in retried.rows].count("gone.jpg") == 1
+
+
+def test_ctrl_c_keeps_what_finished_and_resume_completes(
+    photo_dir: Path, settings: Settings
+) -> None:
+    def interrupt_after_first(progress: object) -> None:
+        if getattr(progress, "done", 0) == 1:
+            raise KeyboardInterrupt
+
+    stopped = run_batch(_tasks(photo_dir), settings.out, settings,
+                        on_progress=interrupt_after_first)
+    assert stopped.interrupted and stopped.exit_code == 130
+    rows, csv_rows, geojson = _summaries(settings.out)
+    assert len(rows) == len(csv_rows) == len(geojson["features"]) == 1
+    finished = run_batch(_tasks(photo_dir), settings.out, settings, resume=True)
+    assert not finished.interrupted and finished.ran == 2 and finished.skipped == 1
+    rows, csv_rows, geojson = _summaries(settings.out)
+    assert sorted(r["path"] for r in rows) == sorted(r["path"] for r in csv_rows) == [
+        "paris.jpg", "sub/deeper/plain.jpg", "sub/tokyo.png"]
+    assert len(geojson["features"]) == 3
