@@ -16,7 +16,6 @@ from geosleuth.cli.run_options import (
     Jobs,
     Model,
     Network,
-    Out,
     Paths,
     Resume,
     RetryErrors,
@@ -50,7 +49,9 @@ def register(app: typer.Typer) -> None:
 @eval_app.command("run", help="Run the locator over DATASET and score it (the default).")
 def run(
     dataset: Annotated[Path, typer.Argument(help="The dataset file (CSV, JSONL or JSON).")],
-    out: Out = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for the report, summaries and case folders "
+                            "[default: ./cases/eval-<dataset name>].")] = None,
     dataset_format: Annotated[str, typer.Option(
         "--format", help="auto, generic, im2gps3k, yfcc4k, osv5m or mapbench.")] = "auto",
     images: Annotated[Path | None, typer.Option(
