@@ -286,16 +286,19 @@ class ModelVerifier:
 
         from geosleuth.backends.prices import cost_usd
 
-        msgs, text = self.messages(case, states)
-        log: dict[str, Any] = {"request": {"host": self.chat.host, "model": self.chat.model,
-                                           "text": text}}
-        # The evidence scorer (a fusion of every path's evidence) runs while the model thinks.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="geosleuth-verifier") as pool:
-            asked = pool.submit(
-                with_retries,
+        log: dict[str, Any] = {}
+
+        def ask() -> ChatReply:
+            msgs, text = self.messages(case, states)
+            log["request"] = {"host": self.chat.host, "model": self.chat.model, "text": text}
+            return with_retries(
                 lambda: self.chat.chat(msgs, [CHOOSE_SPEC], temperature=0.0, seed=0,
                                        max_tokens=self.max_tokens),
                 what=f"the verifier's model {self.chat.model}", policy=self.policy)
+
+        # The evidence scorer (a fusion of every path's evidence) runs while the model thinks.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="geosleuth-verifier") as pool:
+            asked = pool.submit(ask)
             base = self.fallback.verify(case, states, clusters)
             try:
                 reply = asked.result()
