@@ -92,3 +92,24 @@ def test_eval_and_compare_commands(dataset: Path, tmp_path: Path) -> None:
 def test_compare_needs_eval_folders(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "compare", str(tmp_path), str(tmp_path)])
     assert result.exit_code != 0
+
+
+def test_a_report_without_any_answer_is_still_complete(tmp_path: Path) -> None:
+    from geosleuth.eval.datasets import DatasetItem
+    from geosleuth.eval.metrics import compute_metrics, score_photo
+    from geosleuth.eval.report import write_report
+
+    scores = [score_photo(DatasetItem("a", Path("a"), 10.0, 20.0, "FR"), None),
+              score_photo(DatasetItem("b", Path("b"), None, None, "DE"),
+                          {"status": "no_answer", "lat": None, "lon": None})]
+    metrics = compute_metrics(scores)
+    assert metrics["n_missing"] == 1 and metrics["calibration"]["ece"] is None
+    document = {"dataset": {"name": "x", "path": "x.csv", "format": "generic", "items": 2},
+                "run": {"backend": "offline", "ignore_metadata": True, "steps": 1, "paths": 1,
+                        "geosleuth_version": "0"},
+                "metrics": metrics}
+    write_report(tmp_path, document, scores)
+    assert {p.name for p in tmp_path.iterdir()} >= {
+        "metrics.json", "summary.md", "per_photo.csv", "per_photo.jsonl",
+        "error_distribution.png", "reliability.png", "error_map.png"}
+    assert "ECE –" in (tmp_path / "summary.md").read_text()
