@@ -251,3 +251,25 @@ async def test_tool_dialog_keeps_the_arguments_it_was_opened_with(make_app, phot
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.session.state.evidence[0].summary == "a tram like those of lisbon"
+
+
+async def test_stop_and_conclude_then_toggle_the_map(make_app, photo: Path) -> None:
+    from geosleuth.tui.widgets.hypothesis_map import HypothesisMap
+
+    app = make_app(photo, autorun=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("n")  # one step: the sign
+        await settle(pilot, app)
+        await pilot.press("f")
+        await settle(pilot, app)
+        session = app.session
+        assert session.finished and len(session.state.steps) == 2
+        assert session.state.steps[-1].thought == "The investigator asked to stop and conclude."
+        assert session.investigator_evidence()[-1].args["action"] == "conclude"
+        assert session.state.verdict.known  # the fusion's verdict stands
+        world_map = case_screen(app).query_one(HypothesisMap)
+        assert "region" in str(world_map.render()) and "1" in str(world_map.render())
+        await pilot.press("m")
+        await settle(pilot, app)
+        assert world_map.world and "world" in str(world_map.render())
