@@ -92,6 +92,15 @@ def summary_markdown(document: dict[str, Any], scores: list[PhotoScore]) -> str:
         if b["n"]:
             lines.append(f"| {b['lo']:.1f}–{b['hi']:.1f} | {b['n']} | "
                          f"{pct(b['mean_confidence'])} | {pct(b['observed'])} |")
+    for label, groups in (document.get("by_label") or {}).items():
+        lines += ["", f"## By {_md(label)}", "",
+                  "| value | photos | answered | ≤1 km | ≤25 km | ≤750 km | median km | country |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for value, g in groups.items():
+            acc = g["accuracy_km"]
+            lines.append(f"| {_md(value) or '–'} | {g['n']} | {pct(g['answered_share'])} | "
+                         f"{pct(acc['1'])} | {pct(acc['25'])} | {pct(acc['750'])} | "
+                         f"{num(g['median_error_km'])} | {pct(g['country_accuracy'])} |")
     lines += ["", "## Photos", "",
               "| photo | status | error km | radius km | confidence | within | country |",
               "|---|---|---|---|---|---|---|"]

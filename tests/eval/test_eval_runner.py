@@ -57,6 +57,7 @@ def test_evaluate_scores_and_writes_the_report(dataset: Path, tmp_path: Path) ->
     assert saved["metrics"]["accuracy_km"] == m["accuracy_km"]
     summary = (out / "summary.md").read_text()
     assert "| photos | answered | ≤0.5 km |" in summary and "## Calibration" in summary
+    assert "## By scene" in summary and "| street | 3 | 100.0 % |" in summary
     with (out / "per_photo.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["id"] for r in rows] == ["imgs/a.jpg", "imgs/b.jpg", "imgs/c.jpg", "imgs/plain.jpg"]
