@@ -36,8 +36,10 @@ class OpenScreen(Screen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Open a photo, or a case folder's case.json to resume it",
-                              style="bold"), id="open-title")
+            here = self.start.resolve()
+            yield Static(Text.assemble(
+                ("Open a photo, or a case folder's case.json to resume it", "bold"),
+                (f"  in {here.name or here}/", "dim")), id="open-title")
             yield PhotoTree(self.start, id="open-tree")
         yield Footer()
 

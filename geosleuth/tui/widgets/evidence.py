@@ -47,6 +47,16 @@ class EvidenceTable(DataTable):
         return self.evidence.get(str(key))
 
 
+def _constraint(e: Evidence) -> str:
+    c = e.constraint
+    if c is None:
+        return "none"
+    text = describe_constraint(e)
+    if c.kind == "countries":
+        text += f"; other countries {c.default:.2f}"
+    return text + ("; negated: not here" if c.negate else "")
+
+
 def provenance(e: Evidence) -> RenderableType:
     """Everything recorded about one piece of evidence (as data: no markup is interpreted)."""
     table = Table.grid(padding=(0, 1))
@@ -58,7 +68,7 @@ def provenance(e: Evidence) -> RenderableType:
         ("tool", f"{e.tool} {e.tool_version}"),
         ("arguments", json.dumps(e.args, ensure_ascii=False)),
         ("summary", e.summary),
-        ("constraint", describe_constraint(e) or "none"),
+        ("constraint", _constraint(e)),
         ("elapsed", f"{e.elapsed_ms:g} ms"),
         ("host", e.host or "none (local)"),
     ]
