@@ -18,12 +18,15 @@ batch are run once (``BatchOutcome.duplicates`` lists the others).
 Interruption. Every finished photo is in the journal before the next is reported.
 The first Ctrl-C stops handing out photos and lets the running ones finish and be
 recorded (``BatchOutcome.interrupted``); a second one stops at once. A killed process
-loses only the photos that were running.
+loses only the photos that were running; ``resume`` removes the half-written temporary
+folders and files it may have left (``clean_leftovers``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import re
+import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -112,6 +115,28 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+# Leftovers of a killed run: write_case's temporary and old folders
+# (".<stem>-<sha8>.<8 random>" and ".<stem>-<sha8>.old") and the temporary files of the
+# atomic summary rewrites (".<name>.<8 random>").
+_STALE_CASE = re.compile(r"^\..+-[0-9a-f]{8}\.(old|[a-z0-9_]{8})$")
+_STALE_SUMMARY = re.compile(r"^\.(results\.jsonl|summary\.csv|all\.geojson)\.[a-z0-9_]{8}$")
+
+
+def clean_leftovers(out: Path) -> int:
+    """Remove what an interrupted run left half-written in ``out``; return how many."""
+    removed = 0
+    if not out.is_dir():
+        return 0
+    for entry in out.iterdir():
+        if entry.is_dir() and _STALE_CASE.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+        elif entry.is_file() and _STALE_SUMMARY.match(entry.name):
+            entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _items(
     tasks: Iterable[BatchTask], known: dict[tuple[str, int, int], str]
 ) -> tuple[list[WorkItem], list[dict[str, Any]]]:
@@ -161,6 +186,8 @@ def run_batch(
             f"{out} already holds a batch ({summaries.results_path.name}); pass --resume to "
             "finish it, or choose another --out"
         )
+    if resume:
+        clean_leftovers(out)
     # Read what is done before deciding what to forget: errors are retried on request.
     previous, _ = read_jsonl(summaries.results_path) if resume else ([], 0)
     forget = frozenset(row_key(r) or "" for r in previous

@@ -54,3 +54,17 @@ def test_replace_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:
     replace_atomically(path, ["a", "b"])
     assert path.read_text() == "a\nb\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]
+
+
+def test_clean_leftovers_removes_only_what_a_killed_run_leaves(tmp_path: Path) -> None:
+    from geosleuth.batch.runner import clean_leftovers
+
+    for name in (".paris-0123abcd.k2j4_x9q", ".paris-0123abcd.old"):
+        (tmp_path / name).mkdir()
+    (tmp_path / ".results.jsonl.ab12cd34").write_text("{")
+    keep = [tmp_path / "paris-0123abcd", tmp_path / ".git", tmp_path / "results.jsonl"]
+    keep[0].mkdir()
+    keep[1].mkdir()
+    keep[2].write_text("")
+    assert clean_leftovers(tmp_path) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in keep)

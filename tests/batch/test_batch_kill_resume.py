@@ -84,3 +84,4 @@ def test_killed_batch_resumes_with_every_photo_exactly_once(tmp_path: Path) -> N
     assert sorted(f["properties"]["path"] for f in geojson["features"]) == expected
     cases = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert len(cases) == N_PHOTOS
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no leftovers
