@@ -58,11 +58,22 @@ def wait_for(what: str | Callable[[str], bool], timeout: float = 90.0) -> str:
     raise AssertionError(f"not seen within {timeout:g}s: {what!r}\n--- screen ---\n{text}")
 
 
+def alive() -> bool:
+    return subprocess.run(["tmux", "-L", SOCKET, "has-session", "-t", SESSION],
+                          capture_output=True, check=False).returncode == 0
+
+
 def start(command: str) -> None:
+    """A fresh tmux server running ``command`` (a server just killed may still be exiting)."""
     tmux("kill-server")
-    tmux("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24",
-         f"cd {shlex.quote(str(ROOT))} && {command}; sleep 600")
-    tmux("set-option", "-t", SESSION, "remain-on-exit", "on")
+    for _ in range(10):
+        time.sleep(0.3)
+        tmux("new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24",
+             f"cd {shlex.quote(str(ROOT))} && {command}; sleep 600")
+        time.sleep(0.3)
+        if alive():
+            return
+    raise AssertionError("tmux would not start a session")
 
 
 def check(name: str, ok: bool) -> None:
