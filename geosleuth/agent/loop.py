@@ -139,4 +139,4 @@ def _accept(sub: Submission, recorder: Recorder):  # -> Verdict
     """The submitted point and radius, with the posterior probability of that circle."""
     state = recorder.state
     post = posterior([e for e in state.evidence if e.constraint is not None], recorder.countries)
-    return verdict_from_submission(sub, post, recorder.describe)
+    return verdict_from_submission(sub, post, recorder.describe, recorder.countries)

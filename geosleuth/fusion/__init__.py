@@ -5,12 +5,17 @@ How it is computed
 1. **Prior.** A density over the globe: half uniform over land, half proportional to
    the population of GeoNames cities (``fusion/prior.py``).
 2. **Likelihoods.** Each piece of evidence with a constraint multiplies in a likelihood
-   (``fusion/likelihood.py``). A point reading (GPS, a named place, a map feature) is a
-   robust density: with probability *s* (its strength) the truth is in a Gaussian
+   (``fusion/likelihood.py``). In both forms the strength *s* is the probability the
+   tool gives that the clue is right. A point reading (GPS, a named place, a map
+   feature) is a robust density: with probability *s* the truth is in a Gaussian
    around the point whose 95 % circle is the reading's radius, otherwise anywhere on
    land. An area clue (countries, a latitude or longitude band, a box, a polygon, a
-   raster such as a sun locus) is a robust profile (1 − s) + s·f(x). Evidence is
-   treated as independent given the place.
+   raster such as a sun locus) is a robust profile normalised by the prior
+   probability Z of its region, (1 − s) + s·f(x)/Z: with probability *s* the truth
+   lies in the region, distributed there like the prior. Evidence is treated as
+   independent given the place (clues that share a cause, such as a language and a
+   street word read from one sign, are therefore counted more than once: the
+   calibration measured by ``geosleuth eval`` shows the effect).
 3. **Posterior.** Prior × likelihoods on an adaptive H3 grid (``fusion/grid.py``):
    resolution 3 everywhere, refined where the mass is, down to a few metres around
    precise readings; the result is normalised to a probability per leaf cell.
@@ -20,8 +25,11 @@ How it is computed
    peak, 80 % of the mass within 2,500 km). Its **score is the posterior mass within
    that radius**; that mass is removed and the next peak is taken.
 5. **Verdict.** The first hypothesis. Its **confidence is the posterior probability that
-   the truth lies within its radius**. With no constrained evidence, or under 2 % of
-   the mass, there is no answer: level "unknown", confidence 0.
+   the truth lies within its radius**. Its level follows the radius (exact ≤ 0.1 km,
+   street ≤ 1, city ≤ 25, region ≤ 200, country ≤ 750, continent ≤ 2,500 km), except that
+   a wider circle whose probability lies at least 80 % in one country is "country".
+   With no constrained evidence, or under 2 % of the mass, there is no answer: level
+   "unknown", confidence 0.
 6. **Support and contradiction.** A piece of evidence supports a hypothesis when its
    profile there is at least 0.5, and contradicts it when the profile is at most 0.05.
    Contradicting evidence lowers the posterior mass, so conflicts show as a lower

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from geosleuth.fusion.hypotheses import Describe, extract
 from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import posterior
-from geosleuth.model import Evidence, Hypothesis, Verdict, level_for_radius
+from geosleuth.fusion.verdicts import verdict_level
+from geosleuth.model import Evidence, Hypothesis, Verdict
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def fuse(
         rationale += f"; supported by {', '.join(top.supported_by)}"
     if top.contradicted_by:
         rationale += f"; contradicted by {', '.join(top.contradicted_by)}"
+    level, why = verdict_level(post, top.lat, top.lon, top.radius_km, top.country_code, countries)
+    rationale += why
     verdict = Verdict(
         lat=top.lat,
         lon=top.lon,
@@ -59,7 +62,7 @@ def fuse(
         confidence=top.score,
         country_code=top.country_code,
         place=top.place,
-        level=level_for_radius(top.radius_km),
+        level=level,
         rationale=rationale,
         evidence=top.supported_by,
     )

@@ -7,7 +7,12 @@ Two forms, because evidence comes in two kinds:
   ``radius_km``), otherwise anywhere on land: L(x) = s·N(x) + (1 − s)/A_land.
 * A negated point ("not within this circle") is an area clue with profile 1 − f.
 * An **area** clue (a set of countries, a band, a box, a polygon, a raster) is a
-  profile f(x) in [0, 1]: L(x) = (1 − s) + s·f(x).
+  profile f(x) in [0, 1] normalised by the prior probability of its region,
+  Z = ∫ prior·f: L(x) = (1 − s) + s·f(x)/Z. The posterior is then the mixture
+  (1 − s)·prior + s·prior·f/Z: with probability s the truth lies in the clue's region
+  (distributed there like the prior), otherwise anywhere. So a strength is a
+  probability the tool states, whatever the size of the region: "Thai script" at
+  strength 0.7 puts at least 0.7 of the probability in Thailand.
 
 Averaging over a cell of equivalent radius a: a Gaussian of per-axis variance σ²
 becomes one of variance σ² + a²/4 (the variance of a uniform disk), which keeps its
@@ -36,6 +41,7 @@ from geosleuth.model import (
 LAND_AREA_KM2 = 1.49e8  # Earth's land area, the "anywhere" of a wrong point reading
 SIGMA_PER_RADIUS = 1.0 / math.sqrt(-2.0 * math.log(0.05))  # 95 % circle -> per-axis sigma
 KM_PER_DEG = 111.195
+MIN_NORM = 1e-9  # an area clue whose region holds no prior mass still gets a finite weight
 
 CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -146,17 +152,27 @@ def _profile(
     raise TypeError(f"unknown constraint {type(c).__name__}")
 
 
+def is_area(c: GeoConstraint) -> bool:
+    """Area clues take the profile form; point readings the density form."""
+    return not isinstance(c, PointConstraint) or c.negate
+
+
 def log_likelihood(
     c: GeoConstraint,
     lat: np.ndarray,
     lon: np.ndarray,
     cell_r: np.ndarray,
     countries: CountryLookup | None,
+    norm: float = 1.0,
 ) -> np.ndarray:
-    """log L over cells, in the form that fits the constraint's kind (see module doc)."""
+    """log L over cells, in the form that fits the constraint's kind (see module doc).
+
+    ``norm`` is the prior probability of an area clue's region (∫ prior·f); dividing by it
+    makes the strength the probability that the truth lies in the region.
+    """
     s = c.strength
-    if isinstance(c, PointConstraint) and not c.negate:
+    if not is_area(c):
         dens = point_density(c, lat, lon, cell_r)
         return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2)
     f = profile(c, lat, lon, cell_r, countries)
-    return np.log((1.0 - s) + s * f + 1e-300)
+    return np.log((1.0 - s) + s * f / max(norm, MIN_NORM) + 1e-300)

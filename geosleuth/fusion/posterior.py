@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
-from geosleuth.fusion.likelihood import CountryLookup, log_likelihood, memoised
+from geosleuth.fusion.likelihood import (
+    CountryLookup,
+    is_area,
+    log_likelihood,
+    memoised,
+    profile,
+)
 from geosleuth.fusion.prior import base_prior
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 
@@ -27,14 +33,34 @@ class Posterior:
 
 
 def _loglik(
-    cells: Cells, constraints: Sequence[GeoConstraint], countries: CountryLookup | None
+    cells: Cells,
+    constraints: Sequence[GeoConstraint],
+    countries: CountryLookup | None,
+    norms: Sequence[float],
 ) -> np.ndarray:
     total = np.zeros(len(cells))
     radius = cells.radius_km
     countries = memoised(countries)
-    for c in constraints:
-        total += log_likelihood(c, cells.lat, cells.lon, radius, countries)
+    for c, norm in zip(constraints, norms, strict=True):
+        total += log_likelihood(c, cells.lat, cells.lon, radius, countries, norm)
     return total
+
+
+def _norms(
+    cells: Cells,
+    prior_mass: np.ndarray,
+    constraints: Sequence[GeoConstraint],
+    countries: CountryLookup | None,
+) -> list[float]:
+    """The prior probability of each area clue's region (1 for point readings)."""
+    countries = memoised(countries)
+    radius = cells.radius_km
+    return [
+        float((prior_mass * profile(c, cells.lat, cells.lon, radius, countries)).sum())
+        if is_area(c)
+        else 1.0
+        for c in constraints
+    ]
 
 
 def _target_res(cells: Cells, points: Sequence[PointConstraint], area_res: int) -> np.ndarray:
@@ -56,8 +82,10 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
     constraints = [c for _, c in pairs]
     points = [c for c in constraints if isinstance(c, PointConstraint)]
     cells = base_cells()
-    log_prior = np.log(base_prior(countries) * cells.area)
-    ll = _loglik(cells, constraints, countries)
+    prior_mass = base_prior(countries) * cells.area
+    log_prior = np.log(prior_mass)
+    norms = _norms(cells, prior_mass, constraints, countries)
+    ll = _loglik(cells, constraints, countries, norms)
     while True:
         logmass = log_prior + ll
         mass = np.exp(logmass - logmass.max())
@@ -84,7 +112,7 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         child_log_prior = np.log(parent_density[child_parent] * children.area)
         cells = Cells.concat([cells.take(~chosen), children])
         log_prior = np.concatenate([log_prior[~chosen], child_log_prior])
-        ll = np.concatenate([ll[~chosen], _loglik(children, constraints, countries)])
+        ll = np.concatenate([ll[~chosen], _loglik(children, constraints, countries, norms)])
     return Posterior(cells=cells, mass=mass, constraints=pairs)
 
 

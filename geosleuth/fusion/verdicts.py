@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from geosleuth.fusion.hypotheses import Describe
+from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
-from geosleuth.model import Verdict, level_for_radius
+from geosleuth.model import Level, Verdict, level_for_radius
 
 if TYPE_CHECKING:
     from geosleuth.agent.state import Submission
@@ -21,9 +22,45 @@ def mass_within(post: Posterior, lat: float, lon: float, radius_km: float) -> fl
     return float(min(post.mass[d <= radius_km].sum(), 1.0))
 
 
-def verdict_from_submission(sub: Submission, post: Posterior, describe: Describe | None) -> Verdict:
+COUNTRY_SHARE = 0.8  # a wide verdict is "country" level when this much of it is one country
+
+
+def verdict_level(
+    post: Posterior,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    country_code: str | None,
+    countries: CountryLookup | None,
+) -> tuple[Level, str]:
+    """The level of a verdict circle, and a note for the rationale when it is not the radius's.
+
+    The level follows the radius, except that a wide circle whose probability lies mostly
+    in one country is a country-level answer.
+    """
+    level = level_for_radius(radius_km)
+    if level not in ("country", "continent", "unknown") or countries is None or not country_code:
+        return level, ""
+    inside = haversine_km(post.cells.lat, post.cells.lon, lat, lon) <= radius_km
+    mass = post.mass[inside]
+    if mass.sum() <= 0:
+        return level, ""
+    codes = countries(post.cells.lat[inside], post.cells.lon[inside])
+    if float(mass[codes == country_code].sum() / mass.sum()) >= COUNTRY_SHARE:
+        return "country", f"; {COUNTRY_SHARE:.0%} or more of it lies in {country_code}"
+    return level, ""
+
+
+def verdict_from_submission(
+    sub: Submission,
+    post: Posterior,
+    describe: Describe | None,
+    countries: CountryLookup | None = None,
+) -> Verdict:
     place = describe(sub.lat, sub.lon) if describe else None
     confidence = round(mass_within(post, sub.lat, sub.lon, sub.radius_km), 4)
+    code = place.country_code if place else None
+    level, why = verdict_level(post, sub.lat, sub.lon, sub.radius_km, code, countries)
     return Verdict(
         lat=round(sub.lat, 6),
         lon=round(sub.lon, 6),
@@ -31,9 +68,10 @@ def verdict_from_submission(sub: Submission, post: Posterior, describe: Describe
         confidence=confidence,
         country_code=place.country_code if place else None,
         place=sub.place or (place.label() if place else None) or None,
-        level=level_for_radius(sub.radius_km) if confidence > 0 else "unknown",
+        level=level if confidence > 0 else "unknown",
         rationale=(sub.rationale + "; " if sub.rationale else "")
         + f"posterior probability {confidence:.2f} within {sub.radius_km:g} km of the submitted"
-        " point",
+        " point"
+        + why,
         evidence=list(sub.evidence),
     )

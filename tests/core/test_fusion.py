@@ -6,7 +6,7 @@ import pytest
 from geosleuth.fusion import fuse
 from geosleuth.fusion.likelihood import profile
 from geosleuth.fusion.posterior import posterior
-from geosleuth.fusion.verdicts import mass_within
+from geosleuth.fusion.verdicts import mass_within, verdict_level
 from geosleuth.geo.distance import geodesic_km
 from geosleuth.model import (
     BandConstraint,
@@ -117,3 +117,20 @@ def test_country_constraint_uses_lookup() -> None:
 def test_extreme_places(lat: float, lon: float) -> None:
     v = fuse([ev("E1", PointConstraint(lat=lat, lon=lon, radius_km=1.0, strength=0.95))]).verdict
     assert geodesic_km(v.lat, v.lon, lat, lon) < 1.0
+
+
+@pytest.mark.parametrize("strength", [0.5, 0.7, 0.9])
+def test_area_clue_strength_is_the_probability_of_its_region(strength: float) -> None:
+    """A country clue of strength s puts at least s of the probability in the country,
+    however small its prior share of the world is."""
+    clue = ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=strength))
+    post = posterior([clue], _iberia)
+    in_pt = _iberia(post.cells.lat, post.cells.lon) == "PT"
+    assert strength <= post.mass[in_pt].sum() < strength + 0.05
+
+
+def test_wide_verdict_in_one_country_is_country_level() -> None:
+    post = posterior([ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=0.99))], _iberia)
+    assert verdict_level(post, 39.5, -8.0, 1500, "PT", _iberia)[0] == "country"
+    assert verdict_level(post, 39.5, -8.0, 1500, "ES", _iberia)[0] == "continent"
+    assert verdict_level(post, 39.5, -8.0, 20, "PT", _iberia)[0] == "city"
