@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from geosleuth.agent.events import CaseFinished, Event
+from geosleuth.agent.investigator import read_input
 from geosleuth.agent.run import run_case
 from geosleuth.agent.state import CaseState
-from geosleuth.clues import parse_clues
 from geosleuth.errors import BackendError, NetworkError
 from geosleuth.images import load_case
 from geosleuth.model import Case
@@ -52,7 +52,8 @@ def investigate_photo(
     the verifier's choice and how the confidence was reached.
     """
     started = time.perf_counter()
-    parse_clues(clues)  # a clue that cannot be read is bad input: one line, exit 2
+    for text in clues:  # a clue that cannot be read is bad input: one line, exit 2
+        read_input(text)
     case = load_case(
         photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
     )

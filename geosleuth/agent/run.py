@@ -13,6 +13,7 @@ import numpy as np
 
 from geosleuth.agent.events import Event
 from geosleuth.agent.executor import Executor
+from geosleuth.agent.investigator import seed_case_clues
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Reasoner
 from geosleuth.agent.recorder import Recorder
@@ -69,4 +70,5 @@ def run_case(
     recorder = Recorder(
         case, coverage=settings.coverage, countries=countries, describe=describe, path=path
     )
+    seed_case_clues(recorder)
     yield from investigate(reasoner, executor, recorder, settings)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from geosleuth.agent import investigator
 from geosleuth.agent.events import CaseFinished, Event, StepStarted
 from geosleuth.agent.executor import Executor
 from geosleuth.agent.loop import investigate
@@ -37,7 +38,6 @@ from geosleuth.settings import Settings
 from geosleuth.tools.cache import ResultCache
 from geosleuth.tools.context import ToolContext
 from geosleuth.tools.registry import Registry
-from geosleuth.tui import investigator
 
 OnEvent = Callable[[Event, int], None]
 Countries = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -83,6 +83,7 @@ class Session:
         countries, describe = geo_services(settings) if geo else (None, None)
         self.recorder: Recorder = resume_recorder(state, coverage=settings.coverage,
                                                   countries=countries, describe=describe)
+        investigator.seed_case_clues(self.recorder)
         self.executor = Executor(tools or registry(),
                                  cache=cache if cache is not None else make_cache(settings),
                                  disabled=tuple(settings.disabled_tools))

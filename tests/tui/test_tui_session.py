@@ -9,10 +9,10 @@ import pytest
 from tui_scripted import LISBON, ScriptedReasoner
 
 from geosleuth.agent.events import CaseFinished, Event, StepStarted, VerdictReached
+from geosleuth.agent.investigator import read_input
 from geosleuth.agent.resume import load_case_folder
 from geosleuth.errors import BadInputError
 from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.tui.investigator import read_input
 
 
 def collect(session, **kwargs) -> tuple[str, list[tuple[Event, int]]]:

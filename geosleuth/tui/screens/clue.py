@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from geosleuth.agent.investigator import describe_input, read_input
 from geosleuth.errors import GeosleuthError
-from geosleuth.tui.investigator import describe_input, read_input
 
 HINT = ("note text · time: 2024-06-01T14:30+02:00 · shadow: height=1.8m length=2.4m · "
         "sun: elevation=35±2 · country: FR · not-country: FR · point: lat, lon [km] · "

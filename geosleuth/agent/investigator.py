@@ -1,7 +1,8 @@
 """The investigator's actions as evidence: notes, clues, known points, pins and rejections.
 
-Every action a person takes in the TUI becomes an ``Evidence`` with ``author="investigator"``
-and the tool name ``investigator``, so the case report's audit trail shows who added what.
+Every action a person takes (in the TUI, or as ``--clue`` on the command line) becomes
+an ``Evidence`` with ``author="investigator"`` and the tool name ``investigator``, so the
+case report's audit trail shows who added what.
 Actions that say something about the place carry a constraint: a known point, "not in
 country X", a rejected hypothesis (a negated point), a pinned one (a strong point).
 Nothing here imports Textual: the session and the tests use it headless.
@@ -11,12 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geosleuth import __version__
 from geosleuth.clues import KINDS, Clue, CountryClue, parse_clue
 from geosleuth.errors import BadInputError
 from geosleuth.model import Evidence, GeoConstraint, Hypothesis, PointConstraint
+
+if TYPE_CHECKING:
+    from geosleuth.agent.recorder import Recorder
 
 TOOL = "investigator"
 PIN_STRENGTH = 0.95  # as strong as an EXIF fix: a submission far from it is rejected
@@ -148,3 +152,36 @@ def tool_run(eid: str, tool: str, args: dict[str, Any], produced: list[str],
 
 def conclude(eid: str) -> Evidence:
     return make(eid, "conclude", "asked the reasoner to stop and conclude")
+
+
+def seed_case_clues(recorder: Recorder) -> list[Evidence]:
+    """Record the clues the case was opened with (``--clue``) as the investigator's evidence.
+
+    Country clues constrain the place at once; time, shadow and sun clues are recorded for
+    the audit trail and read by the sun tools. A clue already recorded (a resumed case) is
+    not added twice. Returns the evidence added.
+    """
+    seen = {e.args.get("clue") for e in recorder.state.evidence if e.tool == TOOL}
+    added: list[Evidence] = []
+    for text in recorder.state.case.clues:
+        if text in seen:
+            continue
+        item = read_input(text)
+        if item.clue is None:  # a note, a point or a place given on the command line
+            evidence = make(recorder.next_id(), item.kind, f"{item.kind}: {item.body}",
+                            data={"clue": text}, args={"clue": text},
+                            constraint=_point_constraint(item))
+        else:
+            evidence = clue(recorder.next_id(), item)
+        recorder.add(evidence)
+        added.append(evidence)
+    if any(e.constraint is not None for e in added):
+        recorder.fuse()
+    return added
+
+
+def _point_constraint(item: ClueInput) -> GeoConstraint | None:
+    if item.point is None:
+        return None
+    lat, lon, radius = item.point
+    return PointConstraint(lat=lat, lon=lon, radius_km=radius, strength=POINT_STRENGTH)
