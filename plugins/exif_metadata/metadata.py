@@ -108,14 +108,14 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
             if status and status.upper().startswith("V"):
                 warnings.append("GPSStatus is V (measurement void): the position may be stale")
 
-    # When time is hidden it is still parsed for its UTC offset (a zone, not a time), but
-    # its warnings are dropped: they could quote the hidden time.
+    # When time is hidden its warnings are dropped too (they could quote the hidden time),
+    # and so is the UTC offset: it is a time tag, and it gives away a band of longitudes.
     time_warnings = [] if hide_position_and_time else warnings
     local, taken_tag, offset, offset_tag = f.read_capture_time(tags, time_warnings)
     if offset is None and local is not None and gps_utc is not None:
         offset = f.offset_from_gps_time(local, gps_utc)
         offset_tag = "GPS time vs local time" if offset is not None else None
-    if offset is not None:
+    if offset is not None and not hide_position_and_time:
         data["utc_offset"], data["offset_source"] = f.format_offset(offset), offset_tag
     if local is not None and not hide_position_and_time:
         data["taken_tag"] = taken_tag
