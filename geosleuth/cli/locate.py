@@ -31,7 +31,9 @@ def locate(
         None, "--clue", "-c", help='Your own clue, e.g. "shadow: height=1.8m length=2.4m".'
     ),
     ignore_metadata: bool = typer.Option(
-        False, "--ignore-metadata", help="Hide the EXIF position and time (and UTC offset) from the tools."
+        False,
+        "--ignore-metadata",
+        help="Hide the EXIF position, time and UTC offset from the tools.",
     ),
     cache: bool = typer.Option(
         None, "--cache/--no-cache", help="Reuse cached tool and model calls."
