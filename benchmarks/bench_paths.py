@@ -191,6 +191,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=1.0, help="seconds per model call")
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
                         help="wall-time scenarios to run (default: all)")
+    parser.add_argument("--no-calls", action="store_true", help="skip the calls/tokens tables")
     args = parser.parse_args()
     from geosleuth.testing import render_photo
 
@@ -215,7 +216,7 @@ def main() -> None:
               f" {', '.join(f'{w:.2f}' for w in walls[1])} |"
               f" {', '.join(f'{w:.2f}' for w in walls[4])} |")
     print()
-    for split, extra, what in CALL_TABLES.values():
+    for split, extra, what in ([] if args.no_calls else CALL_TABLES.values()):
         print(f"## Model calls and tokens per case, 3 model steps a path: {what}\n")
         print("| K | early stop | paths run | clusters | model calls (verifier) | tokens in"
               " | tokens out | OCR runs (reused) | wall s |")
