@@ -42,7 +42,12 @@ def locate(
         None, "--network/--offline", help="Allow tools that use the network."
     ),
 ) -> None:
-    from geosleuth.cli.render import prepare_gazetteer, print_summary, progress_printer
+    from geosleuth.cli.render import (
+        prepare_gazetteer,
+        print_summary,
+        progress_printer,
+        warn_broken_plugins,
+    )
     from geosleuth.investigation import investigate_photo
     from geosleuth.report.writer import write_case
     from geosleuth.settings import load_settings
@@ -59,6 +64,7 @@ def locate(
         }
     )
     prepare_gazetteer(settings)
+    warn_broken_plugins()
     on_event = None if as_json else progress_printer()
     result = investigate_photo(
         photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata, on_event=on_event

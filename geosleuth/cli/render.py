@@ -98,3 +98,13 @@ def prepare_gazetteer(settings: Settings, console: Console | None = None) -> Non
         " (once; about a minute)…[/dim]"
     )
     Gazetteer.open(settings.cache_dir)
+
+
+def warn_broken_plugins() -> None:
+    """One line on stderr per plugin that failed to load; the other tools still work."""
+    import sys
+
+    from geosleuth.agent.run import registry
+
+    for warning in registry().warnings:
+        print(f"geosleuth: warning: {warning}", file=sys.stderr)
