@@ -100,6 +100,8 @@ def row_from_record(
         "lon": v.get("lon"),
         "radius_km": v.get("radius_km"),
         "confidence": v.get("confidence"),
+        # before any calibration map: what a new calibration is fitted on
+        "confidence_raw": v.get("confidence_raw", v.get("confidence")),
         "country_code": v.get("country_code"),
         "place": v.get("place"),
         "level": v.get("level"),
@@ -128,7 +130,8 @@ def error_row(
     return {
         "schema": ROW_SCHEMA, "path": path, "sha256": sha256, "size_bytes": size_bytes,
         "mtime_ns": mtime_ns, "status": "error", "lat": None, "lon": None,
-        "radius_km": None, "confidence": None, "country_code": None, "place": None,
+        "radius_km": None, "confidence": None, "confidence_raw": None, "country_code": None,
+        "place": None,
         "level": None, "forced": None, "steps": 0, "evidence": 0, "tokens_in": 0,
         "tokens_out": 0, "cost_usd": 0.0, "elapsed_ms": round(elapsed_ms, 1),
         "backend": None, "model": None, "ignore_metadata": None, "case_dir": None,
