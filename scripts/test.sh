@@ -19,4 +19,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[all,test]'
 .venv/bin/python -m ruff check .
+# The TUI in a real terminal (tmux at 80x24): what a person would see.
+.venv/bin/python tests/tui/smoke_tmux.py
 exec .venv/bin/python -m pytest -q "$@"
