@@ -30,7 +30,11 @@ def _constraint(c: dict[str, Any] | None) -> str:
         return "—"
     kind, s = c["kind"], c.get("strength", 0)
     if kind == "point":
-        return f"near {_pt(c['lat'], c['lon'], c['radius_km'])} ±{c['radius_km']:g} km (s={s:.2f})"
+        where = f"{_pt(c['lat'], c['lon'], c['radius_km'])} ±{c['radius_km']:g} km (s={s:.2f})"
+        return f"not within {where}" if c.get("negate") else f"near {where}"
+    if kind == "countries" and c.get("default", 0) >= 0.5:
+        excluded = sorted(k for k, w in c["weights"].items() if w < 0.5)
+        return "not in " + ", ".join(md(k) for k in excluded) + f" (s={s:.2f})"
     if kind == "countries":
         top = sorted(c["weights"].items(), key=lambda kv: -kv[1])[:6]
         return "countries " + ", ".join(f"{md(k)} {w:.2f}" for k, w in top) + f" (s={s:.2f})"
@@ -263,6 +267,18 @@ def render(record: dict[str, Any]) -> str:
                 f" ${u['cost_usd']:.4f}, {u['latency_ms']:.0f} ms"
             )
     out.append("")
+
+    mine = [e for e in record["evidence"] if e.get("author") == "investigator"]
+    if mine:
+        out += ["## The investigator's actions", "",
+                "What a person added or decided during the case, in order (evidence authored"
+                " \"investigator\"):", ""]
+        for e in mine:
+            action = (e.get("args") or {}).get("action", "clue")
+            what = _constraint(e.get("constraint"))
+            out.append(f"- {e['id']} ({md(action)}): {md(e['summary'])}"
+                       + (f" → {what}" if what != "—" else ""))
+        out.append("")
 
     out += ["## Egress", ""]
     if not record["egress"]:

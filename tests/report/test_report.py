@@ -190,3 +190,24 @@ def test_writer_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         folder.name
     ]  # old folder intact, no temp left
     assert (folder / "report.md").exists()
+
+
+def test_investigator_actions_have_their_own_section() -> None:
+    from geosleuth.model import CountryConstraint
+
+    s = state()
+    s.evidence.append(
+        Evidence(
+            id="E3",
+            tool="investigator",
+            tool_version="1",
+            summary="clue: not in FR",
+            args={"action": "clue", "clue": "not-country: FR"},
+            author="investigator",
+            constraint=CountryConstraint(weights={"FR": 0.0}, default=1.0),
+        )
+    )
+    text = render(case_record(s, Settings(), backend="offline", model=None, total_ms=1.0))
+    section = text.split("## The investigator's actions", 1)[1].split("##", 1)[0]
+    assert "E3 (clue): clue: not in FR → not in FR" in section
+    assert "E1" not in section and "E2" not in section
