@@ -244,11 +244,12 @@ def test_missing_tesseract_leaves_auto_working(monkeypatch: pytest.MonkeyPatch,
 
 def test_missing_language_pack_names_the_debian_package(tmp_path: Path) -> None:
     photo = sign_photo("Rua Augusta", "Latin", size=(600, 400), text_px=30)
-    with pytest.raises(ToolUnavailableError, match="tesseract-ocr-kat"):
+    # Amharic: a pack scripts/debian-packages.txt does not install.
+    with pytest.raises(ToolUnavailableError, match="tesseract-ocr-amh"):
         run_tool(save(photo.image, tmp_path / "a.png"),
-                 {"engine": "tesseract", "languages": ["kat"]})
-    hint = tesseract_engine.install_hint("Georgian")
-    assert hint == "apt-get install tesseract-ocr tesseract-ocr-kat"
+                 {"engine": "tesseract", "languages": ["amh"]})
+    hint = tesseract_engine.install_hint("Ethiopic")
+    assert hint == "apt-get install tesseract-ocr tesseract-ocr-amh"
     assert tesseract_engine.debian_package("chi_sim") == "tesseract-ocr-chi-sim"
 
 
