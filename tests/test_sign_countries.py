@@ -61,3 +61,20 @@ def test_sign_gives_country(text: str, script: str, country: str, settings: Sett
             for line in e["data"].get("lines", [])]
     assert record["verdict"]["country_code"] == country, (
         f"{script} sign {text!r} read as {read!r}: verdict {record['verdict']}")
+
+
+def test_place_names_inside_unspaced_runs(settings: Settings) -> None:
+    # The OCR joins a Thai line without spaces, so the town is inside a longer run; a piece
+    # of a kana word ("うと" of "きょうと") must not name a town of its own (Uto, Kumamoto).
+    from geosleuth.geo.gazetteer import Gazetteer
+    from geosleuth.text.placenames import find_place_names
+
+    gazetteer = Gazetteer.open(settings.cache_dir)
+
+    def named(text: str) -> list[tuple[str, str]]:
+        return [(c.data["place"]["name"], c.data["place"]["country"])
+                for c in find_place_names(text, gazetteer) if "place" in c.data]
+
+    assert named("ถนนสุขุมวิทกรุงเทพมหานคร") == [("Bangkok", "TH")]
+    assert named("ร้านกาแฟสดอร่อยมาก") == []  # "a very tasty fresh coffee shop": no town
+    assert named("きょうと京都駅") == [("Kyoto", "JP")]

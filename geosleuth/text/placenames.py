@@ -1,14 +1,14 @@
 """Place names in text: n-grams matched against the gazetteer, tolerant of OCR errors.
 
 Every run of 1-4 words on a line (and every 2-6 character stretch of Han, Kana or Hangul,
-which are written without spaces) is looked up, longest first, in the gazetteer with
-its alternate names, fuzzily for longer strings so that "Muenchen", "Munchen" and an
-OCR's "Mtinchen" still find München. Words that are very common in the text's languages
-(wordfreq's Zipf frequency of 4 or more, about once in 10,000 words, in the major
-European languages or the hinted countries' languages) count only when they name a big
-place exactly (see ``_famous_enough``): "Paris" is kept, "Station", "Parking" or
-"Answer" are not. A lone word or
-a fuzzy match must name a place of 10,000 people or more (or one in a hinted country):
+and every 3-20 character stretch of Thai, which are written without spaces) is looked up,
+longest first, in the gazetteer with its alternate names, fuzzily for longer strings so
+that "Muenchen", "Munchen" and an OCR's "Mtinchen" still find München. Words that are
+very common in the text's languages (wordfreq's Zipf frequency of 4 or more, about once
+in 10,000 words, in the major European languages or the hinted countries' languages)
+count only when they name a big place exactly (see ``_famous_enough``): "Paris" is kept,
+"Station", "Parking" or "Answer" are not. A lone word or a fuzzy match must name a place
+of 10,000 people or more (or one in a hinted country):
 shop names and OCR noise match hamlets all over the world.
 
 A match becomes a point constraint around the place (radius by population), trusted by
@@ -54,6 +54,14 @@ PLACE_KINDS = ("city", "admin1", "us_state", "country")
 
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-.]*", flags=regex.V1)
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー]{2,}", flags=regex.V1)
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}ー]+", flags=regex.V1)
+# Thai writes no spaces between words and the OCR joins a Thai line without them, so a
+# town's name sits inside a longer run ("ถนนสุขุมวิทกรุงเทพมหานคร"). A stretch may not begin
+# with a mark or a following vowel, nor end before one or after a leading vowel.
+_THAI = regex.compile(r"\p{Thai}{3,}", flags=regex.V1)
+_THAI_NO_START = regex.compile(r"[\p{Mn}\u0e30\u0e32\u0e33\u0e45\u0e46]", flags=regex.V1)
+_THAI_LEADING_VOWEL = regex.compile(r"[\u0e40-\u0e44]", flags=regex.V1)
+THAI_MIN, THAI_MAX, THAI_RUN_MAX = 3, 20, 60
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class _Candidate:
     text: str
     span: tuple[int, int, int]  # line, first token, last token (exclusive)
     words: int
+    exact_only: bool = False  # a stretch cut out of a Thai run: only exact names count
 
 
 def radius_for_population(population: int | None) -> float:
@@ -108,10 +117,34 @@ def _candidates(text: str) -> list[_Candidate]:
             s = run.group(0)
             if len(s) > 12:
                 continue
+            kana_runs = {(m.start(), m.end()) for m in _KANA.finditer(s)}
             for n in range(min(6, len(s)), 1, -1):
                 for i in range(len(s) - n + 1):
+                    if _KANA.fullmatch(s[i : i + n]) and (i, i + n) not in kana_runs:
+                        continue  # a piece of a kana word ("うと" of "きょうと") names nothing
                     out.append(_Candidate(s[i : i + n], (li, 1000 + run.start() + i,
                                                          1000 + run.start() + i + n), 1))
+        out += _thai_candidates(line, li)
+    return out
+
+
+def _thai_candidates(line: str, li: int) -> list[_Candidate]:
+    """Stretches of the Thai runs of ``line`` that could be words, longest first."""
+    out: list[_Candidate] = []
+    for run in _THAI.finditer(line):
+        s = run.group(0)
+        if len(s) > THAI_RUN_MAX:
+            continue
+        for n in range(min(THAI_MAX, len(s)), THAI_MIN - 1, -1):
+            for i in range(len(s) - n + 1):
+                j = i + n
+                if (_THAI_NO_START.match(s[i]) or _THAI_LEADING_VOWEL.match(s[j - 1])
+                        or (j < len(s) and _THAI_NO_START.match(s[j]))):
+                    continue
+                if n == len(s):
+                    continue  # the whole run is a word of the line, tried already
+                out.append(_Candidate(s[i:j], (li, 1000 + run.start() + i,
+                                               1000 + run.start() + j), 1, exact_only=True))
     return out
 
 
@@ -145,7 +178,9 @@ def find_place_names(
             continue
         common = _zipf(cand.text.lower(), langs) >= COMMON_ZIPF
         matches = _good(_lookup(gazetteer, cand.text, hint, False), hint, cand.words)
-        if not matches and not common and fuzzy_budget > 0 and _may_fuzz(cand):
+        if cand.exact_only:
+            matches = [m for m in matches if m.score >= 1.0]
+        elif not matches and not common and fuzzy_budget > 0 and _may_fuzz(cand):
             fuzzy_budget -= 1
             matches = _good(_lookup(gazetteer, cand.text, hint, True), hint, cand.words)
         if not matches:
