@@ -147,6 +147,17 @@ def _plausibility(text: str, script: str) -> float:
     return good / len(chars)
 
 
+def _letter_share(text: str) -> float:
+    """How much ``text`` looks like words: letters and marks count 1, digits 1/2, other
+    signs 0, over the non-space characters (an unknown script read as look-alikes comes out
+    as a few letters among digits and quotes)."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    weight = {"L": 1.0, "M": 1.0, "N": 0.5}
+    return sum(weight.get(unicodedata.category(c)[0], 0.0) for c in chars) / len(chars)
+
+
 def _score(words: Sequence[Word], script: str) -> float:
     return _mean_conf(words) * _plausibility(join_words(words, script), script)
 
@@ -231,8 +242,9 @@ def _tesseract_reads(
         words, script = best
         score = _score(words, script)
         # A RapidOCR reading without letters (" 7", "1 ") is what it makes of unknown
-        # letters as often as it is a real number: it counts half.
-        rapid_strength = line.confidence * (1.0 if scripts_of(line.text) else 0.5)
+        # letters as often as it is a real number: it counts half; and so does a reading
+        # made mostly of digits and punctuation (a Hebrew "ירושלים" came out "D'701'").
+        rapid_strength = line.confidence * _letter_share(line.text)
         if keep_rapidocr and _rapid_ok(line) and (
                 script in RAPIDOCR_SCRIPTS or score < rapid_strength):
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
