@@ -78,3 +78,17 @@ def test_place_names_inside_unspaced_runs(settings: Settings) -> None:
     assert named("ถนนสุขุมวิทกรุงเทพมหานคร") == [("Bangkok", "TH")]
     assert named("ร้านกาแฟสดอร่อยมาก") == []  # "a very tasty fresh coffee shop": no town
     assert named("きょうと京都駅") == [("Kyoto", "JP")]
+
+
+def test_hebrew_read_as_latin_lookalikes_goes_to_tesseract() -> None:
+    # RapidOCR has no Hebrew letters: it reads this sign as "D'701'" (confidence 0.84).
+    # Tesseract's Hebrew reading must win over such a reading of quotes and digits.
+    from geosleuth_plugins.ocr_signage.reading import read_image
+
+    from geosleuth.text.scripts import detect_scripts
+
+    photo = sign_photo("ירושלים", "Hebrew", size=(1024, 768), text_px=32, seed=81, palette=7,
+                       tilt_deg=2.0)
+    lines = read_image(photo.image).lines
+    assert [next(iter(detect_scripts(line.text)), "") for line in lines] == ["Hebrew"], lines
+    assert "ירושלים" in lines[0].text
