@@ -78,6 +78,9 @@ def test_place_names_inside_unspaced_runs(settings: Settings) -> None:
     assert named("ถนนสุขุมวิทกรุงเทพมหานคร") == [("Bangkok", "TH")]
     assert named("ร้านกาแฟสดอร่อยมาก") == []  # "a very tasty fresh coffee shop": no town
     assert named("きょうと京都駅") == [("Kyoto", "JP")]
+    # The words after a capitalised street word name the street, not the town of the sign.
+    assert named("Rua Augusta Lisboa") == [("Lisbon", "PT")]  # not Augsburg ("Augusta")
+    assert named("Via Roma") == []  # not Rome
 
 
 def test_hebrew_read_as_latin_lookalikes_goes_to_tesseract() -> None:

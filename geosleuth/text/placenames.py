@@ -93,15 +93,30 @@ def _zipf(phrase: str, languages: tuple[str, ...]) -> float:
     return best
 
 
-def _street_words() -> regex.Pattern[str]:
+# Languages whose street word comes before the street's own name ("Via Roma", "Rua
+# Augusta", "улица Ленина", "شارع الملك فهد"): the words right after it name the street
+# (after a person or another town), not the place where the sign stands.
+NAME_FOLLOWS_STREET_WORD = frozenset({
+    "fr", "es", "ca", "pt", "it", "pl", "ro", "ru", "uk", "be", "bg", "sr", "hr", "el", "vi",
+    "ar", "fa", "he", "th", "ms", "tl", "sq",
+})
+
+
+@lru_cache(maxsize=2)
+def _street_words(name_follows: bool = False) -> regex.Pattern[str]:
+    """Street-type words (all, or those of ``NAME_FOLLOWS_STREET_WORD``), any case: signs
+    write "Rua", "Via", "Улица" capitalised."""
     from geosleuth.text.streets import _compiled
 
-    return regex.compile("|".join(f"(?:{p.pattern})" for _, p in _compiled()), flags=regex.V1)
+    return regex.compile(
+        "|".join(f"(?:{p.pattern})" for w, p in _compiled()
+                 if not name_follows or w.language in NAME_FOLLOWS_STREET_WORD),
+        flags=regex.V1 | regex.IGNORECASE)
 
 
 def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
-    street = _street_words()
+    street, before_name = _street_words(), _street_words(name_follows=True)
     for li, line in enumerate(text.splitlines()):
         words = [m.group(0).strip(".-’'") for m in _WORD.finditer(line)]
         words = [w for w in words if w]
@@ -112,6 +127,8 @@ def _candidates(text: str) -> list[_Candidate]:
                     continue
                 if street.fullmatch(gram[0]) or street.fullmatch(gram[-1]):
                     continue  # "rue de Rivoli" names a street, not the place Rivoli
+                if i > 0 and before_name.fullmatch(words[i - 1]):
+                    continue  # "Via Roma Firenze": Roma is the street's name
                 out.append(_Candidate(" ".join(gram), (li, i, i + n), n))
         for run in _CJK.finditer(line):
             s = run.group(0)
