@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from geosleuth.fusion.hypotheses import Describe, extract
+from geosleuth.fusion.hypotheses import RADII_KM, Describe, extract
 from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import posterior
 from geosleuth.fusion.verdicts import verdict_level
@@ -18,6 +18,10 @@ class FusionResult:
     verdict: Verdict
     cells: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+# A verdict as wide as the widest radius must at least be more likely true than not.
+MIN_WIDEST_CONFIDENCE = 0.5
 
 
 def fuse(
@@ -45,6 +49,12 @@ def fuse(
             [], Verdict.unknown("the evidence does not single out a place"), cells=len(post.cells)
         )
     top = hyps[0]
+    if top.radius_km >= RADII_KM[-1] and top.score < MIN_WIDEST_CONFIDENCE:
+        why = (
+            f"the best circle, {top.radius_km:g} km around {top.place or 'its centre'}, holds only"
+            f" p={top.score:.2f}: too wide and too weak to be an answer"
+        )
+        return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells))
     rationale = (
         f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
         f"{top.lat:.5f}, {top.lon:.5f}"

@@ -134,3 +134,11 @@ def test_wide_verdict_in_one_country_is_country_level() -> None:
     assert verdict_level(post, 39.5, -8.0, 1500, "PT", _iberia)[0] == "country"
     assert verdict_level(post, 39.5, -8.0, 1500, "ES", _iberia)[0] == "continent"
     assert verdict_level(post, 39.5, -8.0, 20, "PT", _iberia)[0] == "city"
+
+
+def test_a_wide_weak_best_guess_is_no_answer_but_keeps_its_hypotheses() -> None:
+    weak = ev("E1", BandConstraint(axis="lon", low=-30.0, high=60.0, strength=0.3))
+    result = fuse([weak])
+    assert result.verdict.level == "unknown" and result.verdict.lat is None
+    assert "too wide and too weak" in result.verdict.rationale
+    assert result.hypotheses and result.hypotheses[0].radius_km == 2500
