@@ -88,9 +88,20 @@ def crop_quad(image: Image.Image, polygon: Sequence[Point], out_height: int | No
     grown = np.stack([p[0] - margin * (ux + uy), p[1] + margin * (ux - uy),
                       p[2] + margin * (ux + uy), p[3] - margin * (ux - uy)]).astype(np.float32)
     out_w, out_h = max(1, round(width + 2 * margin)), max(1, round(height + 2 * margin))
+    # Only the pixels around the quad are converted and warped, not the whole photo (a
+    # 12 MP photo is a 36 MB array; converting it once per line cost 0.1 s a line). Two
+    # pixels of slack cover the bilinear filter's reach; where the box is cut by the image
+    # edge, the replicated border is the image's own edge, as before.
+    x0, y0 = np.floor(grown.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(grown.max(axis=0)).astype(int) + 3
+    box = (max(0, min(int(x0), image.width - 1)), max(0, min(int(y0), image.height - 1)),
+           max(1, min(int(x1), image.width)), max(1, min(int(y1), image.height)))
+    box = (box[0], box[1], max(box[2], box[0] + 1), max(box[3], box[1] + 1))
+    pixels = np.asarray(image.crop(box).convert("RGB"))
+    source = (grown - np.float32([box[0], box[1]])).astype(np.float32)
     target = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
-    matrix = cv2.getPerspectiveTransform(grown, target)
-    warped = cv2.warpPerspective(np.asarray(image.convert("RGB")), matrix, (out_w, out_h),
+    matrix = cv2.getPerspectiveTransform(source, target)
+    warped = cv2.warpPerspective(pixels, matrix, (out_w, out_h),
                                  flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     crop = Image.fromarray(warped, "RGB")
     if out_height is not None and out_height != out_h:

@@ -1,15 +1,24 @@
 """RapidOCR (PP-OCR models on onnxruntime): the default engine.
 
-The rapidocr wheel ships its models (PP-OCR detection, and a recognizer for Chinese,
+The rapidocr wheel ships its models (PP-OCRv6 detection, and a recognizer for Chinese,
 Japanese, English and Latin-script languages with their diacritics), so nothing is
 fetched at run time. Detection and recognition are called separately: rapidocr's one-shot
 call drops lines whose recognition came out empty, and those are exactly the lines in
 scripts it cannot read (Cyrillic, Hangul, Arabic ...) that Tesseract should read instead.
+
+rapidocr's ``TextDetector`` and ``TextRecognizer`` are used directly, with onnxruntime
+sessions built here (``onnx_models.cpu_session``: subnormal weights flushed, threads set,
+no spinning), which rapidocr supports through the ``session`` entry of their config.
+Detection input is prepared here too (see ``_det_input``); rapidocr's post-processing
+(DB boxes) and recognizer (batched, CTC decoding) do the rest.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +26,7 @@ from geosleuth_plugins.ocr_signage.engines import OcrEngine
 from geosleuth_plugins.ocr_signage.lines import Point, TextLine, crop_quad
 from PIL import Image
 
+from geosleuth.errors import ToolUnavailableError
 from geosleuth.tools.api import Availability, Requirement
 
 # Scripts the shipped recognizer reads (names as geosleuth.text.scripts reports them, and
@@ -24,70 +34,176 @@ from geosleuth.tools.api import Availability, Requirement
 RAPIDOCR_SCRIPTS = frozenset({"Latin", "Han", "Kana", "Japanese"})
 
 # Detection runs on at most this many pixels on the long side (rapidocr's default instead
-# scales the *short* side up to 736, which makes a 1 MP photo cost ~1.5 s on two cores).
-# Measured on a 1 MP photo, CPU seconds of one detection: 960 px 0.9 s, 736 px 0.47 s,
-# 640 px 0.37 s. 736 px was tried and lost 2 of 22 rendered test signs (Arabic, Thai lines
-# split or missed) and the small sign of the 12 MP zoom test (too small to be found at all).
+# scales the *short* side up to 736). 736 px was tried and lost 2 of 22 rendered test
+# signs (Arabic, Thai lines split or missed) and the small sign of the 12 MP zoom test
+# (too small to be found at all). With the detector's subnormal weights flushed
+# (onnx_models), 960 px costs 0.25 CPU-s instead of 0.8.
 DET_LONG_SIDE = 960
-# A line under this height (pixels of the detector's input) is re-detected at full size.
-DET_SMALL_LINE_PX = 14.0
+# A line under this height (pixels of the detector's input; the box, which is about twice
+# the text's height) is re-detected at full size. It was 14 px when a 12 MP photo was
+# shrunk in two steps; with one area-averaged shrink the small sign of the 12 MP zoom test
+# (text 7 px high in the detector's input) came out 14.2 px, and 16 px zooms it again.
+DET_SMALL_LINE_PX = 16.0
 # Height of the line crops handed to the recognizer (its input height is 48).
 REC_HEIGHT = 48
 
+# rapidocr's defaults, except: detection limited by the long side (above), and the
+# recognizer's batch (lines are read in batches of this many, padded to the widest).
 _PARAMS: dict[str, Any] = {
-    "Global.log_level": "error",
-    "Global.use_cls": False,  # upright photos after EXIF orientation; the 0/180 classifier
-    # flips short CJK lines more often than it finds upside-down text on signs.
-    "Global.text_score": 0.0,  # keep every line; the caller decides what is readable
     "Det.limit_type": "max",
     "Det.limit_side_len": DET_LONG_SIDE,
+    "Rec.rec_batch_num": 8,
 }
 
 _REQUIREMENTS = (
     Requirement(module="rapidocr", install="pip install rapidocr onnxruntime"),
     Requirement(module="onnxruntime", install="pip install onnxruntime"),
+    Requirement(module="onnx", install="pip install onnx"),
 )
+
+
+@dataclass(frozen=True)
+class _Models:
+    det: Any  # rapidocr.ch_ppocr_det.TextDetector
+    rec: Any  # rapidocr.ch_ppocr_rec.TextRecognizer
+    mean: np.ndarray  # detector normalisation, float32 per channel
+    std: np.ndarray
+
+
+def _model_path(section: Any) -> Path:
+    """The model file rapidocr would load for a Det/Rec config section (from its wheel)."""
+    import rapidocr
+    from rapidocr.inference_engine.base import FileInfo, InferSession
+
+    if section.get("model_path"):
+        return Path(section.model_path)
+    info = InferSession.get_model_url(FileInfo(
+        engine_type=section.engine_type, ocr_version=section.ocr_version,
+        task_type=section.task_type, lang_type=section.lang_type,
+        model_type=section.model_type))
+    path = Path(rapidocr.__file__).parent / "models" / Path(info["model_dir"]).name
+    if not path.is_file():
+        # rapidocr would download it; geosleuth fetches nothing at run time.
+        raise ToolUnavailableError(
+            f"OCR engine rapidocr: its model {path.name} is not installed (the rapidocr "
+            "wheel ships it): pip install --force-reinstall rapidocr")
+    return path
+
+
+def det_input_size(width: int, height: int, long_side: int = DET_LONG_SIDE) -> tuple[int, int]:
+    """(width, height) the detector reads an image of this size at: the long side at most
+    ``long_side``, both sides multiples of 32 (the network's stride), as rapidocr does."""
+    ratio = min(1.0, long_side / max(width, height))
+    return (max(32, round(int(width * ratio) / 32) * 32),
+            max(32, round(int(height * ratio) / 32) * 32))
+
+
+def _vertical_padding(width: int, height: int) -> int:
+    """Rows of padding above (and below) an image before detection: rapidocr's rule
+    (``Global.width_height_ratio`` 8, ``Global.min_height`` 30) for strips and slivers,
+    whose text the detector misses when it touches the edges; 0 for other images."""
+    ratio, min_height = 8, 30
+    if height > min_height and width / height <= ratio:
+        return 0
+    return int(abs(max(int(width / ratio), min_height) * 2 - height) / 2)
 
 
 class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
-    install = "pip install rapidocr onnxruntime"
+    install = "pip install rapidocr onnxruntime onnx"
 
     def availability(self) -> Availability:
         missing = [req.describe() for req in _REQUIREMENTS if req.missing()]
         return Availability(False, "; ".join(missing)) if missing else Availability.ok()
 
     def _load(self) -> object:
-        from rapidocr import RapidOCR
+        import logging
 
-        return RapidOCR(params=dict(_PARAMS))
+        from geosleuth_plugins.ocr_signage.onnx_models import cpu_session
+        from omegaconf import flag_override
+        from rapidocr.ch_ppocr_det import TextDetector
+        from rapidocr.ch_ppocr_rec import TextRecognizer
+        from rapidocr.main import DEFAULT_CFG_PATH
+        from rapidocr.utils.parse_parameters import ParseParams
+
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        cfg = ParseParams.update_batch(ParseParams.load(DEFAULT_CFG_PATH), dict(_PARAMS))
+        cfg.Rec.font_path = cfg.Global.font_path  # as RapidOCR fills these in
+        for section in (cfg.Det, cfg.Rec):
+            section.engine_cfg = cfg.EngineConfig[section.engine_type.value]
+            session = cpu_session(_model_path(section))
+            with flag_override(section, "allow_objects", True):
+                section.session = session
+        return _Models(det=TextDetector(cfg.Det), rec=TextRecognizer(cfg.Rec),
+                       mean=np.asarray(cfg.Det.mean, dtype=np.float32),
+                       std=np.asarray(cfg.Det.std, dtype=np.float32))
+
+    def _det_input(self, models: _Models, image: Image.Image) -> np.ndarray:
+        """The detector's input tensor for ``image`` (1x3xHxW float32).
+
+        Written here rather than through rapidocr's ``DetPreProcess``, which normalises in
+        float64 (its mean and std are float64 arrays): 70 ms of CPU per 960x736 input.
+        The shrink is rapidocr's (OpenCV bilinear) down to half size; a larger photo is
+        shrunk by area averaging instead, straight to the detector's size (bilinear would
+        alias, and a 12 MP photo was first copied at 1600 px, 0.1 CPU-s, then shrunk again).
+        Channels go in RGB order, as the engine always passed them (rapidocr takes an
+        array as BGR): BGR was measured on the rendered signs and read no better
+        (0.94-0.96 against 0.97 character accuracy, all of it Tesseract's reading of
+        slightly different line boxes).
+        """
+        import cv2
+
+        size = det_input_size(image.width, image.height)
+        pixels = np.asarray(image.convert("RGB"))
+        if size != image.size:
+            shrink = size[0] / image.width
+            interpolation = cv2.INTER_LINEAR if shrink >= 0.5 else cv2.INTER_AREA
+            pixels = cv2.resize(pixels, size, interpolation=interpolation)
+        tensor = (pixels.astype(np.float32) * np.float32(1 / 255) - models.mean) / models.std
+        return np.ascontiguousarray(tensor.transpose(2, 0, 1)[np.newaxis])
 
     def detect(self, image: Image.Image) -> list[tuple[Point, ...]]:
-        """Quadrilaterals of the text lines of ``image`` (clockwise from top-left)."""
-        model: Any = self.model()
+        """Quadrilaterals of the text lines of ``image`` (clockwise from top-left), in its
+        pixel coordinates; the image is read at ``det_input_size``."""
+        models: Any = self.model()
+        top = _vertical_padding(image.width, image.height)
+        if top:  # as rapidocr does: a strip gets black bands above and below
+            padded = Image.new("RGB", (image.width, image.height + 2 * top))
+            padded.paste(image.convert("RGB"), (0, top))
+            image_in = padded
+        else:
+            image_in = image
+        tensor = self._det_input(models, image_in)
         with self.call_lock:
-            out = model(np.asarray(image.convert("RGB")), use_det=True, use_cls=False,
-                        use_rec=False)
-        boxes = getattr(out, "boxes", None)
-        if boxes is None or len(boxes) == 0:
+            pred = models.det.session(tensor)
+        boxes, _ = models.det.postprocess_op(pred, (image_in.height, image_in.width))
+        if len(boxes) == 0:
             return []
-        quads = [tuple((float(x), float(y)) for x, y in box) for box in boxes]
+        quads = [tuple((float(x), min(max(float(y) - top, 0.0), float(image.height)))
+                       for x, y in box) for box in boxes]
         # Reading order: top to bottom, then left to right.
         return sorted(quads, key=lambda q: (round(min(p[1] for p in q) / 8), q[0][0]))
 
     def recognize(self, crops: Sequence[Image.Image]) -> list[tuple[str, float]]:
-        """(text, confidence) for each upright line crop; ("", 0.0) when nothing was read."""
-        model: Any = self.model()
-        results: list[tuple[str, float]] = []
+        """(text, confidence) for each upright line crop; ("", 0.0) when nothing was read.
+
+        One call for all crops: rapidocr's recognizer sorts them by width and reads them in
+        batches of ``Rec.rec_batch_num``.
+        """
+        if not crops:
+            return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        models: Any = self.model()
+        arrays = [np.asarray(crop.convert("RGB")) for crop in crops]  # order: see _det_input
         with self.call_lock:
-            for crop in crops:
-                out = model(np.asarray(crop.convert("RGB")), use_det=False, use_cls=False,
-                            use_rec=True)
-                texts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
-                if texts and scores:
-                    results.append((str(texts[0]).strip(), float(scores[0])))
-                else:
-                    results.append(("", 0.0))
+            out = models.rec(TextRecInput(img=arrays))
+        texts, scores = out.txts or (), out.scores or ()
+        results: list[tuple[str, float]] = []
+        for text, score in zip(texts, scores, strict=True):
+            value = float(score)
+            text = str(text).strip()
+            results.append((text, value if text and math.isfinite(value) else 0.0))
         return results
 
     def read_quads(self, image: Image.Image, quads: Sequence[Sequence[Point]]) -> list[TextLine]:

@@ -30,12 +30,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
-from geosleuth_plugins.ocr_signage.lines import TextLine, crop_quad
+from geosleuth_plugins.ocr_signage.lines import TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
-    DET_LONG_SIDE,
     DET_SMALL_LINE_PX,
     RAPIDOCR_SCRIPTS,
     RapidOcrEngine,
+    det_input_size,
 )
 from geosleuth_plugins.ocr_signage.scripts import line_script, scripts_of
 from geosleuth_plugins.ocr_signage.tesseract_engine import (
@@ -84,9 +84,11 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
 
 
 def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image) -> tuple[list[Quad], int]:
-    work, scale = working_copy(image)
-    quads = [scale_quad(q, 1.0 / scale) for q in rapid.detect(work)]
-    det_scale = scale * min(1.0, DET_LONG_SIDE / max(work.size))
+    # One detection of the whole photo, shrunk straight to the detector's input size
+    # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
+    # the detector shrank it again).
+    quads: list[Quad] = list(rapid.detect(image))
+    det_scale = det_input_size(image.width, image.height)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
     zoomed = 0
     for box in regions:
@@ -101,6 +103,19 @@ def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image) -> tuple[list[Q
 
 
 def _unsure(line: TextLine) -> bool:
+    """RapidOCR may not have read ``line``, and Tesseract could: see the module docstring.
+
+    A box taller than it is wide is left alone: Tesseract reads each crop as one
+    horizontal line, and the detector's box adds about half a text height on every side,
+    so even two letters of a narrow script (Thai, about 0.55 of the height each) make a box
+    wider than tall; what is in a taller box is one glyph (dropped by ``_finish`` when
+    Tesseract reads it), vertical text (which neither engine reads from this crop), or a
+    texture: on the 12 MP benchmark photo, three building fronts, each costing a
+    Tesseract run for nothing.
+    """
+    width, height = quad_size(line.polygon)
+    if width < height:
+        return False
     if not line.text or line.confidence < UNSURE_BELOW:
         return True
     return any(s not in RAPIDOCR_SCRIPTS for s in scripts_of(line.text))
