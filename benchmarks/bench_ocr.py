@@ -2,7 +2,7 @@
 
     python benchmarks/bench_ocr.py                 # everything (several minutes on 2 cores)
     python benchmarks/bench_ocr.py --part accuracy --sizes 20 32 --engines auto rapidocr
-    python benchmarks/bench_ocr.py --part speed
+    python benchmarks/bench_ocr.py --part speed [--threads 1]
     python benchmarks/bench_ocr.py --part photos --photos ../shared/data/photos
 
 Prints Markdown tables (what benchmarks/ocr.md quotes).
@@ -12,9 +12,11 @@ Prints Markdown tables (what benchmarks/ocr.md quotes).
   every other sign) at several text heights; character accuracy = 1 - CER, with CER the
   Levenshtein distance between the NFC-normalised lines read (joined by spaces) and the
   sign text, over the sign text's length (clipped at 0). Per script and engine.
-* speed: warm, median of 5 runs of the whole OCR (``read_image``, auto engine) of a 1 MP
-  rendered street photo with two signs, and of a 12 MP one with a 2 %-area sign and a
-  small sign that only the zoom step reads; wall time, and the CPU time of this process
+* speed: first each stage alone (RapidOCR detection of the whole photo, detection with
+  the zoom step, batched recognition of the lines found), then warm, median of 5 runs of
+  the whole OCR (``read_image``, auto and rapidocr engines) of a 1 MP rendered street
+  photo with two signs, and of a 12 MP one with a 2 %-area sign and a small sign whose
+  line is small enough for the zoom step; wall time, and the CPU time of this process
   and its Tesseract children; the load average is printed, since the machine is shared.
 * memory: peak resident set size of this process (ru_maxrss) after all of the above
   (Tesseract's own processes not included).
@@ -130,14 +132,40 @@ def speed_photos() -> dict[str, object]:
     return {"1 MP (1155x866, 2 signs)": one, "12 MP (4000x3000, 2 signs, zoom step)": big}
 
 
+def bench_stages(photos: dict[str, object]) -> None:
+    """Where the time goes: each stage of the auto reading timed alone (warm, median of 5)."""
+    from geosleuth_plugins.ocr_signage.engines import engine
+    from geosleuth_plugins.ocr_signage.onnx_models import inference_threads
+    from geosleuth_plugins.ocr_signage.reading import _detect_with_zoom
+
+    rapid = engine("rapidocr")
+    print(f"\n### Stages (warm, median of 5; onnxruntime intra-op threads: "
+          f"{inference_threads()}; load average before: {os.getloadavg()[0]:.1f})\n")
+    print("| photo | stage | wall s | CPU s |")
+    print("|---|---|---|---|")
+    for label, image in photos.items():
+        quads, _ = _detect_with_zoom(rapid, image)  # type: ignore[arg-type]
+        stages: dict[str, Callable[[], object]] = {
+            "detection of the whole photo": lambda image=image: rapid.detect(image),
+            "detection with the zoom step": lambda image=image: _detect_with_zoom(rapid, image),
+            f"recognition of {len(quads)} lines (one batch call)":
+                lambda image=image, quads=quads: rapid.read_quads(image, quads),
+        }
+        for stage, fn in stages.items():
+            wall, cpu = _timed(fn)
+            print(f"| {label} | {stage} | {wall:.2f} | {cpu:.2f} |")
+
+
 def bench_speed() -> None:
     from geosleuth_plugins.ocr_signage.reading import read_image
 
+    photos = speed_photos()  # rendered once: a 12 MP rendering peaks at ~470 MB
+    bench_stages(photos)
     print(f"\n### Speed (warm, median of 5; load average before: {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores)\n")
     print("| photo | engine | wall s | CPU s | lines | zoomed regions |")
     print("|---|---|---|---|---|---|")
-    for label, image in speed_photos().items():
+    for label, image in photos.items():
         for name in ("auto", "rapidocr"):
             result = read_image(image, choice=name)  # type: ignore[arg-type]
             wall, cpu = _timed(lambda image=image, name=name: read_image(image, choice=name))
@@ -149,7 +177,8 @@ def bench_speed() -> None:
 
 def bench_memory() -> None:
     # Tesseract runs in child processes; their ru_maxrss counts the pages they shared with
-    # this process between fork and exec, so it says nothing of Tesseract itself.
+    # this process between fork and exec, so it says nothing of Tesseract itself. The
+    # rendering of the 12 MP benchmark photo alone peaks at ~470 MB (measured without OCR).
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n### Peak memory\n\npeak resident set size of this process: {own:.0f} MB")
 
@@ -205,7 +234,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 32, 48])
     parser.add_argument("--engines", nargs="+", default=["auto", "rapidocr", "tesseract"])
     parser.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="onnxruntime intra-op threads (default: the engine's choice)")
     args = parser.parse_args()
+    if args.threads:
+        from geosleuth_plugins.ocr_signage import onnx_models
+
+        onnx_models.MAX_THREADS = args.threads
     if args.part in ("all", "accuracy"):
         bench_accuracy(args.sizes, engines_here(args.engines))
         sys.stdout.flush()
