@@ -108,6 +108,23 @@ def _vertical_padding(width: int, height: int) -> int:
     return int(abs(max(int(width / ratio), min_height) * 2 - height) / 2)
 
 
+def _config() -> Any:
+    """rapidocr's configuration (its config.yaml) with ``_PARAMS`` applied."""
+    import logging
+
+    from rapidocr.main import DEFAULT_CFG_PATH
+    from rapidocr.utils.parse_parameters import ParseParams
+
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return ParseParams.update_batch(ParseParams.load(DEFAULT_CFG_PATH), dict(_PARAMS))
+
+
+def model_paths() -> dict[str, Path]:
+    """The detector's and recognizer's model files ("det", "rec") from rapidocr's wheel."""
+    cfg = _config()
+    return {"det": _model_path(cfg.Det), "rec": _model_path(cfg.Rec)}
+
+
 class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
     install = "pip install rapidocr onnxruntime onnx"
@@ -117,17 +134,12 @@ class RapidOcrEngine(OcrEngine):
         return Availability(False, "; ".join(missing)) if missing else Availability.ok()
 
     def _load(self) -> object:
-        import logging
-
         from geosleuth_plugins.ocr_signage.onnx_models import cpu_session
         from omegaconf import flag_override
         from rapidocr.ch_ppocr_det import TextDetector
         from rapidocr.ch_ppocr_rec import TextRecognizer
-        from rapidocr.main import DEFAULT_CFG_PATH
-        from rapidocr.utils.parse_parameters import ParseParams
 
-        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-        cfg = ParseParams.update_batch(ParseParams.load(DEFAULT_CFG_PATH), dict(_PARAMS))
+        cfg = _config()
         cfg.Rec.font_path = cfg.Global.font_path  # as RapidOCR fills these in
         for section in (cfg.Det, cfg.Rec):
             section.engine_cfg = cfg.EngineConfig[section.engine_type.value]

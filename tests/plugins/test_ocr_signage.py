@@ -305,3 +305,89 @@ def test_concurrent_reads_share_the_engines(tmp_path: Path) -> None:
     assert similarity(" ".join(texts(results[0])), "Rua Augusta") >= 0.8
     assert similarity(" ".join(texts(results[1])), "רחוב הרצל") >= 0.8
     assert engine("rapidocr") is engine("rapidocr")
+
+
+
+# ---------------------------------------------------------------- speed measures keep results
+
+
+def test_flushed_detector_gives_the_same_output_as_the_shipped_one(tmp_path: Path) -> None:
+    import numpy as np
+    import onnxruntime as ort
+    from geosleuth_plugins.ocr_signage.onnx_models import cpu_session, flush_subnormals
+    from geosleuth_plugins.ocr_signage.rapidocr_engine import RapidOcrEngine, model_paths
+
+    path = model_paths()["det"]
+    flushed, count = flush_subnormals(path)
+    assert count > 0  # the shipped detector has subnormal weights (see onnx_models)
+    (tmp_path / "det.onnx").write_bytes(flushed)
+    assert flush_subnormals(tmp_path / "det.onnx")[1] == 0
+    rapid = engine("rapidocr")
+    assert isinstance(rapid, RapidOcrEngine)
+    photo = sign_photo("Rua Augusta", "Latin", size=(800, 600), text_px=30)
+    tensor = rapid._det_input(rapid.model(), photo.image)  # type: ignore[arg-type]
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    shipped = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    expected = shipped.run(None, {shipped.get_inputs()[0].name: tensor})[0]
+    got = cpu_session(path, threads=1).run(None, {shipped.get_inputs()[0].name: tensor})[0]
+    assert np.array_equal(expected, got)
+
+
+def test_detector_input_size_and_strip_padding() -> None:
+    from geosleuth_plugins.ocr_signage.rapidocr_engine import (
+        DET_LONG_SIDE,
+        RapidOcrEngine,
+        det_input_size,
+    )
+
+    assert det_input_size(4000, 3000) == (960, 704)
+    assert det_input_size(1155, 866) == (960, 704)
+    assert det_input_size(640, 480) == (640, 480)
+    assert max(det_input_size(5000, 200)) <= DET_LONG_SIDE
+    # A strip (wider than 8:1) is padded above and below before detection, as rapidocr
+    # does; the line's box comes back in the strip's own coordinates.
+    plate = render_plate("Avenida da Liberdade", "Latin", text_px=40, palette=1)
+    strip = Image.new("RGB", (plate.width + 400, plate.height), (40, 90, 60))
+    strip.paste(plate, (200, 0), plate)
+    assert strip.width / strip.height > 8
+    rapid = engine("rapidocr")
+    assert isinstance(rapid, RapidOcrEngine)
+    quads = rapid.detect(strip)
+    assert quads
+    lines = rapid.read_quads(strip, quads)
+    assert any(similarity(line.text, "Avenida da Liberdade") >= 0.8 for line in lines)
+    for quad in quads:
+        assert all(0 <= x <= strip.width and 0 <= y <= strip.height for x, y in quad)
+
+
+def test_crop_quad_at_the_image_edge_matches_a_whole_image_warp() -> None:
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    image = Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8))
+    quad = ((-10.0, 250.0), (120.0, 240.0), (122.0, 290.0), (-8.0, 305.0))  # runs off two edges
+    crop = crop_quad(image, quad, pad=0.0)
+    # The same warp over the whole image, as the crop was made before it was cut to the box.
+    src = np.float32(quad)
+    w, h = crop.size
+    matrix = cv2.getPerspectiveTransform(src, np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+    whole = cv2.warpPerspective(np.asarray(image), matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)
+    # Equal up to OpenCV's fixed-point interpolation of the shifted coordinates.
+    assert np.abs(np.asarray(crop).astype(int) - whole).max() <= 2
+
+
+def test_boxes_taller_than_wide_are_not_sent_to_tesseract() -> None:
+    from geosleuth_plugins.ocr_signage.lines import TextLine, box_polygon
+    from geosleuth_plugins.ocr_signage.reading import _unsure
+
+    facade = TextLine("", box_polygon(900, 250, 1700, 1050), 0.0, "rapidocr")  # 800 x 800
+    tower = TextLine("", box_polygon(1750, 250, 2300, 1500), 0.0, "rapidocr")
+    line = TextLine("", box_polygon(450, 290, 570, 325), 0.0, "rapidocr")
+    latin = TextLine("Rua Augusta", box_polygon(450, 290, 570, 325), 0.99, "rapidocr")
+    assert not _unsure(tower)
+    assert _unsure(facade)  # square: may be two letters of a narrow script
+    assert _unsure(line)
+    assert not _unsure(latin)
