@@ -138,5 +138,10 @@ def budget_spent(state: CaseState, settings: Settings) -> str | None:
 def _accept(sub: Submission, recorder: Recorder):  # -> Verdict
     """The submitted point and radius, with the posterior probability of that circle."""
     state = recorder.state
-    post = posterior([e for e in state.evidence if e.constraint is not None], recorder.countries)
+    post = None
+    if recorder.last is not None and recorder.last[0] == len(state.evidence):
+        post = recorder.last[1].posterior  # fused after this step's evidence: reuse it
+    if post is None:
+        constrained = [e for e in state.evidence if e.constraint is not None]
+        post = posterior(constrained, recorder.countries)
     return verdict_from_submission(sub, post, recorder.describe, recorder.countries)

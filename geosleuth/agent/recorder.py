@@ -63,6 +63,7 @@ class Recorder:
         self._next = 0
         self._lock = threading.Lock()
         self.failures: list[str] = []
+        self.last: tuple[int, FusionResult] | None = None  # evidence count, its fusion
 
     def next_id(self) -> str:
         with self._lock:
@@ -84,6 +85,7 @@ class Recorder:
         )
         self.state.hypotheses = list(result.hypotheses)
         self.state.verdict = result.verdict
+        self.last = (len(self.state.evidence), result)
         self.state.summary = self.summary()
         return result
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from geosleuth.fusion.hypotheses import RADII_KM, Describe, extract
 from geosleuth.fusion.likelihood import CountryLookup
-from geosleuth.fusion.posterior import posterior
+from geosleuth.fusion.posterior import Posterior, posterior
 from geosleuth.fusion.verdicts import verdict_level
 from geosleuth.model import Evidence, Hypothesis, Verdict
 
@@ -18,6 +18,7 @@ class FusionResult:
     verdict: Verdict
     cells: int = 0
     notes: list[str] = field(default_factory=list)
+    posterior: Posterior | None = None  # None when no evidence constrained the place
 
 
 # A verdict as wide as the widest radius must at least be more likely true than not.
@@ -46,7 +47,10 @@ def fuse(
     )
     if not hyps:
         return FusionResult(
-            [], Verdict.unknown("the evidence does not single out a place"), cells=len(post.cells)
+            [],
+            Verdict.unknown("the evidence does not single out a place"),
+            cells=len(post.cells),
+            posterior=post,
         )
     top = hyps[0]
     if top.radius_km >= RADII_KM[-1] and top.score < MIN_WIDEST_CONFIDENCE:
@@ -54,7 +58,7 @@ def fuse(
             f"the best circle, {top.radius_km:g} km around {top.place or 'its centre'}, holds only"
             f" p={top.score:.2f}: too wide and too weak to be an answer"
         )
-        return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells))
+        return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells), posterior=post)
     rationale = (
         f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
         f"{top.lat:.5f}, {top.lon:.5f}"
@@ -81,4 +85,4 @@ def fuse(
         if top.contradicted_by
         else []
     )
-    return FusionResult(hyps, verdict, cells=len(post.cells), notes=notes)
+    return FusionResult(hyps, verdict, cells=len(post.cells), notes=notes, posterior=post)
