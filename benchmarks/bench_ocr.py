@@ -15,8 +15,9 @@ Prints Markdown tables (what benchmarks/ocr.md quotes).
 * speed: first each stage alone (RapidOCR detection of the whole photo, detection with
   the zoom step, batched recognition of the lines found), then warm, median of 5 runs of
   the whole OCR (``read_image``, auto and rapidocr engines) of a 1 MP rendered street
-  photo with two signs, and of a 12 MP one with a 2 %-area sign and a small sign whose
-  line is small enough for the zoom step; wall time, and the CPU time of this process
+  photo with two signs, of the same with a Cyrillic sign (which auto hands to Tesseract),
+  and of a 12 MP one with a 2 %-area sign and a small sign whose line is small enough
+  for the zoom step; wall time, and the CPU time of this process
   and its Tesseract children; the load average is printed, since the machine is shared.
 * memory: peak resident set size of this process (ru_maxrss) after all of the above
   (Tesseract's own processes not included).
@@ -124,12 +125,18 @@ def speed_photos() -> dict[str, object]:
                      center=(0.3, 0.3)).image
     plate = render_plate("Rua Augusta 24", "Latin", text_px=28, palette=1)
     one.paste(plate, (700, 520), plate)
+    cyrillic = sign_photo("Невский проспект", "Cyrillic", size=(1155, 866), text_px=36,
+                          center=(0.3, 0.3)).image
+    latin = render_plate("Praça do Comércio", "Latin", text_px=28, palette=1)
+    cyrillic.paste(latin, (650, 520), latin)
     size = (4000, 3000)
     big = sign_photo("Rua Augusta", "Latin", size=size, area_fraction=0.02, center=(0.3, 0.35),
                      background=photo_background(size, seed=5), jpeg_quality=None).image
     small = render_plate("Travessa do Carmo", "Latin", text_px=30, palette=1)
     big.paste(small, (2900, 2100), small)
-    return {"1 MP (1155x866, 2 signs)": one, "12 MP (4000x3000, 2 signs, zoom step)": big}
+    return {"1 MP (1155x866, 2 signs)": one,
+            "1 MP (1155x866, Cyrillic + Latin sign: Tesseract path)": cyrillic,
+            "12 MP (4000x3000, 2 signs, zoom step)": big}
 
 
 def bench_stages(photos: dict[str, object]) -> None:
