@@ -1,10 +1,10 @@
 """Sign benchmark: rendered signs naming real places, through the whole offline pipeline.
 
-    python benchmarks/bench_signs.py                  # 46 places x 3 text heights (~25 min)
+    python benchmarks/bench_signs.py                  # 47 places x 3 text heights (~15 min)
     python benchmarks/bench_signs.py --quick          # 12 places (one per script), 1 height
     python benchmarks/bench_signs.py --out ''         # print only, write nothing
 
-For each place of ``PLACES`` (46 real places in 32 countries, 12 scripts) a sign naming
+For each place of ``PLACES`` (47 real places in 38 countries, 12 scripts) a sign naming
 it (alone, with a street or station word, or with a distance) is rendered with Debian's
 Noto fonts onto a photo-like background (``geosleuth.testing.signs``: 1024x768, JPEG q85,
 every other sign tilted 2 degrees) at text heights of 20, 32 and 48 px, saved as a JPEG
