@@ -106,18 +106,21 @@ def _unsure(line: TextLine) -> bool:
     """RapidOCR may not have read ``line``, and Tesseract could: see the module docstring.
 
     A box taller than it is wide is left alone: Tesseract reads each crop as one
-    horizontal line, and the detector's box adds about half a text height on every side,
-    so even two letters of a narrow script (Thai, about 0.55 of the height each) make a box
-    wider than tall; what is in a taller box is one glyph (dropped by ``_finish`` when
-    Tesseract reads it), vertical text (which neither engine reads from this crop), or a
-    texture: on the 12 MP benchmark photo, three building fronts, each costing a
-    Tesseract run for nothing.
+    horizontal line, and the detector grows each box by 1.6 x area / perimeter on every
+    side (rapidocr's unclip ratio), so by that rule even two letters of a narrow script
+    (Thai, about 0.55 of the text height each) make a box slightly wider than tall (about
+    1.05:1; computed, not measured). What is in a taller box is one glyph (dropped by
+    ``_finish`` when Tesseract reads it), vertical text (which neither engine reads from
+    this crop), or a texture: on the 12 MP benchmark photo, three building fronts, each
+    costing a Tesseract run for nothing.
     """
     width, height = quad_size(line.polygon)
     if width < height:
         return False
     if not line.text or line.confidence < UNSURE_BELOW:
         return True
+    if _letter_share(line.text) < 0.5:
+        return True  # a wide box read as "." or "'1-": letters it has no glyphs for
     return any(s not in RAPIDOCR_SCRIPTS for s in scripts_of(line.text))
 
 
