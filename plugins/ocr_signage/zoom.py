@@ -1,11 +1,13 @@
 """The zoom step: detect on a downscaled copy, re-detect small text at full resolution.
 
-Detection cost grows with the pixel count, so a 12 MP photo is searched on a copy whose
-long side is ``WORK_LONG_SIDE``. Lines found there that are small (under ``SMALL_LINE_PX``
-high in the copy) are grouped into regions around them, and each region is searched again
-on the full-resolution crop: that finds the neighbouring lines of a small sign that the
-copy lost, and gives the recogniser sharp pixels. Recognition itself always crops lines
-from the full-resolution image.
+Detection cost grows with the pixel count, so a 12 MP photo is searched shrunk: by
+RapidOCR at its detector's input size (``rapidocr_engine.det_input_size``, 960 px), by
+Tesseract and EasyOCR on a copy whose long side is ``WORK_LONG_SIDE``. Lines found there
+that are small (under a few pixels high where they were detected) are grouped into
+regions around them, and each region is searched again on the full-resolution crop:
+that finds the neighbouring lines of a small sign that the shrunk photo lost, and gives
+the recogniser sharp pixels. Recognition itself always crops lines from the
+full-resolution image.
 """
 
 from __future__ import annotations
