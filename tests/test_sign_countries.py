@@ -95,3 +95,13 @@ def test_hebrew_read_as_latin_lookalikes_goes_to_tesseract() -> None:
     lines = read_image(photo.image).lines
     assert [next(iter(detect_scripts(line.text)), "") for line in lines] == ["Hebrew"], lines
     assert "ירושלים" in lines[0].text
+
+
+def test_line_read_as_punctuation_goes_to_tesseract() -> None:
+    # RapidOCR reads this whole Cyrillic line as "." at confidence 0.99.
+    from geosleuth_plugins.ocr_signage.reading import read_image
+
+    photo = sign_photo("бул. Витоша София", "Cyrillic", size=(1024, 768), text_px=32,
+                       seed=158, palette=18)
+    read = " ".join(line.text for line in read_image(photo.image).lines)
+    assert "София" in read, read
