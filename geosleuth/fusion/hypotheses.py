@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from geosleuth.fusion.likelihood import CountryLookup, profile
+from geosleuth.fusion.likelihood import CountryLookup, is_area, profile
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import GeoConstraint, Hypothesis, Place
@@ -16,6 +16,7 @@ KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around 
 MIN_MASS = 0.02
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
 SUPPORTS, CONTRADICTS = 0.5, 0.05
+AREA_READ_KM = 1.0  # an area clue is read over this radius at a hypothesis' centre
 
 Describe = Callable[[float, float], Place]
 
@@ -39,8 +40,10 @@ def links(
     """Which evidence supports a place (profile ≥ 0.5) and which contradicts it (≤ 0.05)."""
     supported: list[str] = []
     contradicted: list[str] = []
-    a, o, r = np.array([lat]), np.array([lon]), np.array([radius_km])
+    a, o = np.array([lat]), np.array([lon])
     for eid, c in constraints:
+        # a point reading supports a circle it falls in; an area clue is read at the centre
+        r = np.array([radius_km if not is_area(c) else AREA_READ_KM])
         f = float(profile(c, a, o, r, countries)[0])
         if f >= SUPPORTS:
             supported.append(eid)

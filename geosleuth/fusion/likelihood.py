@@ -7,8 +7,10 @@ Two forms, because evidence comes in two kinds:
   ``radius_km``), otherwise anywhere on land: L(x) = s·N(x) + (1 − s)/A_land.
 * A negated point ("not within this circle") is an area clue with profile 1 − f.
 * An **area** clue (a set of countries, a band, a box, a polygon, a raster) is a
-  profile f(x) in [0, 1] normalised by the prior probability of its region,
-  Z = ∫ prior·f: L(x) = (1 − s) + s·f(x)/Z. The posterior is then the mixture
+  profile f(x) in [0, 1] normalised by the prior probability of its region. A constant
+  floor d (the weight a country clue gives every country it does not name) says nothing
+  about the place and is kept apart: with Z = ∫ prior·(f − d),
+  L(x) = (1 − s) + s·d + s·(f(x) − d)/Z. The posterior is then the mixture
   (1 − s)·prior + s·prior·f/Z: with probability s the truth lies in the clue's region
   (distributed there like the prior), otherwise anywhere. So a strength is a
   probability the tool states, whatever the size of the region: "Thai script" at
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -159,14 +162,7 @@ def _profile(
         geom = shapely.geometry.shape(c.geometry)
         return shapely.contains_xy(geom, lon, lat).astype(float)
     if isinstance(c, RasterConstraint):
-        grid = c.array()
-        row = np.floor((c.north - lat) / (c.north - c.south) * c.rows).astype(int)
-        span = (c.east - c.west) % 360.0 or 360.0
-        col = np.floor(((lon - c.west) % 360.0) / span * c.cols).astype(int)
-        inside = (row >= 0) & (row < c.rows) & (col >= 0) & (col < c.cols)
-        out = np.zeros_like(lat)
-        out[inside] = grid[row[inside], col[inside]]
-        return out
+        return _raster_mean(c, lat, lon, half_lat)
     raise TypeError(f"unknown constraint {type(c).__name__}")
 
 
@@ -175,22 +171,67 @@ def is_area(c: GeoConstraint) -> bool:
     return not isinstance(c, PointConstraint) or c.negate
 
 
+@lru_cache(maxsize=8)
+def _integral(values_b64: str, rows: int, cols: int) -> np.ndarray:
+    """The summed-area table of a raster: any window's sum in four lookups."""
+    grid = RasterConstraint(
+        south=0, west=0, north=1, east=1, rows=rows, cols=cols, values_b64=values_b64
+    ).array()
+    table = np.zeros((rows + 1, cols + 1))
+    table[1:, 1:] = grid.cumsum(axis=0).cumsum(axis=1)
+    return table
+
+
+def _raster_mean(
+    c: RasterConstraint, lat: np.ndarray, lon: np.ndarray, half_lat: np.ndarray
+) -> np.ndarray:
+    """The raster's mean over each cell's extent (0 where the cell leaves the raster).
+
+    A cell larger than the raster's pixels averages the pixels it covers, so a feature
+    thinner than the cell (the ring of one distance read on a sign) keeps its share of the
+    cell instead of being missed by a reading at the centre; a cell smaller than a pixel
+    reads the pixel it lies in.
+    """
+    table = _integral(c.values_b64, c.rows, c.cols)
+    span = (c.east - c.west) % 360.0 or 360.0
+    row_deg, col_deg = (c.north - c.south) / c.rows, span / c.cols
+    half_lon = np.minimum(half_lat / np.maximum(np.cos(np.radians(lat)), 0.05), 180.0)
+    east_of_west = (lon - c.west) % 360.0
+    # a point just west of a regional raster is a little west of it, not 360° east
+    east_of_west = np.where(
+        east_of_west > span + (360.0 - span) / 2.0, east_of_west - 360.0, east_of_west
+    )
+    r0 = np.floor((c.north - (lat + half_lat)) / row_deg)
+    r1 = np.maximum(np.ceil((c.north - (lat - half_lat)) / row_deg), r0 + 1)
+    c0 = np.floor((east_of_west - half_lon) / col_deg)
+    c1 = np.maximum(np.ceil((east_of_west + half_lon) / col_deg), c0 + 1)
+    window = (r1 - r0) * (c1 - c0)
+    r0c, r1c = np.clip(r0, 0, c.rows).astype(int), np.clip(r1, 0, c.rows).astype(int)
+    c0c, c1c = np.clip(c0, 0, c.cols).astype(int), np.clip(c1, 0, c.cols).astype(int)
+    total = table[r1c, c1c] - table[r0c, c1c] - table[r1c, c0c] + table[r0c, c0c]
+    return np.clip(total / window, 0.0, 1.0)
+
+
 def log_likelihood(
     c: GeoConstraint,
     lat: np.ndarray,
     lon: np.ndarray,
     cell_r: np.ndarray,
     countries: CountryLookup | None,
-    norm: float = 1.0,
+    norm: tuple[float, float] = (0.0, 1.0),
 ) -> np.ndarray:
     """log L over cells, in the form that fits the constraint's kind (see module doc).
 
-    ``norm`` is the prior probability of an area clue's region (∫ prior·f); dividing by it
-    makes the strength the probability that the truth lies in the region.
+    ``norm`` is an area clue's (floor, Z): the profile's lowest value over the globe (a
+    constant part says nothing about the place) and the prior probability of the rest,
+    Z = ∫ prior·(f − floor). Dividing by Z makes the strength the probability that the
+    truth lies in the region the clue names.
     """
     s = c.strength
     if not is_area(c):
         dens = point_density(c, lat, lon, cell_r)
         return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2)
+    floor, z = norm
     f = profile(c, lat, lon, cell_r, countries)
-    return np.log((1.0 - s) + s * f / max(norm, MIN_NORM) + 1e-300)
+    informative = np.maximum(f - floor, 0.0) / max(z, MIN_NORM)
+    return np.log((1.0 - s) + s * floor + s * informative + 1e-300)

@@ -36,7 +36,7 @@ def _loglik(
     cells: Cells,
     constraints: Sequence[GeoConstraint],
     countries: CountryLookup | None,
-    norms: Sequence[float],
+    norms: Sequence[tuple[float, float]],
 ) -> np.ndarray:
     total = np.zeros(len(cells))
     radius = cells.radius_km
@@ -51,16 +51,20 @@ def _norms(
     prior_mass: np.ndarray,
     constraints: Sequence[GeoConstraint],
     countries: CountryLookup | None,
-) -> list[float]:
-    """The prior probability of each area clue's region (1 for point readings)."""
+) -> list[tuple[float, float]]:
+    """Each area clue's (floor, prior probability of its region above the floor)."""
     countries = memoised(countries)
     radius = cells.radius_km
-    return [
-        float((prior_mass * profile(c, cells.lat, cells.lon, radius, countries)).sum())
-        if is_area(c)
-        else 1.0
-        for c in constraints
-    ]
+    out: list[tuple[float, float]] = []
+    for c in constraints:
+        if not is_area(c):
+            out.append((0.0, 1.0))
+            continue
+        f = profile(c, cells.lat, cells.lon, radius, countries)
+        floor = float(f.min()) if len(f) else 0.0
+        floor = floor if floor < 1.0 else 0.0  # a flat profile: keep it as it is
+        out.append((floor, float((prior_mass * (f - floor)).sum())))
+    return out
 
 
 def _target_res(cells: Cells, points: Sequence[PointConstraint], area_res: int) -> np.ndarray:

@@ -71,7 +71,6 @@ def verdict_from_submission(
         level=level if confidence > 0 else "unknown",
         rationale=(sub.rationale + "; " if sub.rationale else "")
         + f"posterior probability {confidence:.2f} within {sub.radius_km:g} km of the submitted"
-        " point"
-        + why,
+        " point" + why,
         evidence=list(sub.evidence),
     )

@@ -142,3 +142,26 @@ def test_a_wide_weak_best_guess_is_no_answer_but_keeps_its_hypotheses() -> None:
     assert result.verdict.level == "unknown" and result.verdict.lat is None
     assert "too wide and too weak" in result.verdict.rationale
     assert result.hypotheses and result.hypotheses[0].radius_km == 2500
+
+
+def test_a_ring_thinner_than_a_grid_cell_still_counts() -> None:
+    """One distance on a sign is a thin ring (here ~12 km around Gothenburg, 0.01° pixels):
+    much smaller than a base cell, it must still pull the posterior onto itself."""
+    rows, cols = 40, 80
+    south, north, west, east = 57.5, 57.9, 11.6, 12.4
+    lat = north - (np.arange(rows) + 0.5) * (north - south) / rows
+    lon = west + (np.arange(cols) + 0.5) * (east - west) / cols
+    d = np.array([[geodesic_km(a, o, 57.7089, 11.9746) for o in lon] for a in lat])
+    ring = RasterConstraint.from_array(
+        (np.abs(d - 12.0) < 2.0).astype(float),
+        south=south,
+        west=west,
+        north=north,
+        east=east,
+        strength=0.8,
+    )
+    country = CountryConstraint(weights={"SE": 1.0}, default=0.05, strength=0.6)
+    result = fuse([ev("E1", ring), ev("E2", country)])
+    h = result.hypotheses[0]
+    assert geodesic_km(h.lat, h.lon, 57.7089, 11.9746) < 25
+    assert result.verdict.confidence > 0.5
