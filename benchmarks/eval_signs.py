@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,7 @@ def main() -> None:
     parser.add_argument("--heights", type=int, nargs="+", default=list(TEXT_HEIGHTS))
     args = parser.parse_args()
     dataset = render(args.heights)
+    shutil.rmtree(OUT, ignore_errors=True)  # a fresh run each time
     command = [sys.executable, "-m", "geosleuth", "eval", str(dataset), "--out", str(OUT),
                "--no-cache", "--jobs", str(args.jobs), "--by", "script"]
     print("$", " ".join(command[2:]), flush=True)
