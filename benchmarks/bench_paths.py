@@ -28,11 +28,11 @@ import os
 import re
 import statistics
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from fake_vlm_server import FakeVLMServer
 
 TOWNS = {"Vaduz": (47.1410, 9.5209), "Zürich": (47.3769, 8.5417)}
 
@@ -69,43 +69,17 @@ def _calls(*calls: tuple[str, dict[str, Any]], thought: str = "") -> dict[str, A
         for i, (name, args) in enumerate(calls)]}
 
 
-class PathsBenchServer:
+class PathsBenchServer(FakeVLMServer):
+    """The slow server of fake_vlm_server.py, scripted for several paths (see above)."""
+
     def __init__(self, delay_s: float, split: int = 3, extra_steps: int = 0) -> None:
-        self.delay_s = delay_s
+        super().__init__(delay_s)
         self.split = split  # every split-th path (seed % split == split - 1) goes elsewhere
         self.extra_steps = extra_steps  # steps between reading the sign and the lookup
-        self.calls = 0
         self.verifier_calls = 0
-        self.max_in_flight = 0
-        self._in_flight = 0
-        self._lock = threading.Lock()
-        owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
-                with owner._lock:
-                    owner.calls += 1
-                    owner._in_flight += 1
-                    owner.max_in_flight = max(owner.max_in_flight, owner._in_flight)
-                try:
-                    time.sleep(owner.delay_s)
-                finally:
-                    with owner._lock:
-                        owner._in_flight -= 1
-                data = json.dumps(_completion(owner.answer(body), body)).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def reply(self, body: dict[str, Any]) -> dict[str, Any]:
+        return _completion(self.answer(body), body)
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         messages = body.get("messages") or []
@@ -131,18 +105,6 @@ class PathsBenchServer:
         return _calls(("submit_verdict", {
             "lat": lat, "lon": lon, "radius_km": 10.0, "evidence": [], "place": town,
             "rationale": f"the town looked up, {town}"}), thought="Submit the town.")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> PathsBenchServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def one_case(photo: Path, server: PathsBenchServer, k: int, early: int) -> dict[str, Any]:

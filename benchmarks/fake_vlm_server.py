@@ -34,6 +34,8 @@ def _tool_call(name: str, args: dict[str, Any], call_id: str) -> dict[str, Any]:
 
 
 class FakeVLMServer:
+    """The slow server; ``reply(body)`` gives the completion (subclasses script their own)."""
+
     def __init__(self, delay_s: float = 2.0) -> None:
         self.delay_s = delay_s
         self.calls = 0
@@ -58,16 +60,7 @@ class FakeVLMServer:
                 finally:
                     with owner._lock:
                         owner._in_flight -= 1
-                messages = body.get("messages") or []
-                if "called exif_metadata" in json.dumps(messages) or any(
-                        m.get("role") == "tool" for m in messages):
-                    message = _tool_call("submit_verdict", {
-                        "lat": 48.8584, "lon": 2.2945, "radius_km": 2500.0, "confidence": 0.2,
-                        "place": "Paris, France", "evidence": [],
-                        "rationale": "benchmark stand-in"}, "call_submit")
-                else:
-                    message = _tool_call("exif_metadata", {}, "call_exif")
-                data = json.dumps(_reply(message)).encode()
+                data = json.dumps(owner.reply(body)).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
@@ -77,6 +70,19 @@ class FakeVLMServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def reply(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Read the metadata first; once that call shows in the conversation, submit."""
+        messages = body.get("messages") or []
+        if "called exif_metadata" in json.dumps(messages) or any(
+                m.get("role") == "tool" for m in messages):
+            message = _tool_call("submit_verdict", {
+                "lat": 48.8584, "lon": 2.2945, "radius_km": 2500.0, "confidence": 0.2,
+                "place": "Paris, France", "evidence": [],
+                "rationale": "benchmark stand-in"}, "call_submit")
+        else:
+            message = _tool_call("exif_metadata", {}, "call_exif")
+        return _reply(message)
 
     @property
     def url(self) -> str:
