@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from geosleuth.fusion.likelihood import CountryLookup, is_area, profile
+from geosleuth.fusion.likelihood import CountryLookup, profile
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
-from geosleuth.model import GeoConstraint, Hypothesis, Place
+from geosleuth.model import GeoConstraint, Hypothesis, Place, PointConstraint
 
 RADII_KM = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 200, 500, 750, 1500, 2500)
 KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around it
@@ -42,8 +42,9 @@ def links(
     contradicted: list[str] = []
     a, o = np.array([lat]), np.array([lon])
     for eid, c in constraints:
-        # a point reading supports a circle it falls in; an area clue is read at the centre
-        r = np.array([radius_km if not is_area(c) else AREA_READ_KM])
+        # a point reading (or a rejected circle) is compared with the hypothesis' circle;
+        # an area clue is read at its centre
+        r = np.array([radius_km if isinstance(c, PointConstraint) else AREA_READ_KM])
         f = float(profile(c, a, o, r, countries)[0])
         if f >= SUPPORTS:
             supported.append(eid)
