@@ -17,7 +17,6 @@ from geosleuth.agent.events import CaseFinished, Event
 from geosleuth.agent.investigator import read_input
 from geosleuth.agent.run import run_case
 from geosleuth.agent.state import CaseState
-from geosleuth.errors import BackendError, NetworkError
 from geosleuth.images import load_case
 from geosleuth.model import Case
 from geosleuth.report.record import case_record
@@ -157,4 +156,4 @@ def _investigate_paths(case: Case, settings: Settings, started: float, on_event:
     return CaseResult(record=record, state=state, error=error)
 
 
-__all__ = ["BackendError", "CaseResult", "NetworkError", "investigate_photo"]
+__all__ = ["CaseResult", "investigate_photo"]
