@@ -110,6 +110,7 @@ def refine(cells: Cells) -> tuple[Cells, np.ndarray]:
     return children, np.array(parent, dtype=np.int64)
 
 
+@lru_cache(maxsize=1024)
 def resolution_for_radius(radius_km: float) -> int:
     """The coarsest resolution whose cells are small against a radius (about a quarter)."""
     for res in range(BASE_RES, MAX_RES + 1):

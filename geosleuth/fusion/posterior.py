@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
-from geosleuth.fusion.likelihood import (
-    CountryLookup,
-    is_area,
-    log_likelihood,
-    memoised,
-    profile,
-)
+from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.prior import base_prior
+from geosleuth.fusion.terms import base_term, cells_loglik
+from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 
 AREA_TARGET_RES = 5  # cells of ~9 km radius are fine enough for area clues
@@ -32,52 +29,103 @@ class Posterior:
     constraints: tuple[tuple[str, GeoConstraint], ...]
 
 
-def _loglik(
-    cells: Cells,
-    constraints: Sequence[GeoConstraint],
-    countries: CountryLookup | None,
-    norms: Sequence[tuple[float, float]],
-) -> np.ndarray:
-    total = np.zeros(len(cells))
-    radius = cells.radius_km
-    countries = memoised(countries)
-    for c, norm in zip(constraints, norms, strict=True):
-        total += log_likelihood(c, cells.lat, cells.lon, radius, countries, norm)
-    return total
-
-
-def _norms(
-    cells: Cells,
-    prior_mass: np.ndarray,
-    constraints: Sequence[GeoConstraint],
-    countries: CountryLookup | None,
-) -> list[tuple[float, float]]:
-    """Each area clue's (floor, prior probability of its region above the floor)."""
-    countries = memoised(countries)
-    radius = cells.radius_km
-    out: list[tuple[float, float]] = []
-    for c in constraints:
-        if not is_area(c):
-            out.append((0.0, 1.0))
-            continue
-        f = profile(c, cells.lat, cells.lon, radius, countries)
-        floor = float(f.min()) if len(f) else 0.0
-        floor = floor if floor < 1.0 else 0.0  # a flat profile: keep it as it is
-        out.append((floor, float((prior_mass * (f - floor)).sum())))
-    return out
-
-
 def _target_res(cells: Cells, points: Sequence[PointConstraint], area_res: int) -> np.ndarray:
-    from geosleuth.geo.distance import haversine_km
-
+    """The resolution each cell should reach: fine near point readings, ``area_res`` elsewhere."""
     target = np.full(len(cells), area_res, dtype=np.int8)
-    radius = cells.radius_km
-    for p in points:
-        if p.negate:
-            continue
-        near = haversine_km(cells.lat, cells.lon, p.lat, p.lon) <= 3.0 * p.radius_km + 2.0 * radius
-        target[near] = np.maximum(target[near], resolution_for_radius(p.radius_km))
-    return target
+    points = [p for p in points if not p.negate]
+    if not points or not len(cells):
+        return target
+    plat = np.array([p.lat for p in points])
+    plon = np.array([p.lon for p in points])
+    reach = 3.0 * np.array([p.radius_km for p in points])
+    want = np.array([resolution_for_radius(p.radius_km) for p in points], dtype=np.int8)
+    d = haversine_km(cells.lat[:, None], cells.lon[:, None], plat[None, :], plon[None, :])
+    near = d <= reach[None, :] + 2.0 * cells.radius_km[:, None]
+    return np.maximum(target, np.where(near, want[None, :], 0).max(axis=1)).astype(np.int8)
+
+
+class _Leaves:
+    """The leaf cells of a refinement in progress, with their unnormalised mass.
+
+    Refined cells get zero mass instead of being removed, and their children are appended
+    to buffers with spare room, so a round costs in proportion to the cells it refines,
+    not to the whole grid; ``final`` keeps the live cells in the order a remove-and-append
+    would have given. The H3 ids of the base grid and of the children are kept apart:
+    copying 41,162 Python strings a round would cost more than the rest of the round.
+
+    ``w`` is each cell's mass as exp(log mass − ref), and ``total`` its sum, updated as
+    cells are replaced, so that a round does not pass over every cell several times.
+    """
+
+    FIELDS = ("lat", "lon", "area", "res", "log_prior", "logmass", "w", "alive")
+    REBASE = 600.0  # exp() overflows above ~709 and underflows below ~-708
+
+    def __init__(self, cells: Cells, log_prior: np.ndarray, ll: np.ndarray) -> None:
+        self.n = self.base = len(cells)
+        self.base_ids = cells.ids
+        self.new_ids = np.empty(0, dtype=object)
+        logmass = log_prior + ll
+        start = (cells.lat, cells.lon, cells.area, cells.res, log_prior, logmass, logmass,
+                 np.ones(self.n, dtype=bool))
+        self.buf: dict[str, np.ndarray] = {}
+        for name, arr in zip(self.FIELDS, start, strict=True):
+            self.buf[name] = np.concatenate([arr, np.zeros(self.n // 4, dtype=arr.dtype)])
+        self.ref, self.total = 0.0, 0.0
+        self._rebase()
+
+    def _rebase(self) -> None:
+        """Recompute ``w`` against the largest log mass (at the start, and when exp() would
+        overflow or the mass would fall into floating point's subnormal range)."""
+        logmass = self.logmass
+        self.ref = float(logmass.max())
+        self.w[:] = np.exp(logmass - self.ref)
+        self.total = float(self.w.sum())
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in self.FIELDS:
+            return self.buf[name][: self.n]
+        raise AttributeError(name)
+
+    def _ids(self, idx: np.ndarray) -> np.ndarray:
+        out = np.empty(len(idx), dtype=object)
+        old = idx < self.base
+        out[old] = self.base_ids[idx[old]]
+        out[~old] = self.new_ids[idx[~old] - self.base]
+        return out
+
+    def take(self, idx: np.ndarray) -> Cells:
+        return Cells(self._ids(idx), self.lat[idx], self.lon[idx], self.area[idx], self.res[idx])
+
+    def replace(
+        self, idx: np.ndarray, children: Cells, log_prior: np.ndarray, ll: np.ndarray
+    ) -> None:
+        k = len(children)
+        logmass = log_prior + ll
+        overflow = k > 0 and float(logmass.max()) - self.ref > self.REBASE
+        w = np.zeros(k) if overflow else np.exp(logmass - self.ref)
+        self.alive[idx] = False
+        self.w[idx] = 0.0
+        self.logmass[idx] = -np.inf
+        end = self.n + k
+        if end > len(self.buf["lat"]):
+            for name, arr in self.buf.items():
+                self.buf[name] = np.concatenate([arr, np.zeros(end + k, dtype=arr.dtype)])
+        new = (children.lat, children.lon, children.area, children.res, log_prior, logmass, w,
+               np.ones(k, dtype=bool))
+        for name, arr in zip(self.FIELDS, new, strict=True):
+            self.buf[name][self.n : end] = arr
+        self.new_ids = np.concatenate([self.new_ids, children.ids])
+        self.n = end
+        # the sum is taken again, not updated: replacing the cells that held nearly all the
+        # mass by children that hold far less would leave only rounding error in an update
+        self.total = float(self.w.sum())
+        if overflow or self.total < math.exp(-self.REBASE):
+            self._rebase()
+
+    def final(self) -> tuple[Cells, np.ndarray]:
+        keep = np.flatnonzero(self.alive)
+        w = self.w[keep]
+        return self.take(keep), w / w.sum()
 
 
 def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> Posterior:
@@ -86,48 +134,44 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
     constraints = [c for _, c in pairs]
     points = [c for c in constraints if isinstance(c, PointConstraint)]
     cells = base_cells()
-    prior_mass = base_prior(countries) * cells.area
-    log_prior = np.log(prior_mass)
-    norms = _norms(cells, prior_mass, constraints, countries)
-    ll = _loglik(cells, constraints, countries, norms)
-    while True:
-        logmass = log_prior + ll
-        mass = np.exp(logmass - logmass.max())
-        mass /= mass.sum()
-        if not constraints:
-            break
+    log_prior = np.log(base_prior(countries) * cells.area)
+    terms = [base_term(c, countries) for c in constraints]
+    norms = [norm for norm, _ in terms]
+    ll = np.sum([t for _, t in terms], axis=0) if terms else np.zeros(len(cells))
+    leaves = _Leaves(cells, log_prior, ll)
+    while constraints:
         # Only cells among those holding most of the mass, with mass worth refining, are
         # candidates; the distance tests below run on them alone.
-        cand = np.flatnonzero(_top(mass) & (mass > MIN_MASS_TO_REFINE))
+        w = leaves.w
+        cand = _top(w, leaves.total)
         # A diffuse posterior gains nothing from finer cells; a concentrated one gets sharper
         # borders.
         area_res = AREA_TARGET_RES if len(cand) <= MAX_AREA_REFINE_CELLS else BASE_RES
-        sub = cells.take(cand)
+        sub = leaves.take(cand)
         idx = cand[sub.res < _target_res(sub, points, area_res)]
         if len(idx) == 0:
             break
-        idx = idx[np.argsort(-mass[idx])][:MAX_REFINE_PER_LEVEL]
-        chosen = np.zeros(len(cells), dtype=bool)
-        chosen[idx] = True
-        parents = cells.take(chosen)
+        idx = np.sort(idx[np.argsort(-w[idx], kind="stable")][:MAX_REFINE_PER_LEVEL])
+        parents = leaves.take(idx)
         children, child_parent = refine(parents)
         # density per km² of the prior is inherited; the mass follows the child's area
-        parent_density = np.exp(log_prior[chosen]) / parents.area
+        parent_density = np.exp(leaves.log_prior[idx]) / parents.area
         child_log_prior = np.log(parent_density[child_parent] * children.area)
-        cells = Cells.concat([cells.take(~chosen), children])
-        log_prior = np.concatenate([log_prior[~chosen], child_log_prior])
-        ll = np.concatenate([ll[~chosen], _loglik(children, constraints, countries, norms)])
+        child_ll = cells_loglik(children, constraints, norms, countries)
+        leaves.replace(idx, children, child_log_prior, child_ll)
+    cells, mass = leaves.final()
     return Posterior(cells=cells, mass=mass, constraints=pairs)
 
 
-def _top(mass: np.ndarray, share: float = TOP_SHARE) -> np.ndarray:
-    """The cells that together hold ``share`` of the mass, largest first."""
-    order = np.argsort(-mass)
-    keep = np.cumsum(mass[order]) <= share
+def _top(w: np.ndarray, total: float, share: float = TOP_SHARE) -> np.ndarray:
+    """Indices, in order, of the cells worth refining: among those that together hold
+    ``share`` of the mass (largest first), the ones with more than ``MIN_MASS_TO_REFINE``.
+    ``w`` is the mass up to the factor ``total``."""
+    big = np.flatnonzero(w > MIN_MASS_TO_REFINE * total)
+    order = big[np.argsort(-w[big], kind="stable")]
+    keep = np.cumsum(w[order]) <= share * total
     keep[: max(1, int(keep.sum()) + 1)] = True
-    out = np.zeros(len(mass), dtype=bool)
-    out[order[keep]] = True
-    return out
+    return np.sort(order[keep])
 
 
 __all__ = ["BASE_RES", "Posterior", "posterior"]
