@@ -3,7 +3,8 @@
 A 12-step scripted case runs through the real LLM reasoner, executor, recorder and
 fusion; only the model is scripted (it answers instantly, so everything timed is the
 loop's own work). Each step the "model" calls two synthetic clue tools that return
-point and country evidence, with a long thought; the last step submits a verdict.
+point and country evidence, with a long thought; the last step submits a verdict. The
+recorder uses the gazetteer's country lookup and place names, as a real case does.
 
 Printed, as medians over several runs:
 - the prompt the model is sent at each step: characters of text and estimated tokens
@@ -31,6 +32,7 @@ from typing import Any, ClassVar
 from geosleuth.agent.executor import Executor
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.recorder import Recorder
+from geosleuth.agent.run import geo_services
 from geosleuth.backends.chat import Capabilities, ChatReply, ChatToolCall, ChatUsage, Message
 from geosleuth.backends.llm_reasoner import LLMReasoner, render_step
 from geosleuth.images import load_case
@@ -130,7 +132,7 @@ class Timed:
             self.total += time.perf_counter() - t
 
 
-def one_run(photo: Path, cache: Path) -> dict[str, Any]:
+def one_run(photo: Path, cache: Path, services: tuple[Any, Any]) -> dict[str, Any]:
     settings = Settings(cache_dir=cache, steps=STEPS, cache=False)
     case = load_case(photo)
     model = ScriptedModel()
@@ -139,7 +141,8 @@ def one_run(photo: Path, cache: Path) -> dict[str, Any]:
     reg.add(Probe(), "bench")
     reg.add(Language(), "bench")
     executor = Executor(reg)
-    recorder = Recorder(case, coverage=settings.coverage)
+    countries, describe = services
+    recorder = Recorder(case, coverage=settings.coverage, countries=countries, describe=describe)
     decide, run_tool, fuse = Timed(reasoner.decide), Timed(executor.run), Timed(recorder.fuse)
     reasoner.decide, executor.run, recorder.fuse = decide, run_tool, fuse  # type: ignore[method-assign]
     per_step: list[dict[str, float]] = []
@@ -168,10 +171,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
+    # the gazetteer's country lookup and place names, as in a real case (the index is built
+    # in the user's cache directory on first use, like `geosleuth locate` does)
+    services = geo_services(Settings())
     with tempfile.TemporaryDirectory() as tmp:
         photo = render_photo(Path(tmp) / "street.jpg", size=(4032, 3024), gps=(48.8566, 2.3522))
-        one_run(photo, Path(tmp) / "cache")  # warm-up: imports, the fusion's prior
-        runs = [one_run(photo, Path(tmp) / "cache") for _ in range(args.runs)]
+        one_run(photo, Path(tmp) / "cache", services)  # warm-up: imports, the fusion's prior
+        runs = [one_run(photo, Path(tmp) / "cache", services) for _ in range(args.runs)]
     n = min(r["n_steps"] for r in runs)
     print(f"12-step scripted case, {args.runs} runs (medians); photo 4032x3024")
     print("step | prompt text chars | est. prompt tokens (text + image) | whole-transcript chars"
