@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from geosleuth.errors import ConfigError
 
@@ -42,7 +42,8 @@ class ServerConfig(BaseModel):
 
     base_url: str
     model: str | None = None
-    api_key_env: str | None = None
+    api_key: SecretStr | None = None  # the key itself, or:
+    api_key_env: str | None = None  # the variable that holds it
     native_tools: bool = True
     vision: bool = True
     json_mode: bool = True
@@ -57,6 +58,18 @@ class Settings(BaseModel):
         "offline", description="reasoner backend: offline, openai, anthropic, or a named server"
     )
     model: str | None = Field(None, description="model name for the backend")
+    openai_api_key: SecretStr | None = Field(
+        None, description="OpenAI API key (else OPENAI_API_KEY); never written to a case"
+    )
+    openai_base_url: str | None = Field(
+        None, description="OpenAI endpoint (else OPENAI_BASE_URL, else the SDK's default)"
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        None, description="Anthropic API key (else ANTHROPIC_API_KEY); never written to a case"
+    )
+    anthropic_base_url: str | None = Field(
+        None, description="Anthropic endpoint (else ANTHROPIC_BASE_URL, else the SDK's default)"
+    )
     steps: int = Field(12, ge=1, le=200, description="step budget of one investigation path")
     paths: int = Field(1, ge=1, le=32, description="independent investigation paths")
     out: Path = Field(Path("cases"), description="folder that receives case folders")

@@ -150,8 +150,8 @@ def server_chat(name: str, server: ServerConfig, settings: Settings,
     model = settings.model or server.model
     if not model:
         raise ConfigError(f"server {name!r} has no model; give --model or set servers.{name}.model")
-    key = None
-    if server.api_key_env:
+    key = server.api_key.get_secret_value() if server.api_key is not None else None
+    if key is None and server.api_key_env:
         key = env.get(server.api_key_env)
         if not key:
             raise ConfigError(f"{server.api_key_env} is not set (the API key of server {name!r})")

@@ -13,6 +13,8 @@ from geosleuth.cli.run_options import (
     Clues,
     ExecutorOpt,
     Jobs,
+    MaxCost,
+    MaxTokens,
     Model,
     Network,
     Out,
@@ -51,6 +53,8 @@ def batch(
     model: Model = None,
     steps: Steps = None,
     paths: Paths = None,
+    max_tokens: MaxTokens = None,
+    max_cost: MaxCost = None,
     clue: Clues = None,
     ignore_metadata: Annotated[bool, typer.Option(
         "--ignore-metadata", help="Hide EXIF position and time from the tools.")] = False,
@@ -72,7 +76,8 @@ def batch(
     check_pool_options(executor, resume, retry_errors)
     settings, _ = load_settings(settings_flags(out=out, backend=backend, model=model,
                                                steps=steps, paths=paths, cache=cache,
-                                               network=network))
+                                               network=network, max_tokens=max_tokens,
+                                               max_cost=max_cost))
     create_reasoner(settings)  # an unknown backend fails here, once, not once per photo
     prepare_gazetteer(settings)  # built once here, not once per worker
     out_dir = settings.out.resolve()

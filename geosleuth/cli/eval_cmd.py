@@ -14,6 +14,8 @@ from geosleuth.cli.run_options import (
     Clues,
     ExecutorOpt,
     Jobs,
+    MaxCost,
+    MaxTokens,
     Model,
     Network,
     Paths,
@@ -73,6 +75,8 @@ def run(
     model: Model = None,
     steps: Steps = None,
     paths: Paths = None,
+    max_tokens: MaxTokens = None,
+    max_cost: MaxCost = None,
     clue: Clues = None,
     cache: Cache = None,
     network: Network = None,
@@ -103,7 +107,8 @@ def run(
                    (f" ({'; '.join(data.notes)})" if data.notes else ""))
     settings, _ = load_settings(settings_flags(out=out, backend=backend, model=model,
                                                steps=steps, paths=paths, cache=cache,
-                                               network=network))
+                                               network=network, max_tokens=max_tokens,
+                                               max_cost=max_cost))
     create_reasoner(settings)
     out_dir = (out if out is not None else settings.out / f"eval-{data.name}").resolve()
     err = Console(stderr=True, highlight=False)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from geosleuth.cli.run_options import MaxCost, MaxTokens
+
 
 def register(app: typer.Typer) -> None:
     app.command(help="Find where a photo was taken; write a case folder with an auditable report.")(
@@ -27,6 +29,8 @@ def locate(
     model: str = typer.Option(None, "--model", "-m", help="Model name for the backend."),
     steps: int = typer.Option(None, "--steps", help="Step budget of one path."),
     paths: int = typer.Option(None, "--paths", "-k", help="Independent investigation paths."),
+    max_tokens: MaxTokens = None,
+    max_cost: MaxCost = None,
     clue: list[str] = typer.Option(
         None, "--clue", "-c", help='Your own clue, e.g. "shadow: height=1.8m length=2.4m".'
     ),
@@ -48,20 +52,14 @@ def locate(
         progress_printer,
         warn_broken_plugins,
     )
+    from geosleuth.cli.run_options import settings_flags
     from geosleuth.investigation import investigate_photo
     from geosleuth.report.writer import write_case
     from geosleuth.settings import load_settings
 
     settings, _ = load_settings(
-        {
-            "out": out,
-            "backend": backend,
-            "model": model,
-            "steps": steps,
-            "paths": paths,
-            "cache": cache,
-            "network": network,
-        }
+        settings_flags(out=out, backend=backend, model=model, steps=steps, paths=paths,
+                       cache=cache, network=network, max_tokens=max_tokens, max_cost=max_cost)
     )
     prepare_gazetteer(settings)
     warn_broken_plugins()

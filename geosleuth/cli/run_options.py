@@ -1,4 +1,7 @@
-"""Options shared by ``batch`` and ``eval``, as ``Annotated`` types (imports only Typer)."""
+"""Options shared by ``locate``, ``batch`` and ``eval``, as ``Annotated`` types.
+
+It imports only Typer, so that ``--help`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,13 @@ Model = Annotated[str | None, typer.Option("--model", "-m", help="Model name for
 Steps = Annotated[int | None, typer.Option("--steps", help="Step budget of one path.")]
 Paths = Annotated[int | None, typer.Option(
     "--paths", "-k", help="Independent investigation paths.")]
+MaxTokens = Annotated[int | None, typer.Option(
+    "--max-tokens",
+    help="Token budget of one path (in + out); a verdict is forced when spent.")]
+MaxCost = Annotated[float | None, typer.Option(
+    "--max-cost",
+    help="Cost budget of one path in USD (prices from the config); a verdict is forced "
+         "when spent.")]
 Clues = Annotated[list[str] | None, typer.Option(
     "--clue", "-c", help="A clue that holds for every photo (repeatable).")]
 Cache = Annotated[bool | None, typer.Option(
@@ -35,9 +45,11 @@ Network = Annotated[bool | None, typer.Option(
 def settings_flags(
     *, out: Path | None, backend: str | None, model: str | None, steps: int | None,
     paths: int | None, cache: bool | None, network: bool | None,
+    max_tokens: int | None = None, max_cost: float | None = None,
 ) -> dict[str, Any]:
     return {"out": out, "backend": backend, "model": model, "steps": steps, "paths": paths,
-            "cache": cache, "network": network}
+            "cache": cache, "network": network, "max_tokens": max_tokens,
+            "max_cost_usd": max_cost}
 
 
 def check_pool_options(executor: str, resume: bool, retry_errors: bool) -> None:

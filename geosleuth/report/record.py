@@ -10,7 +10,7 @@ from geosleuth.agent.state import CaseState
 from geosleuth.settings import Settings
 
 SCHEMA = "geosleuth.case/1"
-_PRIVATE_SETTINGS = {"servers", "prices"}
+_PRIVATE_SETTINGS = {"servers", "prices", "openai_api_key", "anthropic_api_key"}
 
 
 def settings_snapshot(settings: Settings) -> dict[str, Any]:

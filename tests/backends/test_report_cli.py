@@ -63,7 +63,8 @@ def test_missing_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "geosleuth: ANTHROPIC_API_KEY is not set: export your Anthropic API key in"
-        " ANTHROPIC_API_KEY, or use --backend offline"]
+        " ANTHROPIC_API_KEY (or set anthropic_api_key in the config file), or use --backend"
+        " offline"]
 
 
 def test_report_refuses_what_is_not_a_case(tmp_path: Path) -> None:
