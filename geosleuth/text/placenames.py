@@ -37,8 +37,11 @@ MAX_WORDS = 4
 MIN_SCORE = 0.85  # fuzzy matches below this are OCR noise or another word
 COMMON_ZIPF = 4.0
 FAME_MARGIN = 0.6
-# Shop-window words that are also the names of big cities ("SALE" is not Salé, Morocco).
-SIGN_VOCABULARY = frozenset({"sale", "soldes", "open", "exit", "bar", "bank", "hotel"})
+HOME_DISCOUNT = 1.0  # Zipf points a name's frequency in its own country's languages counts less
+# Shop-window words that are also the names of big cities ("SALE" is not Salé, Morocco;
+# "Essen" is food on a German sign, "Tours" a boat trip on an English one).
+SIGN_VOCABULARY = frozenset({"sale", "soldes", "open", "exit", "bar", "bank", "hotel",
+                             "essen", "tours"})
 HINT_BOOST = 10.0
 COUNTRY_STRENGTH = 0.4
 MAX_STRENGTH = 0.6
@@ -227,11 +230,27 @@ def _famous_enough(text: str, match: PlaceMatch) -> bool:
     Names of big cities are frequent words themselves (Paris: Zipf 5.7); a place must
     have at least 10 ** (Zipf + 0.6) inhabitants, so Paris, Berlin and Marseille pass and
     Nice-the-adjective or Mobile-the-phone do not name Nice or Mobile, Alabama.
+
+    A name is frequent in its own country's language because it is that country's place:
+    "Firenze" (Zipf 5.0) and "Utrecht" (5.1) are words only in Italian and Dutch, and only
+    as the cities. So the frequency in the place's own languages counts one Zipf point less
+    (English excepted: signs everywhere are written in it, so "Reading" and "Bath" stay
+    common words), and the frequency in the other languages counts in full.
     """
     if match.score < 1.0 or text.casefold() in SIGN_VOCABULARY:
         return False
-    zipf = _zipf(text.lower(), COMMON_LANGUAGES)
+    word = text.lower()
+    home = tuple(lang for lang in _home_languages(match.place.country_code) if lang != "en")
+    away = tuple(lang for lang in COMMON_LANGUAGES if lang not in home)
+    zipf = max(_zipf(word, away), _zipf(word, home) - HOME_DISCOUNT if home else 0.0)
     return (match.place.population or 0) >= 10 ** (zipf + FAME_MARGIN)
+
+
+@lru_cache(maxsize=256)
+def _home_languages(country: str | None) -> tuple[str, ...]:
+    from geosleuth.text.languages import official_languages
+
+    return tuple(official_languages(country)) if country else ()
 
 
 def _lookup(gazetteer: Gazetteer, text: str, hint: set[str], fuzzy: bool) -> list[PlaceMatch]:

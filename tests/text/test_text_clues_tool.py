@@ -170,6 +170,27 @@ def test_common_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
     assert find_place_names(text, gazetteer) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("Via Roma Firenze", "Florence"), ("Utrecht Centraal", "Utrecht"),
+     ("Stazione di Venezia", "Venice")],
+)
+def test_a_name_common_only_in_its_own_language_is_the_place(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    """ "Firenze" and "Utrecht" are frequent words (Zipf 5.0) only in Italian and Dutch, as
+    the cities' names."""
+    (clue,) = find_place_names(text, gazetteer)
+    assert clue.data["place"]["name"] == place
+
+
+@pytest.mark.parametrize(
+    "text", ["Essen & Trinken", "Boat Tours", "Mobile Phone Repair", "Nice Price", "Reading Room"]
+)
+def test_words_that_are_also_cities_stay_words(gazetteer: Gazetteer, text: str) -> None:
+    assert find_place_names(text, gazetteer) == []
+
+
 def test_country_names(gazetteer: Gazetteer) -> None:
     clue = find_place_names("Made in Deutschland", gazetteer)[0]
     assert isinstance(clue.constraint, CountryConstraint)
