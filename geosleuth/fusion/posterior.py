@@ -29,19 +29,24 @@ class Posterior:
     constraints: tuple[tuple[str, GeoConstraint], ...]
 
 
-def _target_res(cells: Cells, points: Sequence[PointConstraint], area_res: int) -> np.ndarray:
-    """The resolution each cell should reach: fine near point readings, ``area_res`` elsewhere."""
-    target = np.full(len(cells), area_res, dtype=np.int8)
+def _point_res(
+    lat: np.ndarray, lon: np.ndarray, radius: np.ndarray, points: Sequence[PointConstraint]
+) -> np.ndarray:
+    """The resolution point readings ask of each cell (0 far from all of them).
+
+    A cell near a reading (within three of its radii and two cell radii) should be small
+    against the reading's radius; elsewhere the area clues' resolution applies.
+    """
     points = [p for p in points if not p.negate]
-    if not points or not len(cells):
-        return target
+    if not points or not len(lat):
+        return np.zeros(len(lat), dtype=np.int8)
     plat = np.array([p.lat for p in points])
     plon = np.array([p.lon for p in points])
     reach = 3.0 * np.array([p.radius_km for p in points])
     want = np.array([resolution_for_radius(p.radius_km) for p in points], dtype=np.int8)
-    d = haversine_km(cells.lat[:, None], cells.lon[:, None], plat[None, :], plon[None, :])
-    near = d <= reach[None, :] + 2.0 * cells.radius_km[:, None]
-    return np.maximum(target, np.where(near, want[None, :], 0).max(axis=1)).astype(np.int8)
+    d = haversine_km(lat[:, None], lon[:, None], plat[None, :], plon[None, :])
+    near = d <= reach[None, :] + 2.0 * radius[:, None]
+    return np.where(near, want[None, :], 0).max(axis=1).astype(np.int8)
 
 
 class _Leaves:
@@ -57,7 +62,7 @@ class _Leaves:
     cells are replaced, so that a round does not pass over every cell several times.
     """
 
-    FIELDS = ("lat", "lon", "area", "res", "log_prior", "logmass", "w", "alive")
+    FIELDS = ("lat", "lon", "area", "res", "log_prior", "logmass", "w", "alive", "point_res")
     REBASE = 600.0  # exp() overflows above ~709 and underflows below ~-708
 
     def __init__(self, cells: Cells, log_prior: np.ndarray, ll: np.ndarray) -> None:
@@ -66,7 +71,7 @@ class _Leaves:
         self.new_ids = np.empty(0, dtype=object)
         logmass = log_prior + ll
         start = (cells.lat, cells.lon, cells.area, cells.res, log_prior, logmass, logmass,
-                 np.ones(self.n, dtype=bool))
+                 np.ones(self.n, dtype=bool), np.full(self.n, -1, dtype=np.int8))
         self.buf: dict[str, np.ndarray] = {}
         for name, arr in zip(self.FIELDS, start, strict=True):
             self.buf[name] = np.concatenate([arr, np.zeros(self.n // 4, dtype=arr.dtype)])
@@ -93,6 +98,16 @@ class _Leaves:
         out[~old] = self.new_ids[idx[~old] - self.base]
         return out
 
+    def target(self, idx: np.ndarray, points: Sequence[PointConstraint], area_res: int
+               ) -> np.ndarray:
+        """The resolution cells ``idx`` should reach; each cell's distance test to the
+        point readings runs once, the first time it is a candidate (-1: not yet)."""
+        todo = idx[self.point_res[idx] < 0]
+        if len(todo):
+            radius = np.sqrt(self.area[todo] / math.pi)
+            self.point_res[todo] = _point_res(self.lat[todo], self.lon[todo], radius, points)
+        return np.maximum(self.point_res[idx], area_res)
+
     def take(self, idx: np.ndarray) -> Cells:
         return Cells(self._ids(idx), self.lat[idx], self.lon[idx], self.area[idx], self.res[idx])
 
@@ -111,7 +126,7 @@ class _Leaves:
             for name, arr in self.buf.items():
                 self.buf[name] = np.concatenate([arr, np.zeros(end + k, dtype=arr.dtype)])
         new = (children.lat, children.lon, children.area, children.res, log_prior, logmass, w,
-               np.ones(k, dtype=bool))
+               np.ones(k, dtype=bool), np.full(k, -1, dtype=np.int8))
         for name, arr in zip(self.FIELDS, new, strict=True):
             self.buf[name][self.n : end] = arr
         self.new_ids = np.concatenate([self.new_ids, children.ids])
@@ -147,11 +162,10 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         # A diffuse posterior gains nothing from finer cells; a concentrated one gets sharper
         # borders.
         area_res = AREA_TARGET_RES if len(cand) <= MAX_AREA_REFINE_CELLS else BASE_RES
-        sub = leaves.take(cand)
-        idx = cand[sub.res < _target_res(sub, points, area_res)]
+        idx = cand[leaves.res[cand] < leaves.target(cand, points, area_res)]
         if len(idx) == 0:
             break
-        idx = np.sort(idx[np.argsort(-w[idx], kind="stable")][:MAX_REFINE_PER_LEVEL])
+        idx = np.sort(idx[np.argsort(-w[idx])][:MAX_REFINE_PER_LEVEL])
         parents = leaves.take(idx)
         children, child_parent = refine(parents)
         # density per km² of the prior is inherited; the mass follows the child's area
@@ -168,7 +182,7 @@ def _top(w: np.ndarray, total: float, share: float = TOP_SHARE) -> np.ndarray:
     ``share`` of the mass (largest first), the ones with more than ``MIN_MASS_TO_REFINE``.
     ``w`` is the mass up to the factor ``total``."""
     big = np.flatnonzero(w > MIN_MASS_TO_REFINE * total)
-    order = big[np.argsort(-w[big], kind="stable")]
+    order = big[np.argsort(-w[big])]
     keep = np.cumsum(w[order]) <= share * total
     keep[: max(1, int(keep.sum()) + 1)] = True
     return np.sort(order[keep])
