@@ -61,21 +61,7 @@ def repair_tail(path: Path) -> int:
 
 def replace_atomically(path: Path, lines: Iterable[str]) -> None:
     """Write ``lines`` (each without its newline) to ``path`` all at once, or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            for line in lines:
-                fh.write(line)
-                fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_text_atomically(path, "".join(f"{line}\n" for line in lines))
 
 
 def replace_text_atomically(path: Path, text: str) -> None:

@@ -22,9 +22,8 @@ def report(
                                        help="A case folder written by 'geosleuth locate'.")],
 ) -> None:
     import json
-    import os
-    import tempfile
 
+    from geosleuth.batch.journal import replace_text_atomically
     from geosleuth.errors import BadInputError
     from geosleuth.report.geojson import case_geojson
     from geosleuth.report.markdown import render
@@ -48,9 +47,5 @@ def report(
         raise BadInputError(f"{path}: the case record is incomplete ({type(exc).__name__}: {exc})"
                             ) from None
     for name, text in outputs.items():
-        # each file is replaced whole: write beside it, then rename over it
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path.parent / name)
+        replace_text_atomically(path.parent / name, text)  # each file replaced whole
     typer.echo(f"Rendered {path.parent / 'report.md'} and {path.parent / 'hypotheses.geojson'}")
