@@ -15,6 +15,7 @@ import numpy as np
 from geosleuth.agent.state import CaseState
 from geosleuth.fusion import FusionResult, fuse
 from geosleuth.model import Case, Evidence, Place, PointConstraint
+from geosleuth.text.clue import clip
 
 MAX_SUMMARY_EVIDENCE = 12
 MAX_LINE = 180
@@ -39,11 +40,6 @@ def describe_constraint(e: Evidence) -> str:
     if c.kind == "band":
         return f"{c.axis} band {c.low:g}..{c.high:g} (strength {c.strength:.2f})"
     return f"{c.kind} (strength {c.strength:.2f})"
-
-
-def _clip(text: str, n: int = MAX_LINE) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 class Recorder:
@@ -101,21 +97,23 @@ class Recorder:
         for e in sorted(shown, key=lambda e: int(e.id[1:]) if e.id[1:].isdigit() else 0):
             extra = describe_constraint(e)
             lines.append(
-                _clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else ""))
+                clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else ""),
+                     MAX_LINE)
             )
         lines.append("Hypotheses:")
         if not self.state.hypotheses:
             lines.append("- none yet")
         for h in self.state.hypotheses[:3]:
             lines.append(
-                _clip(
+                clip(
                     f"- {h.id} p={h.score:.2f} within {h.radius_km:g} km"
                     f" of {h.lat:.5f}, {h.lon:.5f}"
                     f" ({h.place or 'unnamed'}); supported by {', '.join(h.supported_by) or '-'};"
-                    f" contradicted by {', '.join(h.contradicted_by) or '-'}"
+                    f" contradicted by {', '.join(h.contradicted_by) or '-'}",
+                    MAX_LINE,
                 )
             )
         if self.failures:
             lines.append("Failed calls:")
-            lines.extend(_clip(f"- {f}") for f in self.failures[-4:])
+            lines.extend(clip(f"- {f}", MAX_LINE) for f in self.failures[-4:])
         return "\n".join(lines)

@@ -35,6 +35,7 @@ from geosleuth.backends.prices import cost_usd
 from geosleuth.errors import BackendError
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.settings import Settings
+from geosleuth.text.clue import clip, guillemets
 from geosleuth.tools.context import Egress
 
 SUBMIT = "submit_verdict"
@@ -80,16 +81,6 @@ CONCLUDE_SPEC: dict[str, Any] = {
     "parameters": {"type": "object", "properties": {"why": {"type": "string", "maxLength": 500}},
                    "additionalProperties": False},
 }
-
-
-def clip(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def quote(text: str) -> str:
-    """Text from outside (the image, the user) shown as data between guillemets."""
-    return "«" + clip(text, 300).replace("«", "‹").replace("»", "›") + "»"
 
 
 def render_step(step: StepRecord, state: CaseState, hidden: dict[str, str]) -> str:
@@ -222,7 +213,7 @@ class LLMReasoner:
         if hidden:
             notes.append("Camera metadata is withheld from you; if a verdict is rejected against"
                          " it, call conclude and the fusion's answer stands.")
-        clues = ", ".join(quote(c) for c in state.case.clues) or "none"
+        clues = ", ".join(guillemets(c, 300) for c in state.case.clues) or "none"
         final = " This is your LAST step: call submit_verdict or conclude now."
         if not view.final:
             final = ""

@@ -35,6 +35,7 @@ from geosleuth.model import Case, Evidence, PointConstraint
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.paths.cluster import Cluster, cluster_of
 from geosleuth.settings import Settings
+from geosleuth.text.clue import clip, guillemets
 from geosleuth.tools.context import Egress
 
 CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -157,16 +158,6 @@ CHOOSE_SPEC: dict[str, Any] = {
 }
 
 
-def clip(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def quote(text: str, n: int = 240) -> str:
-    """Outside text as data between guillemets (guillemets inside are replaced)."""
-    return "«" + clip(text, n).replace("«", "‹").replace("»", "›") + "»"
-
-
 def _where(e: Evidence) -> str:
     """Where a constraint points, without its strength (the verifier sees no scores)."""
     c = e.constraint
@@ -190,7 +181,7 @@ def path_summary(state: CaseState, redact: bool = False) -> str:
     v = state.verdict
     lines = [f"Path {state.path}:"]
     if v.known:
-        place = f" ({quote(v.place, 120)})" if v.place else ""
+        place = f" ({guillemets(v.place, 120)})" if v.place else ""
         rests = ", ".join(v.evidence) or "-"
         lines.append(f"  conclusion: {v.lat:.5f}, {v.lon:.5f} within {v.radius_km:g} km"
                      f"{place}; rests on {rests}")
@@ -201,14 +192,14 @@ def path_summary(state: CaseState, redact: bool = False) -> str:
     shown = [e for e in state.evidence if e.constraint is not None] or list(state.evidence)
     lines.append(f"  evidence ({len(state.evidence)} in all):")
     for e in shown[:MAX_EVIDENCE_LINES]:
-        summary = "camera metadata (withheld)" if e.id in hidden else quote(e.summary)
+        summary = "camera metadata (withheld)" if e.id in hidden else guillemets(e.summary, 240)
         where = _where(e) if e.id not in hidden else ""
         lines.append(f"  - {e.id} [{e.tool}] {summary}" + (f" -> {where}" if where else ""))
     if len(shown) > MAX_EVIDENCE_LINES:
         lines.append(f"  - and {len(shown) - MAX_EVIDENCE_LINES} more")
     sub = next((s.submission for s in reversed(state.steps) if s.submission), None)
     if sub is not None and sub.rationale:
-        lines.append(f"  rationale: {quote(sub.rationale, 400)}")
+        lines.append(f"  rationale: {guillemets(sub.rationale, 400)}")
     return "\n".join(lines)
 
 
@@ -258,7 +249,7 @@ class ModelVerifier:
 
     def messages(self, case: Case, states: Sequence[CaseState]) -> tuple[list[Message], str]:
         redact = self.chat.remote and not self.settings.send_metadata
-        clues = ", ".join(quote(c) for c in case.clues) or "none"
+        clues = ", ".join(guillemets(c, 240) for c in case.clues) or "none"
         summaries = "\n\n".join(path_summary(s, redact) for s in states)
         text = (
             "Task: find where this photo was taken (a point and a radius).\n"

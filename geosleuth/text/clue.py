@@ -22,6 +22,18 @@ def quote(text: str, limit: int = MAX_QUOTE) -> str:
     return json.dumps(cut, ensure_ascii=False)
 
 
+def clip(text: str, n: int) -> str:
+    """``text`` on one line, whitespace collapsed, cut to ``n`` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def guillemets(text: str, n: int) -> str:
+    """Text from outside (the image, the user, another model) shown to a model as data:
+    clipped, between guillemets, with guillemets inside replaced."""
+    return "«" + clip(text, n).replace("«", "‹").replace("»", "›") + "»"
+
+
 @dataclass(frozen=True)
 class TextClue:
     kind: str  # "place_name", "street_type", "phone", "web", "postcode", "plate", ...

@@ -7,7 +7,6 @@ cannot break the line it is shown on; the report escapes it again where it rende
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
@@ -15,6 +14,7 @@ from geosleuth_plugins.ocr_signage.lines import TextLine
 
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
+from geosleuth.text.clue import quote
 from geosleuth.tools.api import Availability, ClueTool
 from geosleuth.tools.context import ToolContext
 
@@ -22,16 +22,10 @@ SUMMARY_LINES = 4
 SUMMARY_CHARS = 40
 
 
-def quote(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """Text from the image as a double-quoted, escaped literal, cut to ``limit`` characters."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return json.dumps(cut, ensure_ascii=False)
-
-
 def summarise(lines: list[TextLine]) -> str:
     if not lines:
         return "no text found"
-    shown = ", ".join(quote(line.text) for line in lines[:SUMMARY_LINES])
+    shown = ", ".join(quote(line.text, SUMMARY_CHARS) for line in lines[:SUMMARY_LINES])
     more = ", …" if len(lines) > SUMMARY_LINES else ""
     noun = "text line" if len(lines) == 1 else "text lines"
     return f"{len(lines)} {noun}: {shown}{more}"

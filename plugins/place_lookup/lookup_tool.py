@@ -10,17 +10,14 @@ from geosleuth_plugins.place_lookup.weighing import merge_nested, place_radius_k
 from geosleuth.errors import ToolError
 from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
 from geosleuth.model import CountryConstraint, Finding, PointConstraint
+from geosleuth.text.clue import quote
 from geosleuth.tools.api import ClueTool
 from geosleuth.tools.context import ToolContext
 
+QUOTE_CHARS = 80  # text from the image is quoted, never obeyed, in summaries
+
 STRONG_SCORE = 0.8  # weaker fuzzy matches are not evidence
 MAX_NAME_CHARS = 200
-
-
-def quoted(text: str, limit: int = 80) -> str:
-    """Text from the image, quoted and escaped for a one-line summary (never obeyed)."""
-    short = text if len(text) <= limit else text[: limit - 1] + "…"
-    return json.dumps(short, ensure_ascii=False)
 
 
 def _continent_countries(continent: str) -> dict[str, float]:
@@ -54,13 +51,14 @@ def _finding(gazetteer: Gazetteer, match: PlaceMatch, strength: float, n: int) -
     constraint: Any
     if place.kind == "country":
         constraint = CountryConstraint(weights={place.country_code: 1.0}, strength=strength)
-        summary = f"{quoted(match.matched)} names the country {label} ({how}{of})"
+        summary = f"{quote(match.matched, QUOTE_CHARS)} names the country {label} ({how}{of})"
     elif place.kind == "continent":
         weights = _continent_countries(place.name)
         constraint = (
             CountryConstraint(weights=weights, strength=strength) if weights else None
         )
-        summary = f"{quoted(match.matched)} names the continent {place.name} ({how}{of})"
+        summary = (f"{quote(match.matched, QUOTE_CHARS)} names the continent {place.name}"
+                   f" ({how}{of})")
     else:
         radius = place_radius_km(place)
         data["radius_km"] = round(radius, 1)
@@ -68,7 +66,7 @@ def _finding(gazetteer: Gazetteer, match: PlaceMatch, strength: float, n: int) -
             lat=place.lat, lon=place.lon, radius_km=radius, strength=strength
         )
         summary = (
-            f"{quoted(match.matched)} is {label} at {place.lat:.4f}, {place.lon:.4f}, "
+            f"{quote(match.matched, QUOTE_CHARS)} is {label} at {place.lat:.4f}, {place.lon:.4f}, "
             f"within {radius:.0f} km ({how}{of})"
         )
     return Finding(summary=summary, data=data, constraint=constraint)
@@ -132,7 +130,8 @@ class PlaceLookupTool(ClueTool):
             hint = "" if fuzzy else "; try fuzzy=true if the text may hold OCR errors"
             return [
                 Finding(
-                    summary=f"no place named {quoted(name)}{where} in the gazetteer{hint}",
+                    summary=f"no place named {quote(name, QUOTE_CHARS)}{where} in the gazetteer"
+                    f"{hint}",
                     data={"name": name, "country": country, "fuzzy": fuzzy, "matches": 0},
                 )
             ]
