@@ -8,7 +8,6 @@ user turn. Anthropic has no ``seed`` parameter: it is not sent.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from geosleuth.backends.chat import (
@@ -20,19 +19,7 @@ from geosleuth.backends.chat import (
     Message,
     TextPart,
 )
-from geosleuth.backends.faults import (
-    ChatFault,
-    ConnectionFault,
-    ContextTooLong,
-    PermanentFault,
-    RateLimited,
-    ServerFault,
-    TimeoutFault,
-    looks_like_context_error,
-)
-from geosleuth.backends.openai_chat import host_of
-from geosleuth.errors import ConfigError
-from geosleuth.net.retry import parse_retry_after
+from geosleuth.backends.sdk import host_of, require_sdk, timed_call
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 2048
@@ -78,36 +65,6 @@ def to_anthropic(messages: list[Message]) -> tuple[str, list[dict[str, Any]]]:
     return system, turns
 
 
-def fault_from_anthropic(exc: Exception, what: str) -> ChatFault | None:
-    import anthropic
-
-    if isinstance(exc, anthropic.APITimeoutError):
-        return TimeoutFault(f"{what}: the request timed out")
-    if isinstance(exc, anthropic.APIConnectionError):
-        return ConnectionFault(f"{what}: cannot connect ({exc})")
-    if not isinstance(exc, anthropic.APIStatusError):
-        if isinstance(exc, anthropic.APIError):  # a 2xx answer the SDK could not read
-            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
-        return None
-    status = exc.status_code
-    body = exc.response.text if exc.response is not None else str(exc)
-    headers = exc.response.headers if exc.response is not None else {}
-    detail = " ".join(str(exc.message).split())[:300]
-    after = parse_retry_after(headers.get("retry-after"), time.time())
-    if looks_like_context_error(status, body):
-        return ContextTooLong(f"{what}: the request is too long for the model ({detail})",
-                              status=status)
-    if status == 429:
-        return RateLimited(f"{what}: rate limited (429)", status=status, retry_after_s=after)
-    if status >= 500:  # 529 is Anthropic's "overloaded"
-        return ServerFault(f"{what}: server error {status} ({detail})", status=status,
-                           retry_after_s=after)
-    if status in (401, 403):
-        return PermanentFault(f"{what}: the API key was rejected ({status}); check the key",
-                              status=status)
-    return PermanentFault(f"{what}: request rejected ({status}: {detail})", status=status)
-
-
 class AnthropicChat:
     """Claude models through the Messages API with tools and images."""
 
@@ -122,17 +79,13 @@ class AnthropicChat:
         timeout_s: float = 120.0,
         capabilities: Capabilities = ANTHROPIC_CAPS,
     ) -> None:
-        try:
-            import anthropic
-        except ImportError:
-            raise ConfigError("the anthropic backend needs the anthropic package:"
-                              " pip install 'geosleuth[anthropic]'") from None
+        self._sdk = require_sdk("anthropic")
         self.model = model
         self.base_url = base_url or DEFAULT_BASE_URL
         self.host = host_of(self.base_url)
         self.remote = True
         self.capabilities = capabilities
-        self._client = anthropic.Anthropic(api_key=api_key or "unused", base_url=self.base_url,
+        self._client = self._sdk.Anthropic(api_key=api_key or "unused", base_url=self.base_url,
                                            timeout=timeout_s, max_retries=0)
 
     def chat(
@@ -156,20 +109,8 @@ class AnthropicChat:
         if temperature is not None:
             kwargs["temperature"] = temperature
         what = f"anthropic model {self.model} at {self.host}"
-        start = time.perf_counter()
-        try:
-            resp = self._client.messages.create(**kwargs)
-        except Exception as exc:
-            fault = fault_from_anthropic(exc, what)
-            if fault is None:
-                raise
-            raise fault from None
-        latency = (time.perf_counter() - start) * 1000.0
-        try:
-            return self._reply(resp, latency)
-        except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a message
-            raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
-                              ) from None
+        return timed_call(self._sdk, what, lambda: self._client.messages.create(**kwargs),
+                          self._reply)
 
     @staticmethod
     def _reply(resp: Any, latency: float) -> ChatReply:

@@ -8,9 +8,7 @@ visible in the case. The same adapter serves OpenAI-compatible servers by base U
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from geosleuth.backends.chat import (
     Capabilities,
@@ -22,26 +20,11 @@ from geosleuth.backends.chat import (
     TextPart,
     parse_arguments,
 )
-from geosleuth.backends.faults import (
-    ChatFault,
-    ConnectionFault,
-    ContextTooLong,
-    PermanentFault,
-    RateLimited,
-    ServerFault,
-    TimeoutFault,
-    looks_like_context_error,
-)
-from geosleuth.errors import ConfigError
-from geosleuth.net.retry import parse_retry_after
+from geosleuth.backends.sdk import host_of, require_sdk, timed_call
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_CAPS = Capabilities(vision=True, native_tools=True, json_mode=True,
                            context_tokens=128_000, max_image_side=2048, max_image_bytes=20_000_000)
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
 
 
 def tool_param(spec: dict[str, Any]) -> dict[str, Any]:
@@ -77,39 +60,6 @@ def to_openai(msg: Message) -> dict[str, Any]:
     return {"role": "user", "content": content}
 
 
-def fault_from_openai(exc: Exception, what: str) -> ChatFault | None:
-    """The fault an ``openai`` exception stands for, or None if it is not an API error."""
-    import openai
-
-    if isinstance(exc, openai.APITimeoutError):
-        return TimeoutFault(f"{what}: the request timed out")
-    if isinstance(exc, openai.APIConnectionError):
-        return ConnectionFault(f"{what}: cannot connect ({exc})")
-    if not isinstance(exc, openai.APIStatusError):
-        if isinstance(exc, openai.APIError):  # a 2xx answer the SDK could not read
-            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
-        return None
-    status = exc.status_code
-    body = exc.response.text if exc.response is not None else str(exc)
-    headers = exc.response.headers if exc.response is not None else {}
-    detail = " ".join(str(exc.message).split())[:300]
-    if looks_like_context_error(status, body):
-        return ContextTooLong(f"{what}: the request is too long for the model ({detail})",
-                              status=status)
-    if status == 429 and "insufficient_quota" not in body:
-        after = parse_retry_after(headers.get("retry-after"), time.time())
-        if after is None and headers.get("retry-after-ms"):
-            after = float(headers["retry-after-ms"]) / 1000.0
-        return RateLimited(f"{what}: rate limited (429)", status=status, retry_after_s=after)
-    if status >= 500:
-        return ServerFault(f"{what}: server error {status} ({detail})", status=status,
-                           retry_after_s=parse_retry_after(headers.get("retry-after"), time.time()))
-    if status in (401, 403):
-        return PermanentFault(f"{what}: the API key was rejected ({status}); check the key",
-                              status=status)
-    return PermanentFault(f"{what}: request rejected ({status}: {detail})", status=status)
-
-
 class OpenAIChat:
     """Chat Completions with function tools and images, for OpenAI or a compatible server."""
 
@@ -127,11 +77,7 @@ class OpenAIChat:
         json_output: bool = False,
         provider: str = "openai",
     ) -> None:
-        try:
-            import openai
-        except ImportError:
-            raise ConfigError("the openai backend needs the openai package:"
-                              " pip install 'geosleuth[openai]'") from None
+        self._sdk = require_sdk("openai")
         self.model = model
         self.base_url = base_url or DEFAULT_BASE_URL
         self.host = host_of(self.base_url)
@@ -139,8 +85,8 @@ class OpenAIChat:
         self.capabilities = capabilities
         self.json_output = json_output
         self.provider = provider
-        self._client = openai.OpenAI(api_key=api_key or "unused", base_url=self.base_url,
-                                     timeout=timeout_s, max_retries=0)
+        self._client = self._sdk.OpenAI(api_key=api_key or "unused", base_url=self.base_url,
+                                        timeout=timeout_s, max_retries=0)
 
     def chat(
         self,
@@ -163,20 +109,8 @@ class OpenAIChat:
         if self.json_output and not tools:
             kwargs["response_format"] = {"type": "json_object"}
         what = f"{self.provider} model {self.model} at {self.host}"
-        start = time.perf_counter()
-        try:
-            resp = self._client.chat.completions.create(**kwargs)
-        except Exception as exc:
-            fault = fault_from_openai(exc, what)
-            if fault is None:
-                raise
-            raise fault from None
-        latency = (time.perf_counter() - start) * 1000.0
-        try:
-            return self._reply(resp, latency)
-        except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a completion
-            raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
-                              ) from None
+        return timed_call(self._sdk, what,
+                          lambda: self._client.chat.completions.create(**kwargs), self._reply)
 
     @staticmethod
     def _reply(resp: Any, latency: float) -> ChatReply:

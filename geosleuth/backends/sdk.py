@@ -1,0 +1,94 @@
+"""What the OpenAI and Anthropic adapters share: loading the SDK, faults, one timed call.
+
+Both official SDKs are generated from the same template, so they raise the same exception
+classes (``APITimeoutError``, ``APIConnectionError``, ``APIStatusError``, ``APIError``)
+with the same fields; one mapping turns either into the loop's faults.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from geosleuth.backends.chat import ChatReply
+from geosleuth.backends.faults import (
+    ChatFault,
+    ConnectionFault,
+    ContextTooLong,
+    PermanentFault,
+    RateLimited,
+    ServerFault,
+    TimeoutFault,
+    looks_like_context_error,
+)
+from geosleuth.errors import ConfigError
+from geosleuth.net.retry import parse_retry_after
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def require_sdk(name: str) -> ModuleType:
+    """The provider's SDK package, or one line saying how to install it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise ConfigError(f"the {name} backend needs the {name} package:"
+                          f" pip install 'geosleuth[{name}]'") from None
+
+
+def fault_from_sdk(sdk: ModuleType, exc: Exception, what: str) -> ChatFault | None:
+    """The fault an SDK exception stands for, or None if it is not an API error."""
+    if isinstance(exc, sdk.APITimeoutError):
+        return TimeoutFault(f"{what}: the request timed out")
+    if isinstance(exc, sdk.APIConnectionError):
+        return ConnectionFault(f"{what}: cannot connect ({exc})")
+    if not isinstance(exc, sdk.APIStatusError):
+        if isinstance(exc, sdk.APIError):  # a 2xx answer the SDK could not read
+            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
+        return None
+    status = exc.status_code
+    body = exc.response.text if exc.response is not None else str(exc)
+    headers = exc.response.headers if exc.response is not None else {}
+    detail = " ".join(str(exc.message).split())[:300]
+    after = parse_retry_after(headers.get("retry-after"), time.time())
+    if looks_like_context_error(status, body):
+        return ContextTooLong(f"{what}: the request is too long for the model ({detail})",
+                              status=status)
+    # OpenAI answers 429 for a spent quota too; waiting does not help that one
+    if status == 429 and "insufficient_quota" not in body:
+        if after is None and headers.get("retry-after-ms"):
+            after = float(headers["retry-after-ms"]) / 1000.0
+        return RateLimited(f"{what}: rate limited (429)", status=status, retry_after_s=after)
+    if status >= 500:  # 529 is Anthropic's "overloaded"
+        return ServerFault(f"{what}: server error {status} ({detail})", status=status,
+                           retry_after_s=after)
+    if status in (401, 403):
+        return PermanentFault(f"{what}: the API key was rejected ({status}); check the key",
+                              status=status)
+    return PermanentFault(f"{what}: request rejected ({status}: {detail})", status=status)
+
+
+def timed_call(sdk: ModuleType, what: str, request: Callable[[], Any],
+               parse: Callable[[Any, float], ChatReply]) -> ChatReply:
+    """``request()`` with its errors as faults, then ``parse(response, latency_ms)``; a
+    body the parser cannot read is a server fault."""
+    start = time.perf_counter()
+    try:
+        resp = request()
+    except Exception as exc:
+        fault = fault_from_sdk(sdk, exc, what)
+        if fault is None:
+            raise
+        raise fault from None
+    latency = (time.perf_counter() - start) * 1000.0
+    try:
+        return parse(resp, latency)
+    except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a reply
+        raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
+                          ) from None
