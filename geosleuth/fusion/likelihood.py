@@ -102,14 +102,28 @@ def _unique(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return unique, inverse
 
 
-def point_density(
-    c: PointConstraint, lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray
+def point_loglik(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
+    plat: float | np.ndarray,
+    plon: float | np.ndarray,
+    radius_km: float | np.ndarray,
+    strength: float | np.ndarray,
 ) -> np.ndarray:
-    """Cell-averaged Gaussian density (per km²) of a point reading."""
-    sigma = c.radius_km * SIGMA_PER_RADIUS
+    """log L of point readings: log(s·N + (1 − s)/A_land), N the cell-averaged Gaussian
+    density (per km²). The arguments broadcast: one reading over cells, or cells × readings."""
+    sigma = np.asarray(radius_km) * SIGMA_PER_RADIUS
     var = sigma**2 + cell_r**2 / 4.0
-    d = haversine_km(lat, lon, c.lat, c.lon)
-    return np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
+    d = haversine_km(lat, lon, plat, plon)
+    dens = np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
+    return np.log(strength * dens + (1.0 - np.asarray(strength)) / LAND_AREA_KM2)
+
+
+def area_loglik(f: np.ndarray, strength: float, floor: float, z: float) -> np.ndarray:
+    """log L of an area clue with profile ``f``: (1 − s) + s·floor + s·(f − floor)/Z."""
+    informative = np.maximum(f - floor, 0.0) / max(z, MIN_NORM)
+    return np.log((1.0 - strength) + strength * floor + strength * informative + 1e-300)
 
 
 def profile(
@@ -227,11 +241,8 @@ def log_likelihood(
     Z = ∫ prior·(f − floor). Dividing by Z makes the strength the probability that the
     truth lies in the region the clue names.
     """
-    s = c.strength
     if not is_area(c):
-        dens = point_density(c, lat, lon, cell_r)
-        return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2)
+        assert isinstance(c, PointConstraint)
+        return point_loglik(lat, lon, cell_r, c.lat, c.lon, c.radius_km, c.strength)
     floor, z = norm
-    f = profile(c, lat, lon, cell_r, countries)
-    informative = np.maximum(f - floor, 0.0) / max(z, MIN_NORM)
-    return np.log((1.0 - s) + s * floor + s * informative + 1e-300)
+    return area_loglik(profile(c, lat, lon, cell_r, countries), c.strength, floor, z)

@@ -19,7 +19,6 @@ entry cannot go stale.
 
 from __future__ import annotations
 
-import math
 import threading
 import weakref
 from collections import OrderedDict
@@ -30,17 +29,15 @@ import numpy as np
 
 from geosleuth.fusion.grid import Cells, base_cells
 from geosleuth.fusion.likelihood import (
-    LAND_AREA_KM2,
-    MIN_NORM,
-    SIGMA_PER_RADIUS,
     CountryLookup,
+    area_loglik,
     is_area,
     log_likelihood,
     memoised,
+    point_loglik,
     profile,
 )
 from geosleuth.fusion.prior import base_prior
-from geosleuth.geo.distance import haversine_km
 from geosleuth.model import CountryConstraint, GeoConstraint, PointConstraint
 
 Norm = tuple[float, float]
@@ -113,18 +110,14 @@ def clear() -> None:
 def _points_loglik(
     points: Sequence[PointConstraint], lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray
 ) -> np.ndarray:
-    """Σ log L of many point readings on a few cells, as one cells × points matrix.
-
-    The same formula as ``likelihood.log_likelihood`` for a point reading.
-    """
-    plat = np.array([p.lat for p in points])
-    plon = np.array([p.lon for p in points])
-    s = np.array([p.strength for p in points])
-    sigma = np.array([p.radius_km for p in points]) * SIGMA_PER_RADIUS
-    var = sigma[None, :] ** 2 + cell_r[:, None] ** 2 / 4.0
-    d = haversine_km(lat[:, None], lon[:, None], plat[None, :], plon[None, :])
-    dens = np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
-    return np.log(s * dens + (1.0 - s) / LAND_AREA_KM2).sum(axis=1)
+    """Σ log L of many point readings on a few cells, as one cells × points matrix."""
+    return point_loglik(
+        lat[:, None], lon[:, None], cell_r[:, None],
+        np.array([p.lat for p in points])[None, :],
+        np.array([p.lon for p in points])[None, :],
+        np.array([p.radius_km for p in points])[None, :],
+        np.array([p.strength for p in points])[None, :],
+    ).sum(axis=1)
 
 
 def _countries_loglik(
@@ -133,18 +126,12 @@ def _countries_loglik(
     lon: np.ndarray,
     countries: CountryLookup,
 ) -> np.ndarray:
-    """Σ log L of many country clues, computed once per distinct country among the cells.
-
-    The same formula as ``likelihood.log_likelihood`` for an area clue whose profile is a
-    country's weight.
-    """
+    """Σ log L of many country clues, computed once per distinct country among the cells."""
     unique, inverse = np.unique(countries(lat, lon), return_inverse=True)
     per_country = np.zeros(len(unique))
     for c, (floor, z) in clues:
         w = np.array([c.weights.get(str(code), c.default) for code in unique], dtype=float)
-        f = 1.0 - w if c.negate else w
-        informative = np.maximum(f - floor, 0.0) / max(z, MIN_NORM)
-        per_country += np.log((1.0 - c.strength) + c.strength * (floor + informative) + 1e-300)
+        per_country += area_loglik(1.0 - w if c.negate else w, c.strength, floor, z)
     return per_country[inverse.reshape(-1)]
 
 
