@@ -2,7 +2,10 @@
 
 Each path has its own reasoner (``create_reasoner(settings, path=i)``), executor and
 recorder; their events carry ``path=i`` and reach the caller's ``on_event`` from the
-calling thread, in the order they happen. The paths share:
+calling thread, in the order they happen. Every path starts from the case's clues
+(``--clue``), recorded as the investigator's evidence before its first step exactly as
+``agent.run.run_case`` does for one path; the verifier's pooled evidence holds each once.
+The paths share:
 
 - the tool results: ``SharedTools`` wraps every tool so that one call (same tool, same
   cache key) runs once per case however many paths ask for it at the same moment (the
@@ -33,6 +36,7 @@ from typing import Any
 
 from geosleuth.agent.events import CaseFinished, Event
 from geosleuth.agent.executor import Executor
+from geosleuth.agent.investigator import read_input, seed_case_clues
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Reasoner
 from geosleuth.agent.recorder import Recorder
@@ -252,7 +256,10 @@ def run_paths(
     stop = threading.Event()
     runs = [PathRun(i) for i in range(k)]
 
-    # Built here, before any thread starts, so a configuration error surfaces as such.
+    # Built here, before any thread starts, so a configuration error (or a clue that cannot
+    # be read) surfaces as such.
+    for text in case.clues:
+        read_input(text)
     if make is None:
         def make(s: Settings, i: int) -> Reasoner:
             return make_reasoner(s, i, chat)
@@ -268,6 +275,9 @@ def run_paths(
             recorder = Recorder(case, coverage=settings.coverage, countries=countries,
                                 describe=describe, path=i)
             run.state = recorder.state
+            # The investigator's clues (--clue) are evidence of every path, as with one path:
+            # each path records the same readings, which the pooled fusion counts once.
+            seed_case_clues(recorder)
             stream = investigate(reasoner, executor, recorder, settings)
             for event in stream:
                 events.put((i, event))
