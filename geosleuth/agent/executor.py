@@ -16,6 +16,7 @@ import jsonschema
 
 from geosleuth.agent.state import Observation, ToolCall
 from geosleuth.errors import ToolError
+from geosleuth.fusion.groups import capped
 from geosleuth.model import Evidence, Finding
 from geosleuth.tools.cache import ResultCache
 from geosleuth.tools.context import ToolContext
@@ -81,20 +82,24 @@ class Executor:
             )
         elapsed = (time.perf_counter() - start) * 1000.0
         share = elapsed / max(len(findings), 1)
-        evidence = [
-            Evidence(
-                id=next_id(),
-                tool=tool.name,
-                tool_version=tool.version,
-                args=call.args,
-                summary=f.summary,
-                data={**f.data, **({"cached": True} if cached else {})},
-                constraint=f.constraint,
-                elapsed_ms=round(share, 2),
-                host=f.host,
+        evidence = []
+        for f in findings:
+            basis = f.basis or tool.basis
+            evidence.append(
+                Evidence(
+                    id=next_id(),
+                    tool=tool.name,
+                    tool_version=tool.version,
+                    args=call.args,
+                    summary=f.summary,
+                    data={**f.data, **({"cached": True} if cached else {})},
+                    constraint=capped(f.constraint, basis),
+                    elapsed_ms=round(share, 2),
+                    host=f.host,
+                    basis=basis,
+                    source=f.source,
+                )
             )
-            for f in findings
-        ]
         return evidence, Observation(call.id, call.name, evidence=tuple(e.id for e in evidence))
 
     def _refuse(self, call: ToolCall) -> str | None:

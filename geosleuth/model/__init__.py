@@ -10,11 +10,12 @@ from geosleuth.model.constraints import (
     PolygonConstraint,
     RasterConstraint,
 )
-from geosleuth.model.evidence import Evidence, Finding
+from geosleuth.model.evidence import Basis, Evidence, Finding
 from geosleuth.model.hypothesis import Hypothesis, Level, Place, Verdict, level_for_radius
 
 __all__ = [
     "BandConstraint",
+    "Basis",
     "BoxConstraint",
     "Case",
     "CountryConstraint",

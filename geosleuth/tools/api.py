@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from geosleuth.model import Finding
+from geosleuth.model import Basis, Finding
 
 if TYPE_CHECKING:
     from geosleuth.tools.context import ToolContext
@@ -67,6 +67,9 @@ class ClueTool(ABC):
     parameters: ClassVar[dict[str, Any]] = {"type": "object", "properties": {}}
     cost: ClassVar[Cost] = "local"
     requires: ClassVar[tuple[Requirement, ...]] = ()
+    # How the tool's findings are obtained (see ``geosleuth.model.Basis``): it caps how far
+    # the fusion trusts them. A finding may say otherwise for itself.
+    basis: ClassVar[Basis] = "computed"
 
     def availability(self) -> Availability:
         """Whether the tool can run here; override to check more than ``requires``."""

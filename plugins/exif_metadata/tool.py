@@ -119,6 +119,7 @@ class ExifMetadataTool(ClueTool):
         "type": "object", "properties": {}, "additionalProperties": False,
     }
     cost = "local"
+    basis = "observed"
     requires: ClassVar[tuple[Requirement, ...]] = (
         Requirement(module="exifread", install="pip install exifread"),
     )

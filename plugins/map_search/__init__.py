@@ -13,7 +13,7 @@ import math
 from typing import Any, ClassVar
 
 from geosleuth.errors import BadInputError, ConfigError, ToolError, ToolUnavailableError
-from geosleuth.model import Finding, PointConstraint
+from geosleuth.model import Basis, Finding, PointConstraint
 from geosleuth.tools.api import ClueTool, Cost
 from geosleuth.tools.context import ToolContext
 
@@ -81,6 +81,7 @@ class MapSearch(ClueTool):
     name: ClassVar[str] = "map_search"
     version: ClassVar[str] = "1.0.0"
     cost: ClassVar[Cost] = "local"
+    basis: ClassVar[Basis] = "read"  # the words searched for were read in the photo
     description: ClassVar[str] = (
         "Search OpenStreetMap: imported regions offline, and online (Nominatim, Overpass) "
         "only when network use is enabled. op=search finds features by name (a shop, street, "

@@ -65,6 +65,7 @@ class OcrSignageTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "read"
 
     def availability(self) -> Availability:
         status = {name: engine(name).availability() for name in ENGINE_NAMES}

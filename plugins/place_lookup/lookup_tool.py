@@ -103,6 +103,7 @@ class PlaceLookupTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "read"
 
     def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
         # The answer depends on the arguments only, not on the photo.

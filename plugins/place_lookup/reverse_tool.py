@@ -29,6 +29,7 @@ class ReverseGeocodeTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "read"
 
     def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
         return json.dumps([self.name, self.version, args], sort_keys=True, default=str)

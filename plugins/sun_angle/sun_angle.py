@@ -64,6 +64,7 @@ class SunAngleTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "computed"
     requires: ClassVar[tuple[Requirement, ...]] = (
         Requirement(module="contourpy", install="pip install contourpy"),
         Requirement(module="shapely", install="pip install shapely"),

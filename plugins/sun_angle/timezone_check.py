@@ -59,6 +59,7 @@ class TimezoneCheckTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "observed"
     requires: ClassVar[tuple[Requirement, ...]] = (
         Requirement(module="timezonefinder", install="pip install timezonefinder"),
     )

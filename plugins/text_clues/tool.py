@@ -56,6 +56,7 @@ class TextCluesTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "read"
     requires = (Requirement(module="phonenumbers", install="pip install phonenumbers"),)
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> list[Finding]:

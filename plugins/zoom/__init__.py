@@ -34,6 +34,7 @@ def region_px(box: dict[str, float], width: int, height: int) -> tuple[int, int,
 class ZoomTool(ClueTool):
     name = "zoom"
     version = "1.0"
+    basis = "read"
     description = (
         "See a region of the photo at full resolution (small or distant text, a sign, a plate, "
         "a landmark). Give the region as fractions of the photo as shown: x and y of its "

@@ -1,0 +1,106 @@
+"""Dependent evidence and caps: clues of one source are one witness, trusted up to a cap.
+
+Two facts about real photos shape this module:
+
+* **Clues read from one text are not independent.** A language guess, a street word, a
+  place name and a phone number read from the same sign share every error of the
+  reading (a misread word, a sign that names another town). Multiplying them as if each
+  were an independent witness turns four weak readings into certainty. So the evidence
+  of one *source* is fused as **one witness**: its members' likelihoods are multiplied
+  into a joint view (where they agree, the view is sharp), and the whole view is trusted
+  with one strength, that of its most trusted member:
+
+      L_G(x) = (1 − s_G) + s_G · Π_i L_i(x) / Z_G,   Z_G = ∫ prior · Π_i L_i,
+      s_G = min(cap(basis), max_i s_i).
+
+  With probability s_G the truth is distributed like the members' joint view, otherwise
+  anywhere (like the prior), so however many members agree, the group puts at most
+  s_G + (1 − s_G)·prior(R) of the probability into any region R.
+* **How a clue was obtained caps how far it can be trusted** (``CAPS``): a camera's GPS
+  is observed, a place name read from pixels is only as good as the reading and the
+  sign, a model's judgement is inferred. No tool can claim more than its basis allows.
+
+A source is what a tool names in ``Finding.source``; without one, all evidence of the
+bases in ``ONE_WITNESS`` is one group per basis (everything read from a photo's text is
+one witness; the camera's metadata is another), and each piece of computed evidence and
+each of the investigator's statements stands alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from geosleuth.model import Basis, Evidence, GeoConstraint
+
+CAPS: dict[Basis, float] = {
+    "observed": 0.99,  # overturned only by strong contrary evidence
+    "read": 0.9,  # text read from pixels: misreadings, signs that name other places
+    "computed": 0.95,
+    "inferred": 0.7,
+    "investigator": 0.999,
+}
+ONE_WITNESS: frozenset[Basis] = frozenset({"observed", "read", "inferred"})
+
+
+def cap(basis: Basis) -> float:
+    return CAPS.get(basis, CAPS["inferred"])
+
+
+def capped(c: GeoConstraint | None, basis: Basis) -> GeoConstraint | None:
+    """The constraint with its strength limited to its basis' cap."""
+    if c is None or c.strength <= cap(basis):
+        return c
+    return c.model_copy(update={"strength": cap(basis)})
+
+
+def group_key(e: Evidence) -> str:
+    """The witness a piece of evidence belongs to."""
+    if e.source:
+        return f"{e.basis}:{e.source}"
+    return e.basis if e.basis in ONE_WITNESS else f"own:{e.id}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Evidence fused as one witness; a group of one is fused as it stands."""
+
+    key: str
+    ids: tuple[str, ...]
+    members: tuple[GeoConstraint, ...]
+    strength: float
+
+    @property
+    def single(self) -> bool:
+        return len(self.members) == 1
+
+
+def groups(evidence: Sequence[Evidence]) -> list[Group]:
+    """The witnesses among the constrained evidence, in order of first appearance."""
+    by_key: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        if e.constraint is not None:
+            by_key.setdefault(group_key(e), []).append(e)
+    out = []
+    for key, items in by_key.items():
+        constraints = tuple(capped(e.constraint, e.basis) for e in items)
+        strength = min(cap(items[0].basis), max(c.strength for c in constraints if c))
+        out.append(Group(key, tuple(e.id for e in items),
+                         tuple(c for c in constraints if c is not None), strength))
+    return out
+
+
+def log_norm(log_prior_mass: np.ndarray, joint: np.ndarray) -> float:
+    """log Z_G = log Σ prior · Π L_i over the base cells (stable for large exponents)."""
+    x = log_prior_mass + joint
+    top = float(np.max(x))
+    return top + math.log(float(np.exp(x - top).sum()))
+
+
+def group_loglik(joint: np.ndarray, log_z: float, strength: float) -> np.ndarray:
+    """log L_G from the members' summed log-likelihood ``joint`` (see module doc)."""
+    rel = np.minimum(joint - log_z, 700.0)
+    return np.log((1.0 - strength) + strength * np.exp(rel) + 1e-300)
