@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from geosleuth.fusion.hypotheses import RADII_KM, Describe, extract
 from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import Posterior, posterior
-from geosleuth.fusion.verdicts import verdict_level
-from geosleuth.model import Evidence, Hypothesis, Verdict
+from geosleuth.fusion.verdicts import mass_within, verdict_level
+from geosleuth.geo.distance import haversine_km
+from geosleuth.model import Evidence, Hypothesis, PointConstraint, Verdict
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,29 @@ class FusionResult:
 
 # A verdict as wide as the widest radius must at least be more likely true than not.
 MIN_WIDEST_CONFIDENCE = 0.5
+
+
+def observed_fixes(evidence: Sequence[Evidence]) -> list[PointConstraint]:
+    """Point readings the camera recorded (a GPS fix), most precise first."""
+    fixes = [e.constraint for e in evidence
+             if e.basis == "observed" and isinstance(e.constraint, PointConstraint)
+             and not e.constraint.negate]
+    return sorted(fixes, key=lambda c: c.radius_km)
+
+
+def at_fix(h: Hypothesis, post: Posterior, fixes: Sequence[PointConstraint]) -> Hypothesis:
+    """A hypothesis whose circle holds a camera fix no wider than itself is centred on it.
+
+    Within a GPS fix's circle the posterior follows the prior's cells, whose edges would
+    otherwise pull the centre off the fix; the fix itself is the better point. The
+    score is the posterior mass within the same radius of the fix.
+    """
+    for fix in fixes:
+        inside = haversine_km(h.lat, h.lon, fix.lat, fix.lon) <= h.radius_km
+        if fix.radius_km <= h.radius_km and inside and not post.excluded(fix.lat, fix.lon, None):
+            score = round(mass_within(post, fix.lat, fix.lon, h.radius_km), 4)
+            return h.model_copy(update={"lat": fix.lat, "lon": fix.lon, "score": score})
+    return h
 
 
 def fuse(
@@ -45,6 +69,8 @@ def fuse(
         describe=describe,
         max_hypotheses=max_hypotheses,
     )
+    fixes = observed_fixes(constrained)
+    hyps = [at_fix(h, post, fixes) for h in hyps]
     if not hyps:
         return FusionResult(
             [],

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from geosleuth.fusion.likelihood import CountryLookup, profile
+from geosleuth.fusion.overrides import excludes
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import GeoConstraint, Hypothesis, Place, PointConstraint
@@ -64,13 +65,20 @@ def extract(
     """Greedy peaks of the posterior: each takes the mass within its radius, then the next."""
     cells, remaining = post.cells, post.mass.copy()
     density = remaining / cells.area
+    # a hypothesis is centred outside the regions the investigator ruled out
+    allowed = ~post.excluded_cells(cells.lat, cells.lon, countries)
     out: list[Hypothesis] = []
-    while len(out) < max_hypotheses and remaining.sum() >= MIN_MASS:
-        i = int(np.argmax(np.where(remaining > 0, density, -1.0)))
+    peaks = 0
+    while len(out) < max_hypotheses and remaining.sum() >= MIN_MASS and peaks < 3 * max_hypotheses:
+        # a peak no evidence supports is skipped (its mass set aside), so look a little further
+        peaks += 1
+        i = int(np.argmax(np.where((remaining > 0) & allowed, density, -1.0)))
         near = (
             haversine_km(cells.lat, cells.lon, cells.lat[i], cells.lon[i]) <= 3 * cells.radius_km[i]
         )
         lat, lon = _centre(cells.lat[near], cells.lon[near], remaining[near])
+        if post.excluded(lat, lon, countries):  # a ring around a rejected circle
+            lat, lon = float(cells.lat[i]), float(cells.lon[i])
         d = haversine_km(cells.lat, cells.lon, lat, lon)
         within = np.array([remaining[d <= r].sum() for r in RADII_KM])
         need = min(coverage, KNEE * within[-1])
@@ -79,8 +87,10 @@ def extract(
         if mass < MIN_MASS:
             break
         remaining[d <= EXCLUSION * radius] = 0.0  # the peak's tail belongs to it, not to the next
-        place = describe(lat, lon) if describe else Place()
+        place = (describe(lat, lon) if describe else Place()).at_scale(radius)
         supported, contradicted = links(lat, lon, radius, post.constraints, countries)
+        if not located(supported, post.constraints):
+            continue  # the prior speaking: no evidence says the photo is here
         out.append(
             Hypothesis(
                 id=f"H{len(out) + 1}",
@@ -95,4 +105,16 @@ def extract(
                 contradicted_by=contradicted,
             )
         )
-    return out
+    return ranked(out)
+
+
+def located(supported: Sequence[str], constraints: Sequence[tuple[str, GeoConstraint]]) -> bool:
+    """Whether any supporting evidence says where the photo is (not only where it is not)."""
+    ids = set(supported)
+    return any(eid in ids and not excludes(c) for eid, c in constraints)
+
+
+def ranked(hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:
+    """The hypotheses by probability, most probable first, numbered H1, H2, ... again."""
+    order = sorted(hypotheses, key=lambda h: -h.score)
+    return [h.model_copy(update={"id": f"H{i}"}) for i, h in enumerate(order, 1)]

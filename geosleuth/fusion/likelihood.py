@@ -2,9 +2,13 @@
 
 Two forms, because evidence comes in two kinds:
 
-* A **point** reading (a GPS fix, a gazetteer match, a map feature) is a density: with
-  probability s the truth lies in a 2-D Gaussian around the point (its 95 % circle is
-  ``radius_km``), otherwise anywhere on land: L(x) = s·N(x) + (1 − s)/A_land.
+* A **point** reading (a GPS fix, a gazetteer match, a map feature) is a density N, a 2-D
+  Gaussian around the point whose 95 % circle is ``radius_km``, normalised like an area
+  clue by the prior's weight there, Z = ∫ prior·N: L(x) = (1 − s) + s·N(x)/Z. The
+  posterior is then (1 − s)·prior + s·prior·N/Z: with probability s the truth is near the
+  point, otherwise anywhere. So a strength means the same in Paris as in the Libyan
+  desert; the prior only shapes the mass within the circle (and that hardly, since it
+  is smooth at the scale of most circles).
 * A negated point ("not within this circle") is an area clue with profile 1 − f.
 * An **area** clue (a set of countries, a band, a box, a polygon, a raster) is a
   profile f(x) in [0, 1] normalised by the prior probability of its region. A constant
@@ -110,14 +114,29 @@ def point_loglik(
     plon: float | np.ndarray,
     radius_km: float | np.ndarray,
     strength: float | np.ndarray,
+    z: float | np.ndarray = 1.0 / LAND_AREA_KM2,
 ) -> np.ndarray:
-    """log L of point readings: log(s·N + (1 − s)/A_land), N the cell-averaged Gaussian
-    density (per km²). The arguments broadcast: one reading over cells, or cells × readings."""
+    """log L of point readings: log((1 − s) + s·N/Z), N the cell-averaged Gaussian density
+    (per km²) and Z the prior's density seen through it (``point_density``). The arguments
+    broadcast: one reading over cells, or cells × readings."""
+    dens = point_density(lat, lon, cell_r, plat, plon, radius_km)
+    s = np.asarray(strength)
+    return np.log((1.0 - s) + s * dens / np.maximum(z, 1e-300))
+
+
+def point_density(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
+    plat: float | np.ndarray,
+    plon: float | np.ndarray,
+    radius_km: float | np.ndarray,
+) -> np.ndarray:
+    """A point reading's Gaussian density (per km²), averaged over cells of radius cell_r."""
     sigma = np.asarray(radius_km) * SIGMA_PER_RADIUS
     var = sigma**2 + cell_r**2 / 4.0
     d = haversine_km(lat, lon, plat, plon)
-    dens = np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
-    return np.log(strength * dens + (1.0 - np.asarray(strength)) / LAND_AREA_KM2)
+    return np.exp(-(d**2) / (2.0 * var)) / (2.0 * math.pi * var)
 
 
 def area_loglik(f: np.ndarray, strength: float, floor: float, z: float) -> np.ndarray:
@@ -239,10 +258,10 @@ def log_likelihood(
     ``norm`` is an area clue's (floor, Z): the profile's lowest value over the globe (a
     constant part says nothing about the place) and the prior probability of the rest,
     Z = ∫ prior·(f − floor). Dividing by Z makes the strength the probability that the
-    truth lies in the region the clue names.
+    truth lies in the region the clue names. A point reading's norm is (0, ∫ prior·N).
     """
+    floor, z = norm
     if not is_area(c):
         assert isinstance(c, PointConstraint)
-        return point_loglik(lat, lon, cell_r, c.lat, c.lon, c.radius_km, c.strength)
-    floor, z = norm
+        return point_loglik(lat, lon, cell_r, c.lat, c.lon, c.radius_km, c.strength, z)
     return area_loglik(profile(c, lat, lon, cell_r, countries), c.strength, floor, z)

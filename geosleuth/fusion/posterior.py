@@ -9,9 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
-from geosleuth.fusion.likelihood import CountryLookup
+from geosleuth.fusion.groups import Group, group_loglik, groups, log_norm
+from geosleuth.fusion.likelihood import CountryLookup, memoised, point_density
+from geosleuth.fusion.overrides import (
+    Override,
+    enforce,
+    overrides,
+    planning_loglik,
+    planning_terms,
+)
 from geosleuth.fusion.prior import base_prior
-from geosleuth.fusion.terms import base_term, cells_loglik
+from geosleuth.fusion.terms import Norm, base_term, cells_loglik
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 
@@ -27,6 +35,19 @@ class Posterior:
     cells: Cells
     mass: np.ndarray  # normalised probability of each leaf cell
     constraints: tuple[tuple[str, GeoConstraint], ...]
+    exclusions: tuple[Override, ...] = ()  # the investigator's, enforced on ``mass``
+
+    def excluded(self, lat: float, lon: float, countries: CountryLookup | None) -> bool:
+        """Whether a point lies in a region the investigator ruled out."""
+        return bool(self.excluded_cells(np.array([lat]), np.array([lon]), countries)[0])
+
+    def excluded_cells(self, lat: np.ndarray, lon: np.ndarray, countries: CountryLookup | None
+                       ) -> np.ndarray:
+        """Which points lie in a region the investigator ruled out."""
+        out = np.zeros(len(lat), dtype=bool)
+        for x in self.exclusions:
+            out |= x.inside(lat, lon, countries)
+        return out
 
 
 def _point_res(
@@ -137,24 +158,44 @@ class _Leaves:
         if overflow or self.total < math.exp(-self.REBASE):
             self._rebase()
 
-    def final(self) -> tuple[Cells, np.ndarray]:
+    def final(self) -> tuple[Cells, np.ndarray, np.ndarray]:
+        """The live cells, their normalised mass and their log prior mass."""
         keep = np.flatnonzero(self.alive)
         w = self.w[keep]
-        return self.take(keep), w / w.sum()
+        return self.take(keep), w / w.sum(), self.log_prior[keep]
 
 
 def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> Posterior:
-    """Fuse the constraints of the evidence into a normalised posterior on leaf cells."""
-    pairs = tuple((e.id, e.constraint) for e in evidence if e.constraint is not None)
-    constraints = [c for _, c in pairs]
-    points = [c for c in constraints if isinstance(c, PointConstraint)]
+    """Fuse the constraints of the evidence into a normalised posterior on leaf cells.
+
+    Evidence is fused by witness (``fusion.groups``): a witness of one piece is its
+    likelihood; a witness of several is their joint view, trusted with the witness's
+    strength. The investigator's exclusions are then enforced (``fusion.overrides``).
+    """
+    constrained = [e for e in evidence if e.constraint is not None]
+    pairs = tuple((e.id, e.constraint) for e in constrained if e.constraint is not None)
+    witnesses = groups(constrained)
+    singles = [g.members[0] for g in witnesses if g.single]
+    several = [g for g in witnesses if not g.single]
+    points = [c for _, c in pairs if isinstance(c, PointConstraint)]
     cells = base_cells()
     log_prior = np.log(base_prior(countries) * cells.area)
-    terms = [base_term(c, countries) for c in constraints]
+    terms = [base_term(c, countries) for c in singles]
     norms = [norm for norm, _ in terms]
     ll = np.sum([t for _, t in terms], axis=0) if terms else np.zeros(len(cells))
+    joint_views: list[tuple[Group, list[Norm], float]] = []
+    for g in several:
+        member_terms = [base_term(c, countries) for c in g.members]
+        joint = np.sum([t for _, t in member_terms], axis=0)
+        log_z = log_norm(log_prior, joint)
+        ll = ll + group_loglik(joint, log_z, g.strength)
+        joint_views.append((g, [norm for norm, _ in member_terms], log_z))
+    exclusions = overrides(constrained)
+    lookup = memoised(countries)
+    planned = planning_terms(exclusions, cells.lat, cells.lon, log_prior + ll, lookup)
+    ll = ll + planning_loglik(planned, cells.lat, cells.lon, lookup)
     leaves = _Leaves(cells, log_prior, ll)
-    while constraints:
+    while pairs:
         # Only cells among those holding most of the mass, with mass worth refining, are
         # candidates; the distance tests below run on them alone.
         w = leaves.w
@@ -171,10 +212,53 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         # density per km² of the prior is inherited; the mass follows the child's area
         parent_density = np.exp(leaves.log_prior[idx]) / parents.area
         child_log_prior = np.log(parent_density[child_parent] * children.area)
-        child_ll = cells_loglik(children, constraints, norms, countries)
+        child_ll = cells_loglik(children, singles, norms, countries)
+        for g, member_norms, log_z in joint_views:
+            joint = cells_loglik(children, g.members, member_norms, countries)
+            child_ll += group_loglik(joint, log_z, g.strength)
+        child_ll += planning_loglik(planned, children.lat, children.lon, memoised(countries))
         leaves.replace(idx, children, child_log_prior, child_ll)
-    cells, mass = leaves.final()
-    return Posterior(cells=cells, mass=mass, constraints=pairs)
+    cells, mass, final_log_prior = leaves.final()
+    single_points = [(c, norm) for c, norm in zip(singles, norms, strict=True)
+                     if isinstance(c, PointConstraint) and not c.negate]
+    if joint_views or single_points:
+        mass = _renormalised(cells, mass, final_log_prior, joint_views, single_points, countries)
+    mass = enforce(exclusions, cells.lat, cells.lon, mass, memoised(countries))
+    return Posterior(cells=cells, mass=mass, constraints=pairs, exclusions=tuple(exclusions))
+
+
+def _renormalised(
+    cells: Cells,
+    mass: np.ndarray,
+    log_prior: np.ndarray,
+    views: Sequence[tuple[Group, list[Norm], float]],
+    points: Sequence[tuple[PointConstraint, Norm]],
+    countries: CountryLookup | None,
+) -> np.ndarray:
+    """The mass with each point reading and each witness's joint view normalised on the
+    final cells.
+
+    Their norms (Z = ∫ prior·N, Z_G = ∫ prior·Π L_i) are first estimated on the base cells,
+    where a sharp reading is averaged over ~60 km and the prior over its neighbours; that
+    estimate is off by tens of percent for one reading, and by orders of magnitude for the
+    product of several sharp readings, which is far more peaked on the fine cells around
+    them. The refinement only needs the estimate to know where to refine; the final mass
+    uses the norms over the final cells, so that a strength is the probability it claims.
+    """
+    log_mass = np.log(np.maximum(mass, 1e-300))
+    prior = np.exp(log_prior)
+    radius = cells.radius_km
+    for c, (_, z) in points:
+        dens = point_density(cells.lat, cells.lon, radius, c.lat, c.lon, c.radius_km)
+        exact = float((prior * dens).sum())
+        log_mass += np.log((1.0 - c.strength) + c.strength * dens / exact) - np.log(
+            (1.0 - c.strength) + c.strength * dens / z)
+    for g, member_norms, log_z in views:
+        joint = cells_loglik(cells, g.members, member_norms, countries)
+        exact = log_norm(log_prior, joint)
+        log_mass += group_loglik(joint, exact, g.strength) - group_loglik(joint, log_z, g.strength)
+    w = np.exp(log_mass - log_mass.max())
+    return w / w.sum()
 
 
 def _top(w: np.ndarray, total: float, share: float = TOP_SHARE) -> np.ndarray:

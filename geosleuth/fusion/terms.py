@@ -34,6 +34,7 @@ from geosleuth.fusion.likelihood import (
     is_area,
     log_likelihood,
     memoised,
+    point_density,
     point_loglik,
     profile,
 )
@@ -72,10 +73,13 @@ def _compute(c: GeoConstraint, countries: CountryLookup | None) -> tuple[Norm, n
     cells = base_cells()
     radius = cells.radius_km
     lookup = _on_base_cells(countries) if countries is not None else None
-    norm: Norm = (0.0, 1.0)
+    prior_mass = base_prior(countries) * cells.area
     if is_area(c):
-        prior_mass = base_prior(countries) * cells.area
         norm = _norm(c, profile(c, cells.lat, cells.lon, radius, lookup), prior_mass)
+    else:
+        assert isinstance(c, PointConstraint)
+        dens = point_density(cells.lat, cells.lon, radius, c.lat, c.lon, c.radius_km)
+        norm = (0.0, float((prior_mass * dens).sum()))
     return norm, log_likelihood(c, cells.lat, cells.lon, radius, lookup, norm)
 
 
@@ -108,15 +112,19 @@ def clear() -> None:
 
 
 def _points_loglik(
-    points: Sequence[PointConstraint], lat: np.ndarray, lon: np.ndarray, cell_r: np.ndarray
+    points: Sequence[tuple[PointConstraint, Norm]],
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cell_r: np.ndarray,
 ) -> np.ndarray:
     """Σ log L of many point readings on a few cells, as one cells × points matrix."""
     return point_loglik(
         lat[:, None], lon[:, None], cell_r[:, None],
-        np.array([p.lat for p in points])[None, :],
-        np.array([p.lon for p in points])[None, :],
-        np.array([p.radius_km for p in points])[None, :],
-        np.array([p.strength for p in points])[None, :],
+        np.array([p.lat for p, _ in points])[None, :],
+        np.array([p.lon for p, _ in points])[None, :],
+        np.array([p.radius_km for p, _ in points])[None, :],
+        np.array([p.strength for p, _ in points])[None, :],
+        np.array([z for _, (_, z) in points])[None, :],
     ).sum(axis=1)
 
 
@@ -147,7 +155,8 @@ def cells_loglik(
         return total
     radius = cells.radius_km
     countries = memoised(countries)
-    points = [c for c in constraints if isinstance(c, PointConstraint) and not is_area(c)]
+    points = [(c, norm) for c, norm in zip(constraints, norms, strict=True)
+              if isinstance(c, PointConstraint) and not is_area(c)]
     if points:
         total += _points_loglik(points, cells.lat, cells.lon, radius)
     by_country: list[tuple[CountryConstraint, Norm]] = []

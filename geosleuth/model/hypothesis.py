@@ -26,6 +26,9 @@ def level_for_radius(radius_km: float) -> Level:
     return "unknown"
 
 
+CITY_KM, REGION_KM = 25.0, 200.0  # the widest circles a town and a region name
+
+
 class Place(BaseModel):
     """Place names at a point, from the gazetteer: country code, region, city, street."""
 
@@ -40,6 +43,16 @@ class Place(BaseModel):
     def label(self) -> str:
         parts = [p for p in (self.street, self.city, self.region, self.country) if p]
         return ", ".join(dict.fromkeys(parts))
+
+    def at_scale(self, radius_km: float) -> Place:
+        """The names that fit a circle of this radius: a street and a town name a small
+        circle; a circle wider than a city is its region, one wider than a region its
+        country (a village at the centre of a 500 km circle says nothing of the circle)."""
+        if radius_km <= CITY_KM:
+            return self
+        if radius_km <= REGION_KM:
+            return self.model_copy(update={"street": None, "city": None})
+        return self.model_copy(update={"street": None, "city": None, "region": None})
 
 
 class Hypothesis(BaseModel):

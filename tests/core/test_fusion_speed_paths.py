@@ -14,7 +14,7 @@ import pytest
 from geosleuth.fusion import posterior as post_mod
 from geosleuth.fusion import terms
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
-from geosleuth.fusion.likelihood import is_area, log_likelihood, profile
+from geosleuth.fusion.likelihood import is_area, log_likelihood, point_density, profile
 from geosleuth.fusion.prior import base_prior
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import (
@@ -45,7 +45,9 @@ def _reference(constraints: Sequence[GeoConstraint], countries) -> tuple[Cells, 
     norms = []
     for c in constraints:
         if not is_area(c):
-            norms.append((0.0, 1.0))
+            dens = point_density(cells.lat, cells.lon, cells.radius_km, c.lat, c.lon,
+                                 c.radius_km)
+            norms.append((0.0, float((prior_mass * dens).sum())))
             continue
         f = profile(c, cells.lat, cells.lon, cells.radius_km, countries)
         floor = float(f.min()) if float(f.min()) < 1.0 else 0.0
@@ -83,7 +85,7 @@ def _reference(constraints: Sequence[GeoConstraint], countries) -> tuple[Cells, 
             else BASE_RES
         idx = cand[cells.res[cand] < target(cells.take(cand), area_res)]
         if len(idx) == 0:
-            return cells, mass
+            return cells, _exact_point_norms(constraints, countries, cells, log_prior, mass)
         idx = idx[np.argsort(-mass[idx], kind="stable")][: post_mod.MAX_REFINE_PER_LEVEL]
         chosen = np.zeros(len(cells), dtype=bool)
         chosen[idx] = True
@@ -97,6 +99,25 @@ def _reference(constraints: Sequence[GeoConstraint], countries) -> tuple[Cells, 
         ll = np.concatenate([ll[~chosen], loglik(children)])
 
 
+def _exact_point_norms(constraints: Sequence[GeoConstraint], countries, cells: Cells,
+                       log_prior: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    """The final step of the posterior: each point reading's norm over the final cells."""
+    base = base_cells()
+    prior_mass = base_prior(countries) * base.area
+    log_mass = np.log(mass)
+    for c in constraints:
+        if is_area(c):
+            continue
+        z_base = float((prior_mass * point_density(
+            base.lat, base.lon, base.radius_km, c.lat, c.lon, c.radius_km)).sum())
+        dens = point_density(cells.lat, cells.lon, cells.radius_km, c.lat, c.lon, c.radius_km)
+        exact = float((np.exp(log_prior) * dens).sum())
+        s = c.strength
+        log_mass += np.log((1 - s) + s * dens / exact) - np.log((1 - s) + s * dens / z_base)
+    w = np.exp(log_mass - log_mass.max())
+    return w / w.sum()
+
+
 CASES = {
     "a weak point alone": [PointConstraint(lat=48.86, lon=2.36, radius_km=0.3, strength=0.5)],
     "points and languages": [
@@ -105,7 +126,7 @@ CASES = {
         for i in range(1, 7)
     ] + [CountryConstraint(weights={"FR": 1.0, "CH": 0.3}, strength=0.6)] * 3,
     "a GPS fix against a country": [
-        PointConstraint(lat=47.141, lon=9.5209, radius_km=0.02, strength=0.99),
+        PointConstraint(lat=47.141, lon=9.5209, radius_km=0.02, strength=0.95),
         CountryConstraint(weights={"ES": 1.0}, strength=0.7),
     ],
     "a band, a negated circle, a negated country": [
@@ -170,7 +191,7 @@ def test_mass_beyond_exp_range_is_rebased(shift: float) -> None:
     children, _ = refine(cells)
     ll = shift + np.linspace(0.0, -3.0, len(children))
     leaves.replace(np.arange(3), children, np.log(children.area), ll)
-    final, mass = leaves.final()
+    final, mass, _ = leaves.final()
     assert list(final.ids) == list(children.ids)
     expected = np.exp(np.log(children.area) + ll - (np.log(children.area) + ll).max())
     np.testing.assert_allclose(mass, expected / expected.sum(), rtol=1e-12)

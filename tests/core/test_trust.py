@@ -1,0 +1,157 @@
+"""Verdicts that can be trusted: strengths that mean probabilities, dependent clues counted
+once, a camera fix not outvoted by many weak readings, the investigator's word holding,
+and labels that say what a circle covers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geosleuth.fusion import fuse
+from geosleuth.fusion.groups import CAPS, groups
+from geosleuth.fusion.posterior import posterior
+from geosleuth.fusion.verdicts import mass_within
+from geosleuth.geo.distance import haversine_km
+from geosleuth.model import Basis, CountryConstraint, Evidence, Place, PointConstraint
+
+PARIS = (48.8566, 2.3522)
+LIBYAN_DESERT = (24.5, 17.5)
+WASHINGTON = (38.8893, -77.0502)  # Lincoln Memorial
+MANHATTAN = (40.7411, -73.9897)
+LISBON = (38.7223, -9.1393)
+
+
+def ev(eid: str, constraint, basis: Basis = "computed", **kw) -> Evidence:
+    return Evidence(id=eid, tool="test", tool_version="1", summary=eid, constraint=constraint,
+                    basis=basis, **kw)
+
+
+def _iberia(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """A toy country lookup: Portugal and Spain as boxes, everything else sea."""
+    out = np.full(len(lat), "", dtype="<U2")
+    out[(lat > 36.9) & (lat < 42.2) & (lon > -9.6) & (lon < -7.0)] = "PT"
+    out[(lat > 36.0) & (lat < 43.8) & (lon >= -7.0) & (lon < 3.3)] = "ES"
+    return out
+
+
+@pytest.mark.parametrize("where", [PARIS, LIBYAN_DESERT], ids=["dense", "sparse"])
+def test_a_point_strength_is_the_probability_it_gives_its_circle(where) -> None:
+    """0.5 means one half, in Paris as in the desert: the prior does not scale it."""
+    lat, lon = where
+    clue = PointConstraint(lat=lat, lon=lon, radius_km=10.0, strength=0.5)
+    post = posterior([ev("E1", clue)], None)
+    assert 0.45 <= mass_within(post, lat, lon, 10.0) <= 0.6
+
+
+def test_clues_of_one_witness_are_trusted_once() -> None:
+    """Four readings of one sign agreeing on a town are one witness, not four."""
+    town = (41.15, -8.61)
+    readings = [ev(f"E{i}", PointConstraint(lat=town[0], lon=town[1], radius_km=8.0,
+                                            strength=0.5), "read") for i in range(1, 5)]
+    as_one = mass_within(posterior(readings, None), *town, 8.0)
+    alone = mass_within(posterior(readings[:1], None), *town, 8.0)
+    assert as_one == pytest.approx(alone, abs=0.05)
+    assert as_one < 0.6
+    independent = [e.model_copy(update={"basis": "computed"}) for e in readings]
+    assert mass_within(posterior(independent, None), *town, 8.0) > 0.9
+
+
+def test_a_basis_caps_what_a_tool_may_claim() -> None:
+    overclaim = ev("E1", PointConstraint(lat=1.0, lon=2.0, radius_km=1.0, strength=1.0), "read")
+    (group,) = groups([overclaim])
+    assert group.strength == CAPS["read"] and group.members[0].strength == CAPS["read"]
+
+
+def test_a_gps_fix_is_not_outvoted_by_many_weak_matches() -> None:
+    """Fifteen caption words matched to Manhattan shops do not move a Washington fix."""
+    fix = ev("E1", PointConstraint(lat=WASHINGTON[0], lon=WASHINGTON[1], radius_km=0.05,
+                                   strength=0.97), "observed")
+    shops = [
+        ev(f"E{i}", PointConstraint(lat=MANHATTAN[0] + 0.002 * i, lon=MANHATTAN[1],
+                                    radius_km=0.025, strength=0.5), "read")
+        for i in range(2, 17)
+    ]
+    result = fuse([fix, *shops])
+    v = result.verdict
+    assert (v.lat, v.lon) == WASHINGTON  # the verdict point is the fix itself
+    assert v.radius_km <= 0.1 and v.confidence >= 0.8
+
+
+def test_a_gps_fix_with_a_wide_accuracy_is_not_dragged_by_the_prior() -> None:
+    fix = ev("E1", PointConstraint(lat=48.90, lon=2.25, radius_km=2.0, strength=0.97),
+             "observed")
+    v = fuse([fix]).verdict
+    assert float(haversine_km(v.lat, v.lon, 48.90, 2.25)) < 0.01
+
+
+def _strong_lisbon() -> list[Evidence]:
+    return [
+        ev("E1", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=0.05,
+                                 strength=0.97), "observed"),
+        ev("E2", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=20.0,
+                                 strength=0.6), "read"),
+        ev("E3", CountryConstraint(weights={"PT": 1.0}, strength=0.7), "read"),
+    ]
+
+
+def test_not_country_leaves_at_most_two_percent_there() -> None:
+    not_pt = ev("E9", CountryConstraint(weights={"PT": 0.0}, default=1.0, strength=0.9),
+                author="investigator")
+    assert not_pt.basis == "investigator"
+    post = posterior([*_strong_lisbon(), not_pt], _iberia)
+    codes = _iberia(post.cells.lat, post.cells.lon)
+    assert float(post.mass[codes == "PT"].sum()) <= 0.02 + 1e-9
+    result = fuse([*_strong_lisbon(), not_pt], countries=_iberia)
+    assert result.verdict.confidence < 0.5 or result.verdict.country_code != "PT"
+
+
+def test_a_rejected_circle_keeps_at_most_five_percent() -> None:
+    reject = ev("E9", PointConstraint(lat=LISBON[0], lon=LISBON[1], radius_km=25.0,
+                                      strength=0.98, negate=True), author="investigator")
+    post = posterior([*_strong_lisbon(), reject], _iberia)
+    assert mass_within(post, LISBON[0], LISBON[1], 25.0) <= 0.05 + 1e-9
+    v = fuse([*_strong_lisbon(), reject], countries=_iberia).verdict
+    if v.lat is not None:
+        assert float(haversine_km(v.lat, v.lon, *LISBON)) > 25.0
+
+
+def test_pinning_raises_the_pinned_place() -> None:
+    porto = (41.1579, -8.6291)
+    evidence = [ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=0.7), "read")]
+    before = mass_within(posterior(evidence, _iberia), *porto, 10.0)
+    pin = ev("E2", PointConstraint(lat=porto[0], lon=porto[1], radius_km=10.0,
+                                   strength=0.95), author="investigator")
+    after = mass_within(posterior([*evidence, pin], _iberia), *porto, 10.0)
+    assert after > 0.9 > before
+
+
+def test_hypotheses_come_by_probability_and_wide_ones_by_country() -> None:
+    def describe(lat: float, lon: float) -> Place:
+        return Place(country_code="PT", country="Portugal", region="Lisboa", city="Méru")
+
+    evidence = [ev("E1", CountryConstraint(weights={"PT": 1.0, "ES": 0.5}, strength=0.8),
+                   "read")]
+    result = fuse(evidence, countries=_iberia, describe=describe)
+    scores = [h.score for h in result.hypotheses]
+    assert scores == sorted(scores, reverse=True)
+    assert [h.id for h in result.hypotheses] == [f"H{i}" for i in range(1, len(scores) + 1)]
+    for h in result.hypotheses:
+        if h.radius_km > 200:
+            assert h.place == "Portugal"
+
+
+def test_exclusions_alone_list_no_hypotheses() -> None:
+    """"Not in PT" says where the photo is not; the prior's peaks are not hypotheses."""
+    not_pt = ev("E1", CountryConstraint(weights={"PT": 0.0}, default=1.0, strength=0.9),
+                author="investigator")
+    result = fuse([not_pt], countries=_iberia)
+    assert result.hypotheses == []
+    assert result.verdict.level == "unknown"
+
+
+def test_place_names_at_the_scale_of_a_circle() -> None:
+    place = Place(country_code="FR", country="France", region="Hauts-de-France", city="Méru",
+                  street="Rue X")
+    assert place.at_scale(1.0).label() == "Rue X, Méru, Hauts-de-France, France"
+    assert place.at_scale(100.0).label() == "Hauts-de-France, France"
+    assert place.at_scale(500.0).label() == "France"
