@@ -45,11 +45,18 @@ SIGN_VOCABULARY = frozenset({"sale", "soldes", "open", "exit", "bar", "bank", "h
 HINT_BOOST = 10.0
 COUNTRY_STRENGTH = 0.4
 MAX_STRENGTH = 0.6
+MIN_STRENGTH = 0.05
+SMALL_PLACE_POPULATION = 100_000  # a lone word naming a smaller town is weaker evidence
 MAX_CLUES = 8
 MAX_FUZZY_LOOKUPS = 4  # each scans the name keys of similar length (~50 ms)
 MIN_FUZZY_CHARS = 6
 MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
 COMMON_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+# A word common in any widely written language is not a place's name on a photo: brands
+# ("Honda" is Zipf 4.7 in Indonesian), transport ("Metro"), shop words. wordfreq's lists
+# of these languages load in ~0.3 s once per process.
+WORLD_LANGUAGES = ("id", "ms", "fil", "tr", "pl", "ru", "uk", "ar", "hi", "bn", "vi", "sv",
+                   "cs", "ro", "hu", "fi", "el", "he", "fa", "ur", "ta")
 # wordfreq needs MeCab or jieba for these; their words come as CJK runs matched exactly
 _NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 KIND_FACTOR = {"city": 1.0, "admin1": 0.5, "us_state": 0.5, "country": 1.0}
@@ -186,7 +193,9 @@ def find_place_names(
 ) -> list[TextClue]:
     """One clue per place (or country) named in the text, longest names first."""
     hint = {c.upper() for c in country_hint}
-    langs = tuple(dict.fromkeys([*COMMON_LANGUAGES, *languages]))
+    langs = tuple(dict.fromkeys([*COMMON_LANGUAGES, *WORLD_LANGUAGES, *languages]))
+    local = _local_scripts(text)
+    elsewhere = _named_elsewhere(text)
     clues: list[TextClue] = []
     taken: list[tuple[int, int, int]] = []
     seen_places: set[int] = set()
@@ -196,6 +205,8 @@ def find_place_names(
             break
         if _overlaps(cand.span, taken):
             continue
+        if cand.span[:2] >= elsewhere:
+            break  # the rest names a twin town or a destination, not where the sign stands
         common = _zipf(cand.text.lower(), langs) >= COMMON_ZIPF
         matches = _good(_lookup(gazetteer, cand.text, hint, False), hint, cand.words)
         if cand.exact_only:
@@ -206,25 +217,82 @@ def find_place_names(
         if not matches:
             continue
         exact_country = [m for m in matches if m.place.kind == "country" and m.score >= 1.0]
+        exact_country = [m for m in exact_country if _script_fits(cand.text, m, local)]
         if exact_country:
             taken.append(cand.span)
             clues.append(_country_clue(cand.text, exact_country[0].place.country_code))
             continue
-        matches = [m for m in matches if m.place.kind != "country"]
+        matches = [m for m in matches
+                   if m.place.kind != "country" and _script_fits(cand.text, m, local)]
         if not matches:
             continue
         best = max(matches, key=lambda m: _weight(m, hint))
-        if common and not _famous_enough(cand.text, best):
+        if common and not _famous_enough(cand.text, best, langs):
             continue  # a common word that happens to be a place's name
         taken.append(cand.span)
         if best.place.geonameid in seen_places:
             continue
         seen_places.add(best.place.geonameid)
-        clues.append(_place_clue(cand.text, best, matches, hint))
+        clues.append(_place_clue(cand.text, best, matches, hint, cand.words))
     return clues
 
 
-def _famous_enough(text: str, match: PlaceMatch) -> bool:
+# Phrases after which a sign names another place than its own: twin towns ("Epping,
+# twinned with Eppingen"). Everything after one, on its line and below, is passed over.
+TWINNING = regex.compile(
+    r"twinned\s+with|twin\s+towns?|sister\s+cit(?:y|ies)|partnerst[aä]dt|"
+    r"st[aä]dtepartnerschaft|jumel[ée]e?s?\s+avec|jumelage|gemellat[ao]\s+con|gemellaggio|"
+    r"hermanad[ao]\s+con|ciudad(?:es)?\s+hermanas?|geminad[ao]\s+com|cidades?[-\s]irm[ãa]s?|"
+    r"miasta?\s+partnerski|zustersted|vänort|partnerby|ystävyyskaupun",
+    flags=regex.V1 | regex.IGNORECASE,
+)
+
+
+def _named_elsewhere(text: str) -> tuple[int, int]:
+    """(line, first word) from which on the text names places other than its own."""
+    for li, line in enumerate(text.splitlines()):
+        m = TWINNING.search(line)
+        if m:
+            return li, len(_WORD.findall(line[: m.start()]))
+    return 1_000_000, 0
+
+
+def _local_scripts(text: str) -> frozenset[str]:
+    """The scripts of the text other than Latin (two letters or more)."""
+    from geosleuth.text.scripts import script_counts
+
+    return frozenset(sc for sc, n in script_counts(text).items()
+                     if sc not in ("Latin", "Other") and n >= 2)
+
+
+def _script_fits(name: str, match: PlaceMatch, local: frozenset[str]) -> bool:
+    """A name read next to a local script names a place where that script is written.
+
+    GeoNames lists Chinese, Japanese, Arabic ... alternate names of towns everywhere, and
+    their transliterations collide across languages; read on a sign, "愚园路 Yuyuan Rd."
+    is a Shanghai street, not Elm Park, England, whose Chinese name it resembles. So when
+    the text is written in a local script, a name (in that script, or its romanisation
+    beside it) must name a place whose country writes that script, and a name in a
+    local script must match exactly (not through a transliteration). A text with kana is
+    Japanese, so its Han names are Japanese places. Latin text alone fits any place.
+    """
+    from geosleuth.text.languages import countries_for_script
+    from geosleuth.text.scripts import dominant_script
+
+    if not local:
+        return True
+    script = dominant_script(name)
+    if script not in (None, "Latin", "Other") and match.score < 1.0:
+        return False
+    code = match.place.country_code
+    scripts = {script} if script in local else set(local)
+    if "Kana" in local and "Han" in scripts:
+        scripts = (scripts - {"Han"}) | {"Kana"}
+    return any(code in countries_for_script(sc) for sc in scripts)
+
+
+def _famous_enough(text: str, match: PlaceMatch,
+                   languages: tuple[str, ...] = COMMON_LANGUAGES) -> bool:
     """A common word names a place only if the place is big for how common the word is.
 
     Names of big cities are frequent words themselves (Paris: Zipf 5.7); a place must
@@ -241,7 +309,7 @@ def _famous_enough(text: str, match: PlaceMatch) -> bool:
         return False
     word = text.lower()
     home = tuple(lang for lang in _home_languages(match.place.country_code) if lang != "en")
-    away = tuple(lang for lang in COMMON_LANGUAGES if lang not in home)
+    away = tuple(lang for lang in languages if lang not in home)
     zipf = max(_zipf(word, away), _zipf(word, home) - HOME_DISCOUNT if home else 0.0)
     return (match.place.population or 0) >= 10 ** (zipf + FAME_MARGIN)
 
@@ -293,8 +361,25 @@ def _country_clue(text: str, code: str) -> TextClue:
     )
 
 
-def _place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set[str]
-                ) -> TextClue:
+def strength_of(best: PlaceMatch, share: float, words: int) -> float:
+    """How likely a name read on a photo is to name the place the photo is at.
+
+    A name that fits one place exactly gets up to ``MAX_STRENGTH`` (a sign names many
+    other places than its own: destinations, shops, streets after people and towns). Less
+    when the name is shared (``share``: the place's part of the name's weight), when the
+    reading is fuzzy (score⁴: a near-miss is mostly another word), and, for a lone word,
+    when the place is small (√(population / 100,000)): short words match small towns all
+    over the world by chance, while a name of several words rarely does.
+    """
+    exact = best.score**4
+    size = 1.0
+    if words == 1 and best.place.kind == "city":
+        size = min(1.0, math.sqrt((best.place.population or 0) / SMALL_PLACE_POPULATION))
+    return round(max(MIN_STRENGTH, MAX_STRENGTH * exact * math.sqrt(share) * size), 3)
+
+
+def _place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set[str],
+                words: int = 1) -> TextClue:
     weights = [_weight(m, hint) for m in matches]
     share = _weight(best, hint) / sum(weights)
     place = best.place
@@ -302,7 +387,7 @@ def _place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: se
         radius = max(50.0, place.extent_km or 150.0)
     else:
         radius = radius_for_population(place.population)
-    strength = round(min(MAX_STRENGTH, 0.2 + 0.4 * best.score * share), 3)
+    strength = strength_of(best, share, words)
     others = len({m.place.geonameid for m in matches}) - 1
     alt = f"; {others} other place(s) share the name" if others else ""
     return TextClue(
