@@ -18,12 +18,29 @@ MAX_CHARS = 5000  # longer input is cut: a photo's signage never needs more
 MIN_DECIDED_LETTERS = 3  # fewer letters with a language or script opinion: no constraint
 STRENGTH_MIN, STRENGTH_MAX = 0.5, 0.7
 FULL_LENGTH_LETTERS = 10  # letters at which text length no longer limits the strength
+# A language model's guess gives a country prior only when it is clear: the leading
+# language holds this share of the decided letters and leads the next by this margin. Short Latin
+# text ("Rua Augusta / Lisboa") otherwise comes out as Māori or Yoruba, and their
+# countries would be evidence against the place the words name.
+MIN_LANGUAGE_SHARE = 0.5
+MIN_LANGUAGE_MARGIN = 0.2
+
+
+def unsure(report: LanguageReport) -> bool:
+    """Whether the leading language is a guess too weak to give countries."""
+    top = report.top
+    if top is None:
+        return False  # a script alone decided (Han, Hangul, Thai ...)
+    second = report.languages[1].confidence if len(report.languages) > 1 else 0.0
+    margin = (top.confidence - second) / max(report.decided, 1e-9)  # of the decided letters
+    return report.certainty < MIN_LANGUAGE_SHARE or margin < MIN_LANGUAGE_MARGIN
 
 
 def strength_for(report: LanguageReport) -> float | None:
-    """Constraint strength from the leading language's certainty and the amount of text."""
+    """Constraint strength from the leading language's certainty and the amount of text;
+    None (no constraint) for too few letters or an unsure guess."""
     decided_letters = report.decided * report.letters
-    if decided_letters < MIN_DECIDED_LETTERS or not report.countries:
+    if decided_letters < MIN_DECIDED_LETTERS or not report.countries or unsure(report):
         return None
     length = min(1.0, decided_letters / FULL_LENGTH_LETTERS)
     return round(STRENGTH_MIN + (STRENGTH_MAX - STRENGTH_MIN) * report.certainty * length, 3)
@@ -41,6 +58,8 @@ def summarise(report: LanguageReport) -> str:
         langs = ", ".join(f"{g.name} ({g.confidence:.2f})" for g in report.languages[:3])
     else:
         langs = "no language decided"
+    if unsure(report):
+        return f"scripts {scripts}; {langs}; too unsure of the language to point at countries"
     top = ", ".join(f"{c} {w:.2f}" for c, w in list(report.countries.items())[:5])
     return f"scripts {scripts}; {langs}" + (f"; countries {top}" if top else "")
 
@@ -67,6 +86,7 @@ class LanguageDetectTool(ClueTool):
         "additionalProperties": False,
     }
     cost = "local"
+    basis = "read"
     requires = (
         Requirement(module="lingua", install="pip install lingua-language-detector"),
     )
