@@ -6,6 +6,10 @@ uses the robust mixture L(x) = (1 - s) + s * f(x) (with 1 - f(x) for a negated
 constraint: "not in this country", "not within this circle"), so that a wrong clue can lower the
 probability of the truth but never make it zero, and conflicting clues show up as a
 lower confidence instead of one of them being silently dropped.
+
+Each constraint describes itself in one line (``describe``), negation included: the
+recorder's summary for the reasoner, the verifier's request, the TUI and the report all
+show that line, so "not within 10 km of ..." never reads as "near ...".
 """
 
 from __future__ import annotations
@@ -18,12 +22,37 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+MAX_COUNTRIES_SHOWN = 5
+
 
 class _Constraint(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     strength: float = Field(0.8, gt=0.0, le=1.0)
     negate: bool = False  # "not here": the profile becomes 1 - f(x)
+
+    def describe(self, *, scores: bool = True) -> str:
+        """Where this constraint puts the photo, in one line, a negation as a negation.
+
+        ``near 38.72230, -9.13930 (±5 km; strength 0.90)``, ``not within 5 km of ...``,
+        ``in PT (strength 0.90)``, ``not in ES``. With ``scores=False`` the strength and the
+        country weights are left out (the verifier judges evidence, never its scores).
+        """
+        text, facts, weights = self._parts()
+        details = [*facts, *weights, f"strength {self.strength:.2f}"] if scores else facts
+        return f"{text} ({'; '.join(details)})" if details else text
+
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        """(what it says, facts shown always, weights shown with the scores)."""
+        raise NotImplementedError
+
+
+def _corners(south: float, west: float, north: float, east: float) -> str:
+    return f"S{south:g} W{west:g} N{north:g} E{east:g}"
+
+
+def _either(codes: list[str]) -> str:
+    return codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + " or " + codes[-1]
 
 
 class PointConstraint(_Constraint):
@@ -33,6 +62,12 @@ class PointConstraint(_Constraint):
     lat: float = Field(ge=-90.0, le=90.0)
     lon: float = Field(ge=-180.0, le=180.0)
     radius_km: float = Field(gt=0.0)
+
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        where = f"{self.lat:.5f}, {self.lon:.5f}"
+        if self.negate:
+            return f"not within {self.radius_km:g} km of {where}", [], []
+        return f"near {where}", [f"±{self.radius_km:g} km"], []
 
 
 class CountryConstraint(_Constraint):
@@ -55,6 +90,33 @@ class CountryConstraint(_Constraint):
             value = {k: w / top for k, w in value.items()}
         return {k.upper(): w for k, w in value.items()}
 
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        # The profile as the fusion reads it: "not in X" is weights {X: 0} with default 1,
+        # or weights {X: 1} negated; both are a negation.
+        def seen(w: float) -> float:
+            return 1.0 - w if self.negate else w
+
+        rest = seen(self.default)
+        weights = {k: seen(w) for k, w in self.weights.items()}
+        more = sorted((k for k, w in weights.items() if w > rest), key=lambda k: (-weights[k], k))
+        less = sorted((k for k, w in weights.items() if w < rest), key=lambda k: (weights[k], k))
+        if more and (rest < 0.5 or not less):  # inside the listed countries, or likelier
+            head, listed, plain = ("in" if rest < 0.5 else "more likely in"), more, 1.0
+        elif less:  # anywhere but the listed countries
+            head, listed, plain = "not in", less, 0.0
+        else:
+            return "any country alike", [], []
+        shown = listed[:MAX_COUNTRIES_SHOWN]
+        text = f"{head} {_either(shown)}"
+        if len(listed) > len(shown):
+            text = f"{head} {', '.join(shown)} or {len(listed) - len(shown)} more"
+        detail: list[str] = []
+        trivial_rest = {"in": 0.0, "not in": 1.0}.get(head)
+        if any(weights[k] != plain for k in shown) or rest != trivial_rest:
+            detail.append(", ".join(f"{k} {weights[k]:.2f}" for k in shown)
+                          + f", elsewhere {rest:.2f}")
+        return text, [], detail
+
 
 class BoxConstraint(_Constraint):
     """Inside a latitude/longitude box; ``west > east`` crosses the antimeridian."""
@@ -65,12 +127,24 @@ class BoxConstraint(_Constraint):
     north: float = Field(ge=-90.0, le=90.0)
     east: float = Field(ge=-180.0, le=180.0)
 
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        box = _corners(self.south, self.west, self.north, self.east)
+        facts = ["across the antimeridian"] if self.west > self.east else []
+        return ("outside" if self.negate else "inside") + f" the box {box}", facts, []
+
 
 class PolygonConstraint(_Constraint):
     """Inside a GeoJSON Polygon or MultiPolygon geometry (lon, lat order)."""
 
     kind: Literal["polygon"] = "polygon"
     geometry: dict
+
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        shape = "a polygon"
+        if self.geometry.get("type") == "MultiPolygon":
+            n = len(self.geometry.get("coordinates") or [])
+            shape = f"a multipolygon of {n} part{'s' if n != 1 else ''}"
+        return ("outside " if self.negate else "inside ") + shape, [], []
 
 
 class BandConstraint(_Constraint):
@@ -80,6 +154,13 @@ class BandConstraint(_Constraint):
     axis: Literal["lat", "lon"]
     low: float
     high: float
+
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        axis = "latitude" if self.axis == "lat" else "longitude"
+        facts = ["across the antimeridian"] if self.axis == "lon" and self.low > self.high else []
+        if self.negate:
+            return f"{axis} outside {self.low:g}..{self.high:g}", facts, []
+        return f"{axis} between {self.low:g} and {self.high:g}", facts, []
 
 
 class RasterConstraint(_Constraint):
@@ -122,6 +203,11 @@ class RasterConstraint(_Constraint):
             values_b64=packed,
             strength=strength,
         )
+
+    def _parts(self) -> tuple[str, list[str], list[str]]:
+        where = ("outside" if self.negate else "in") + " the likely cells"
+        grid = _corners(self.south, self.west, self.north, self.east)
+        return f"{where} of a {self.rows}×{self.cols} raster over {grid}", [], []
 
     def array(self) -> np.ndarray:
         """The likelihood grid as floats in [0, 1] (decoded once, then shared read-only)."""
