@@ -14,7 +14,7 @@ import numpy as np
 
 from geosleuth.agent.state import CaseState
 from geosleuth.fusion import FusionResult, fuse
-from geosleuth.model import Case, Evidence, Place, PointConstraint
+from geosleuth.model import Case, Evidence, Place
 from geosleuth.text.clue import clip
 
 MAX_SUMMARY_EVIDENCE = 12
@@ -22,24 +22,6 @@ MAX_LINE = 180
 
 CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
 Describe = Callable[[float, float], Place]
-
-
-def describe_constraint(e: Evidence) -> str:
-    c = e.constraint
-    if c is None:
-        return ""
-    if isinstance(c, PointConstraint):
-        return f"near {c.lat:.5f}, {c.lon:.5f} (±{c.radius_km:g} km, strength {c.strength:.2f})"
-    if c.kind == "countries":
-        top = sorted(c.weights.items(), key=lambda kv: -kv[1])[:5]
-        return (
-            "countries "
-            + ", ".join(f"{k} {w:.2f}" for k, w in top)
-            + f" (strength {c.strength:.2f})"
-        )
-    if c.kind == "band":
-        return f"{c.axis} band {c.low:g}..{c.high:g} (strength {c.strength:.2f})"
-    return f"{c.kind} (strength {c.strength:.2f})"
 
 
 class Recorder:
@@ -95,7 +77,7 @@ class Recorder:
         shown = ranked[:MAX_SUMMARY_EVIDENCE]
         lines = [f"Evidence ({len(ev)} in all, {len(shown)} shown):"]
         for e in sorted(shown, key=lambda e: int(e.id[1:]) if e.id[1:].isdigit() else 0):
-            extra = describe_constraint(e)
+            extra = e.constraint.describe() if e.constraint is not None else ""
             lines.append(
                 clip(f"- {e.id} [{e.tool}] {e.summary}" + (f" -> {extra}" if extra else ""),
                      MAX_LINE)

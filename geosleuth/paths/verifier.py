@@ -31,7 +31,7 @@ from geosleuth.backends.faults import MODEL_RETRY, with_retries
 from geosleuth.errors import GeosleuthError
 from geosleuth.fusion.posterior import posterior
 from geosleuth.fusion.verdicts import mass_within
-from geosleuth.model import Case, Evidence, PointConstraint
+from geosleuth.model import Case, Evidence
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.paths.cluster import Cluster, cluster_of
 from geosleuth.settings import Settings
@@ -158,21 +158,6 @@ CHOOSE_SPEC: dict[str, Any] = {
 }
 
 
-def _where(e: Evidence) -> str:
-    """Where a constraint points, without its strength (the verifier sees no scores)."""
-    c = e.constraint
-    if c is None:
-        return ""
-    if isinstance(c, PointConstraint):
-        return f"near {c.lat:.5f}, {c.lon:.5f} (±{c.radius_km:g} km)"
-    if c.kind == "countries":
-        top = sorted(c.weights.items(), key=lambda kv: -kv[1])[:5]
-        return "countries " + ", ".join(k for k, _ in top)
-    if c.kind == "band":
-        return f"{c.axis} between {c.low:g} and {c.high:g}"
-    return c.kind
-
-
 def path_summary(state: CaseState, redact: bool = False) -> str:
     """What the verifier reads of one path: conclusion, evidence and rationale, no scores."""
     from geosleuth.backends import privacy
@@ -193,7 +178,9 @@ def path_summary(state: CaseState, redact: bool = False) -> str:
     lines.append(f"  evidence ({len(state.evidence)} in all):")
     for e in shown[:MAX_EVIDENCE_LINES]:
         summary = "camera metadata (withheld)" if e.id in hidden else guillemets(e.summary, 240)
-        where = _where(e) if e.id not in hidden else ""
+        # where the evidence puts the place, negation included, without its strength
+        where = (e.constraint.describe(scores=False)
+                 if e.constraint is not None and e.id not in hidden else "")
         lines.append(f"  - {e.id} [{e.tool}] {summary}" + (f" -> {where}" if where else ""))
     if len(shown) > MAX_EVIDENCE_LINES:
         lines.append(f"  - and {len(shown) - MAX_EVIDENCE_LINES} more")

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from geosleuth.model import GeoConstraint, PointConstraint
 from geosleuth.report.escape import code, md, osm_link
 
 METHOD = (
@@ -25,24 +28,21 @@ def _pt(lat: float | None, lon: float | None, radius: float | None = None) -> st
     return f"[{lat:.5f}, {lon:.5f}]({osm_link(lat, lon, radius)})"
 
 
+_CONSTRAINT: TypeAdapter[GeoConstraint] = TypeAdapter(GeoConstraint)
+
+
 def _constraint(c: dict[str, Any] | None) -> str:
+    """A constraint of the case record as the model describes it, with a map link for a point."""
     if not c:
         return "—"
-    kind, s = c["kind"], c.get("strength", 0)
-    if kind == "point":
-        where = f"{_pt(c['lat'], c['lon'], c['radius_km'])} ±{c['radius_km']:g} km (s={s:.2f})"
-        return f"not within {where}" if c.get("negate") else f"near {where}"
-    if kind == "countries" and c.get("default", 0) >= 0.5:
-        excluded = sorted(k for k, w in c["weights"].items() if w < 0.5)
-        return "not in " + ", ".join(md(k) for k in excluded) + f" (s={s:.2f})"
-    if kind == "countries":
-        top = sorted(c["weights"].items(), key=lambda kv: -kv[1])[:6]
-        return "countries " + ", ".join(f"{md(k)} {w:.2f}" for k, w in top) + f" (s={s:.2f})"
-    if kind == "band":
-        return f"{c['axis']} {c['low']:g}…{c['high']:g} (s={s:.2f})"
-    if kind == "bbox":
-        return f"box S{c['south']:g} W{c['west']:g} N{c['north']:g} E{c['east']:g} (s={s:.2f})"
-    return f"{md(kind)} (s={s:.2f})"
+    try:
+        model = _CONSTRAINT.validate_python(c)
+    except ValidationError:
+        return f"{md(c.get('kind', 'constraint'))} (unreadable in this version)"
+    text = md(model.describe())
+    if isinstance(model, PointConstraint):
+        text += f" ([map]({osm_link(model.lat, model.lon, model.radius_km)}))"
+    return text
 
 
 def _ids(ids: list[str]) -> str:

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable
 
-from geosleuth.agent.recorder import describe_constraint
 from geosleuth.model import Evidence
 
 MAX_DATA_CHARS = 4000
@@ -48,13 +47,7 @@ class EvidenceTable(DataTable):
 
 
 def _constraint(e: Evidence) -> str:
-    c = e.constraint
-    if c is None:
-        return "none"
-    text = describe_constraint(e)
-    if c.kind == "countries":
-        text += f"; other countries {c.default:.2f}"
-    return text + ("; negated: not here" if c.negate else "")
+    return e.constraint.describe() if e.constraint is not None else "none"
 
 
 def provenance(e: Evidence) -> RenderableType:
