@@ -25,7 +25,9 @@ def check_submission(sub: Submission, state: CaseState) -> str | None:
         return f"cited evidence does not exist: {', '.join(missing)}"
     for e in state.evidence:
         c = e.constraint
-        if not isinstance(c, PointConstraint) or c.strength < HARD_STRENGTH:
+        # A negated point (a rejected hypothesis: "not within r km of here") says nothing
+        # about where the verdict must be: it is no anchor to stay near.
+        if not isinstance(c, PointConstraint) or c.negate or c.strength < HARD_STRENGTH:
             continue
         d = float(haversine_km(sub.lat, sub.lon, c.lat, c.lon))
         if d > sub.radius_km + 3 * c.radius_km and e.id not in sub.overrides:
