@@ -29,6 +29,8 @@ import regex
 
 from geosleuth.model import CountryConstraint, PointConstraint
 from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.wordfreqs import ALL_LANGUAGES, COMMON_LANGUAGES
+from geosleuth.text.wordfreqs import zipf as _zipf
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
@@ -51,14 +53,6 @@ MAX_CLUES = 8
 MAX_FUZZY_LOOKUPS = 4  # each scans the name keys of similar length (~50 ms)
 MIN_FUZZY_CHARS = 6
 MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
-COMMON_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
-# A word common in any widely written language is not a place's name on a photo: brands
-# ("Honda" is Zipf 4.7 in Indonesian), transport ("Metro"), shop words. wordfreq's lists
-# of these languages load in ~0.3 s once per process.
-WORLD_LANGUAGES = ("id", "ms", "fil", "tr", "pl", "ru", "uk", "ar", "hi", "bn", "vi", "sv",
-                   "cs", "ro", "hu", "fi", "el", "he", "fa", "ur", "ta")
-# wordfreq needs MeCab or jieba for these; their words come as CJK runs matched exactly
-_NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 KIND_FACTOR = {"city": 1.0, "admin1": 0.5, "us_state": 0.5, "country": 1.0}
 PLACE_KINDS = ("city", "admin1", "us_state", "country")
 
@@ -86,21 +80,6 @@ def radius_for_population(population: int | None) -> float:
     """km within which a photo "at" a place of this size lies (95 %): 5 km to 60 km."""
     pop = max(population or 0, 1000)
     return float(min(60.0, max(5.0, 3.0 * (pop / 1000) ** (1 / 3))))
-
-
-@lru_cache(maxsize=4096)
-def _zipf(phrase: str, languages: tuple[str, ...]) -> float:
-    from wordfreq import zipf_frequency
-
-    best = 0.0
-    for lang in languages:
-        if lang in _NEEDS_TOKENIZER:
-            continue
-        try:
-            best = max(best, zipf_frequency(phrase, lang, wordlist="small"))
-        except (LookupError, ImportError, ValueError):  # a language wordfreq does not list
-            continue
-    return best
 
 
 # Languages whose street word comes before the street's own name ("Via Roma", "Rua
@@ -193,7 +172,7 @@ def find_place_names(
 ) -> list[TextClue]:
     """One clue per place (or country) named in the text, longest names first."""
     hint = {c.upper() for c in country_hint}
-    langs = tuple(dict.fromkeys([*COMMON_LANGUAGES, *WORLD_LANGUAGES, *languages]))
+    langs = tuple(dict.fromkeys([*ALL_LANGUAGES, *languages]))
     local = _local_scripts(text)
     elsewhere = _named_elsewhere(text)
     clues: list[TextClue] = []
@@ -233,7 +212,8 @@ def find_place_names(
         if best.place.geonameid in seen_places:
             continue
         seen_places.add(best.place.geonameid)
-        clues.append(_place_clue(cand.text, best, matches, hint, cand.words))
+        clue = _place_clue(cand.text, best, matches, hint, cand.words)
+        clues.append(_romanised(clue, best) if not local else clue)
     return clues
 
 
@@ -255,6 +235,27 @@ def _named_elsewhere(text: str) -> tuple[int, int]:
         if m:
             return li, len(_WORD.findall(line[: m.start()]))
     return 1_000_000, 0
+
+
+ROMANISED = 0.3  # a Latin name alone, of a place whose country writes another script
+LATIN_COUNTRY = 0.1  # CLDR weight of Latin script below which a country writes another
+
+
+def _romanised(clue: TextClue, best: PlaceMatch) -> TextClue:
+    """A name in Latin letters alone, of a place in a country that writes another script
+    ("TOYOTA" on a car, "SEOUL" on a T-shirt), is weaker: signs there name their places in
+    the local script too."""
+    from geosleuth.text.languages import countries_for_script
+
+    c = clue.constraint
+    if c is None or countries_for_script("Latin").get(best.place.country_code or "", 0.0) \
+            >= LATIN_COUNTRY:
+        return clue
+    strength = round(max(MIN_STRENGTH, c.strength * ROMANISED), 3)
+    return TextClue(kind=clue.kind, text=clue.text,
+                    summary=clue.summary + "; in Latin letters only, where another script is "
+                    "written", data={**clue.data, "romanised_only": True},
+                    constraint=c.model_copy(update={"strength": strength}))
 
 
 def _local_scripts(text: str) -> frozenset[str]:
