@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from geosleuth.errors import BadInputError, ConfigError, ToolError, ToolUnavailableError
 from geosleuth.model import Basis, Finding, PointConstraint
+from geosleuth.text.wordfreqs import distinctiveness
 from geosleuth.tools.api import ClueTool, Cost
 from geosleuth.tools.context import ToolContext
 
@@ -70,6 +71,9 @@ def _kind(tags: dict[str, str]) -> str:
         if key in tags:
             return f"{key}={tags[key]}"
     return "feature"
+
+
+MIN_STRENGTH = 0.05
 
 
 def _strength(score: float, rivals: int) -> float:
@@ -146,7 +150,8 @@ class MapSearch(ClueTool):
             return [Finding(summary=summary, data=data, host=host)]
         if answer.groups:
             return self._groups(answer, op, query, near, where, host)
-        return self._matches(answer, op, query, near, where, host)
+        return self._matches(answer, op, query, near, where, host,
+                             distinctiveness(args["text"]) if args.get("text") else 1.0)
 
     @staticmethod
     def _describe(args: dict[str, Any]) -> str:
@@ -169,13 +174,18 @@ class MapSearch(ClueTool):
         return " ".join(parts)
 
     def _matches(self, answer: Any, op: Any, query: str, near: Any, where: str,
-                 host: str | None) -> list[Finding]:
+                 host: str | None, rarity: float = 1.0) -> list[Finding]:
+        """One finding per match. ``rarity`` (``distinctiveness`` of the name searched for)
+        scales the strength: a common word ("Stop", "Metro") is found on a map wherever
+        one looks, so finding it where one looked says little; below ``MIN_STRENGTH`` a
+        match is reported without a constraint."""
         matches = answer.matches
         rivals = sum(1 for m in matches if m.score >= 0.9) or 1
         out = []
         for m in matches:
             strong = m.score >= 0.9
-            strength = _strength(m.score, rivals if strong else rivals + 1)
+            strength = _strength(m.score, rivals if strong else rivals + 1) * rarity
+            common = strength < MIN_STRENGTH
             data = m.as_dict()
             data.update(op=op, source=answer.source, matches=len(matches))
             if answer.cache_age_s is not None:
@@ -184,14 +194,15 @@ class MapSearch(ClueTool):
                 data["verified"] = True
             dist = f", {m.distance_m:.0f} m away" if m.distance_m is not None else ""
             role = f"{m.role}: " if m.role else ""
+            note = "; too common a name to locate the photo" if common else ""
             out.append(Finding(
                 summary=(f"map {op} {query}: {role}{quoted(m.name)} ({_kind(m.tags)}, "
                          f"{m.osm_type} {m.osm_id}) at {m.lat:.5f}, {m.lon:.5f}{dist}; "
-                         f"match {m.score:.2f} ({where})"),
-                data=data,
-                constraint=PointConstraint(lat=m.lat, lon=m.lon,
-                                           radius_km=max(0.05, m.radius_m / 1000.0),
-                                           strength=strength),
+                         f"match {m.score:.2f} ({where}){note}"),
+                data={**data, "rarity": round(rarity, 4)},
+                constraint=None if common else PointConstraint(
+                    lat=m.lat, lon=m.lon, radius_km=max(0.05, m.radius_m / 1000.0),
+                    strength=round(strength, 4)),
                 host=host,
             ))
         return out

@@ -64,7 +64,15 @@ def test_ambiguous_names_are_weaker(ctx: ToolContext) -> None:
     unique = run(ctx, op="search", text="Löwen-Apotheke")[0]
     stops = [f for f in run(ctx, op="search", text="Rathaus", tags={"highway": "bus_stop"})]
     assert len(stops) == 2
-    assert all(f.constraint.strength < unique.constraint.strength for f in stops)
+    assert all(f.constraint is None or f.constraint.strength < unique.constraint.strength
+               for f in stops)
+
+
+def test_a_common_word_found_on_the_map_does_not_locate_the_photo(ctx: ToolContext) -> None:
+    """"Rathaus" (town hall) is on every German map: where one looked is not evidence."""
+    stops = run(ctx, op="search", text="Rathaus", tags={"highway": "bus_stop"})
+    assert stops and all(f.constraint is None for f in stops)
+    assert all("too common" in f.summary and f.data["rarity"] < 0.1 for f in stops)
 
 
 def test_a_hypothesis_checked_near_a_point(ctx: ToolContext) -> None:
