@@ -14,6 +14,7 @@ from geosleuth.model import GeoConstraint, Hypothesis, Place, PointConstraint
 
 RADII_KM = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 200, 500, 750, 1500, 2500)
 KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around it
+LOOKAHEAD = 3  # "around it": within a radius three steps of the ladder wider (x4 to x10)
 MIN_MASS = 0.02
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
 SUPPORTS, CONTRADICTS = 0.5, 0.05
@@ -81,8 +82,7 @@ def extract(
             lat, lon = float(cells.lat[i]), float(cells.lon[i])
         d = haversine_km(cells.lat, cells.lon, lat, lon)
         within = np.array([remaining[d <= r].sum() for r in RADII_KM])
-        need = min(coverage, KNEE * within[-1])
-        k = int(np.argmax(within >= need - 1e-12))
+        k = knee(within, coverage)
         radius, mass = float(RADII_KM[k]), float(within[k])
         if mass < MIN_MASS:
             break
@@ -106,6 +106,25 @@ def extract(
             )
         )
     return ranked(out)
+
+
+def knee(within: np.ndarray, coverage: float) -> int:
+    """The index of a peak's radius on ``RADII_KM``, from the mass within each radius.
+
+    The smallest radius that holds ``coverage`` of the probability (or, when the mass is
+    diffuse, ``KNEE`` of the mass within the widest radius), or, sooner, the smallest that
+    holds ``KNEE`` of what a radius ``LOOKAHEAD`` steps wider holds: a peak ends where the
+    mass stops growing. Two distinct places (Lisbon and, less likely, Budapest) are then
+    two hypotheses, not one circle across Europe that holds both.
+    """
+    need = min(coverage, KNEE * within[-1])
+    last = len(within) - 1
+    for k in range(len(within)):
+        if within[k] >= need - 1e-12:
+            return k
+        if within[k] >= MIN_MASS and within[k] >= KNEE * within[min(k + LOOKAHEAD, last)]:
+            return k
+    return last
 
 
 def located(supported: Sequence[str], constraints: Sequence[tuple[str, GeoConstraint]]) -> bool:
