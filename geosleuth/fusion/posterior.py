@@ -20,6 +20,7 @@ from geosleuth.fusion.overrides import (
 )
 from geosleuth.fusion.prior import base_prior
 from geosleuth.fusion.terms import Norm, base_term, cells_loglik
+from geosleuth.fusion.witness import WitnessView
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
 
@@ -183,15 +184,15 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
     terms = [base_term(c, countries) for c in singles]
     norms = [norm for norm, _ in terms]
     ll = np.sum([t for _, t in terms], axis=0) if terms else np.zeros(len(cells))
-    joint_views: list[tuple[Group, list[Norm], float]] = []
+    lookup = memoised(countries)
+    joint_views: list[tuple[Group, WitnessView, float]] = []
     for g in several:
-        member_terms = [base_term(c, countries) for c in g.members]
-        joint = np.sum([t for _, t in member_terms], axis=0)
+        view = WitnessView.of(g.members)
+        joint = view.fit(cells, log_prior, lookup)
         log_z = log_norm(log_prior, joint)
         ll = ll + group_loglik(joint, log_z, g.strength)
-        joint_views.append((g, [norm for norm, _ in member_terms], log_z))
+        joint_views.append((g, view, log_z))
     exclusions = overrides(constrained)
-    lookup = memoised(countries)
     planned = planning_terms(exclusions, cells.lat, cells.lon, log_prior + ll, lookup)
     ll = ll + planning_loglik(planned, cells.lat, cells.lon, lookup)
     leaves = _Leaves(cells, log_prior, ll)
@@ -213,9 +214,9 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         parent_density = np.exp(leaves.log_prior[idx]) / parents.area
         child_log_prior = np.log(parent_density[child_parent] * children.area)
         child_ll = cells_loglik(children, singles, norms, countries)
-        for g, member_norms, log_z in joint_views:
-            joint = cells_loglik(children, g.members, member_norms, countries)
-            child_ll += group_loglik(joint, log_z, g.strength)
+        for g, view, log_z in joint_views:
+            child_ll += group_loglik(view.joint(children, memoised(countries)), log_z,
+                                     g.strength)
         child_ll += planning_loglik(planned, children.lat, children.lon, memoised(countries))
         leaves.replace(idx, children, child_log_prior, child_ll)
     cells, mass, final_log_prior = leaves.final()
@@ -231,7 +232,7 @@ def _renormalised(
     cells: Cells,
     mass: np.ndarray,
     log_prior: np.ndarray,
-    views: Sequence[tuple[Group, list[Norm], float]],
+    views: Sequence[tuple[Group, WitnessView, float]],
     points: Sequence[tuple[PointConstraint, Norm]],
     countries: CountryLookup | None,
 ) -> np.ndarray:
@@ -253,10 +254,12 @@ def _renormalised(
         exact = float((prior * dens).sum())
         log_mass += np.log((1.0 - c.strength) + c.strength * dens / exact) - np.log(
             (1.0 - c.strength) + c.strength * dens / z)
-    for g, member_norms, log_z in views:
-        joint = cells_loglik(cells, g.members, member_norms, countries)
+    for g, view, log_z in views:
+        provisional = view.joint(cells, memoised(countries))
+        joint = view.fit(cells, log_prior, memoised(countries))  # the members' exact norms
         exact = log_norm(log_prior, joint)
-        log_mass += group_loglik(joint, exact, g.strength) - group_loglik(joint, log_z, g.strength)
+        log_mass += group_loglik(joint, exact, g.strength) - group_loglik(
+            provisional, log_z, g.strength)
     w = np.exp(log_mass - log_mass.max())
     return w / w.sum()
 

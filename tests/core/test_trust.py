@@ -155,3 +155,16 @@ def test_place_names_at_the_scale_of_a_circle() -> None:
     assert place.at_scale(1.0).label() == "Rue X, Méru, Hauts-de-France, France"
     assert place.at_scale(100.0).label() == "Hauts-de-France, France"
     assert place.at_scale(500.0).label() == "France"
+
+
+def test_a_name_that_agrees_with_its_script_by_construction_keeps_its_strength() -> None:
+    """A weak town name read in a script written only in one country lies in that country
+    because of the script: the agreement is no extra evidence for the town."""
+    town = (40.2, -8.4)
+    script = ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=0.64), "read")
+    name = ev("E2", PointConstraint(lat=town[0], lon=town[1], radius_km=8.0, strength=0.3),
+              "read")
+    post = posterior([script, name], _iberia)
+    assert mass_within(post, *town, 8.0) <= 0.64 * 0.3 + 0.05
+    result = fuse([script, name], countries=_iberia)
+    assert result.verdict.radius_km > 8.0  # the verdict is the country, not the town
