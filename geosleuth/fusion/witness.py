@@ -6,14 +6,17 @@ places where the script is written), so the language clue and the place name agr
 construction. Multiplied as independent clues, that agreement would turn a weak place
 name into a strong one (a match of strength 0.3 would take 60 % of the view). So the
 members are taken from the coarsest to the finest (area clues, then points by falling
-radius) and each is normalised against the view so far, J, instead of the prior:
+radius), after the *anchor*, the witness's most trusted clue, and each is normalised
+against the view so far, J, instead of the prior:
 
     L_i(x) = a_i + s_i · g_i(x) / Z_i,   Z_i = ∫ J_{i−1} · g_i / ∫ J_{i−1},   J_i = J_{i−1} · L_i
 
 (g is an area clue's profile above its floor, or a point's density; a = 1 − s, plus the
 floor's share). Each member then keeps the meaning of its strength *given what the
 witness already said*: "Mandi, strength 0.3" puts 0.3 of the view in Mandi, wherever in
-India the rest of it lies.
+India the rest of it lies. The witness as a whole is trusted with its anchor's strength
+(``fusion.groups``), so the anchor enters its own view as certain (0.999): its
+uncertainty is counted once, by the witness's strength, not twice.
 """
 
 from __future__ import annotations
@@ -27,11 +30,21 @@ from geosleuth.fusion.grid import Cells
 from geosleuth.fusion.likelihood import CountryLookup, is_area, point_density, profile
 from geosleuth.model import GeoConstraint, PointConstraint
 
+ANCHOR_STRENGTH = 0.999  # the witness's best clue within its own view (never a hard zero)
+
+
+def _coarse_first(c: GeoConstraint) -> tuple[int, float]:
+    return (0, 0.0) if is_area(c) else (1, -c.radius_km if isinstance(c, PointConstraint)
+                                        else 0.0)
+
 
 def _order(members: Sequence[GeoConstraint]) -> list[GeoConstraint]:
-    """Area clues first, then point readings from the widest to the most precise."""
-    return sorted(members, key=lambda c: (0, 0.0) if is_area(c) else (
-        1, -c.radius_km if isinstance(c, PointConstraint) else 0.0))
+    """The anchor (the most trusted member, at ``ANCHOR_STRENGTH``), then the others from
+    the coarsest to the finest: area clues, then points by falling radius."""
+    anchor = max(range(len(members)),
+                 key=lambda i: (members[i].strength, -_coarse_first(members[i])[0]))
+    rest = sorted((c for i, c in enumerate(members) if i != anchor), key=_coarse_first)
+    return [members[anchor].model_copy(update={"strength": ANCHOR_STRENGTH}), *rest]
 
 
 @dataclass
