@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import venv
@@ -20,6 +21,12 @@ def test_example_plugin_installs_lists_and_runs(tmp_path: Path) -> None:
     # gets only the plugin on top: no network needed.
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    # "system" is the base interpreter, not this (virtual) environment: a .pth file makes
+    # this environment's packages visible too (geosleuth, and setuptools to build the plugin)
+    purelib = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_path("
+                              "'purelib'))"], capture_output=True, text=True, check=True)
+    (Path(purelib.stdout.strip()) / "outer.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n")
     src = tmp_path / "plugin-src"
     shutil.copytree(PLUGIN, src)
     subprocess.run(
