@@ -74,9 +74,14 @@ def test_disagreeing_paths_and_a_verifier_that_picks_one(
     # one of three paths agrees; paths 0 and 2 saw the same evidence and count as one
     assert conf["agreeing_paths"] == [1] and conf["independent_paths"] == 2
     assert conf["agreement"] == pytest.approx(0.5, abs=1e-3)
-    assert conf["paths_run"] == 3 and 0 < conf["value"] < conf["evidence"]
+    assert conf["paths_run"] == 3 and 0 < conf["value"] < 1
     # the model verifier overruled the evidence scorer, or agreed with it: it says which
     assert conf["verifier"] == (1.0 if ver["evidence_choice"] == 1 else 0.0)
+    # the weighted geometric mean of evidence and agreement (w = 1/4 for two independent
+    # paths), a quarter off when the verifier overruled the evidence
+    expected = conf["evidence"] ** 0.75 * conf["agreement"] ** 0.25 * (
+        1 - 0.25 * (1 - conf["verifier"]))
+    assert conf["raw"] == pytest.approx(expected, abs=2e-4)
     assert rec["verdict"]["confidence"] == conf["value"]
     assert [p["status"] for p in rec["paths"]] == ["done"] * 3
     assert rec["paths"][1]["chosen"] and rec["paths"][1]["cluster"] == "C2"
