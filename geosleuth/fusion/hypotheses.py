@@ -7,13 +7,18 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from geosleuth.fusion.likelihood import CountryLookup, profile
-from geosleuth.fusion.overrides import excludes
 from geosleuth.fusion.posterior import Posterior
+from geosleuth.fusion.prior import prior_within
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import GeoConstraint, Hypothesis, Place, PointConstraint
 
 RADII_KM = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 200, 500, 750, 1500, 2500)
 KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around it
+SMALLEST_PER_CELL = 0.5  # a circle's radius is at least half its densest cell's radius
+# A peak is a hypothesis only when the evidence put at least this many times the prior's
+# probability in its circle: peaks of the prior (Shanghai, with no evidence; anywhere but
+# the excluded country, with only an exclusion) are not hypotheses.
+LOCATED = 1.5
 LOOKAHEAD = 3  # "around it": within a radius three steps of the ladder wider (x4 to x10)
 MIN_MASS = 0.02
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
@@ -38,16 +43,27 @@ def links(
     radius_km: float,
     constraints: Sequence[tuple[str, GeoConstraint]],
     countries: CountryLookup | None,
+    where: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Which evidence supports a place (profile ≥ 0.5) and which contradicts it (≤ 0.05)."""
+    """Which evidence supports a place (profile ≥ 0.5) and which contradicts it (≤ 0.05).
+
+    A point reading (or a rejected circle) is compared with the hypothesis' circle. An
+    area clue is read where the hypothesis' probability lies, when ``where`` gives the
+    cells inside its circle (lat, lon, mass): the mass-weighted mean of its profile (a
+    ring of "20 km from Brno" supports the circle that holds the ring, though not its
+    centre); otherwise at the centre.
+    """
     supported: list[str] = []
     contradicted: list[str] = []
     a, o = np.array([lat]), np.array([lon])
     for eid, c in constraints:
-        # a point reading (or a rejected circle) is compared with the hypothesis' circle;
-        # an area clue is read at its centre
-        r = np.array([radius_km if isinstance(c, PointConstraint) else AREA_READ_KM])
-        f = float(profile(c, a, o, r, countries)[0])
+        if where is not None and not isinstance(c, PointConstraint) and where[2].sum() > 0:
+            wl, wo, wm = where
+            prof = profile(c, wl, wo, np.full(len(wl), AREA_READ_KM), countries)
+            f = float((prof * wm).sum() / wm.sum())
+        else:
+            r = np.array([radius_km if isinstance(c, PointConstraint) else AREA_READ_KM])
+            f = float(profile(c, a, o, r, countries)[0])
         if f >= SUPPORTS:
             supported.append(eid)
         elif f <= CONTRADICTS:
@@ -82,14 +98,18 @@ def extract(
             lat, lon = float(cells.lat[i]), float(cells.lon[i])
         d = haversine_km(cells.lat, cells.lon, lat, lon)
         within = np.array([remaining[d <= r].sum() for r in RADII_KM])
-        k = knee(within, coverage)
+        # a circle is no smaller than the cell its mass sits in
+        smallest = int(np.searchsorted(RADII_KM, cells.radius_km[i] * SMALLEST_PER_CELL))
+        k = knee(within, coverage, min(smallest, len(RADII_KM) - 1))
         radius, mass = float(RADII_KM[k]), float(within[k])
         if mass < MIN_MASS:
             break
+        inside = d <= radius
+        where = (cells.lat[inside], cells.lon[inside], remaining[inside].copy())
         remaining[d <= EXCLUSION * radius] = 0.0  # the peak's tail belongs to it, not to the next
         place = (describe(lat, lon) if describe else Place()).at_scale(radius)
-        supported, contradicted = links(lat, lon, radius, post.constraints, countries)
-        if not located(supported, post.constraints):
+        supported, contradicted = links(lat, lon, radius, post.constraints, countries, where)
+        if mass < LOCATED * prior_within(lat, lon, radius, countries):
             continue  # the prior speaking: no evidence says the photo is here
         out.append(
             Hypothesis(
@@ -108,29 +128,24 @@ def extract(
     return ranked(out)
 
 
-def knee(within: np.ndarray, coverage: float) -> int:
+def knee(within: np.ndarray, coverage: float, first: int = 0) -> int:
     """The index of a peak's radius on ``RADII_KM``, from the mass within each radius.
 
     The smallest radius that holds ``coverage`` of the probability (or, when the mass is
     diffuse, ``KNEE`` of the mass within the widest radius), or, sooner, the smallest that
     holds ``KNEE`` of what a radius ``LOOKAHEAD`` steps wider holds: a peak ends where the
     mass stops growing. Two distinct places (Lisbon and, less likely, Budapest) are then
-    two hypotheses, not one circle across Europe that holds both.
+    two hypotheses, not one circle across Europe that holds both. No radius before
+    ``first`` is taken.
     """
     need = min(coverage, KNEE * within[-1])
     last = len(within) - 1
-    for k in range(len(within)):
+    for k in range(first, len(within)):
         if within[k] >= need - 1e-12:
             return k
         if within[k] >= MIN_MASS and within[k] >= KNEE * within[min(k + LOOKAHEAD, last)]:
             return k
     return last
-
-
-def located(supported: Sequence[str], constraints: Sequence[tuple[str, GeoConstraint]]) -> bool:
-    """Whether any supporting evidence says where the photo is (not only where it is not)."""
-    ids = set(supported)
-    return any(eid in ids and not excludes(c) for eid, c in constraints)
 
 
 def ranked(hypotheses: Sequence[Hypothesis]) -> list[Hypothesis]:

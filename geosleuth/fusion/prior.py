@@ -61,3 +61,18 @@ def base_prior(countries: CountryLookup | None) -> np.ndarray:
     pop_density = pop / float((pop * cells.area).sum())
     density = 0.5 * land_density + 0.5 * pop_density
     return density / float((density * cells.area).sum())
+
+
+def prior_within(lat: float, lon: float, radius_km: float, countries: CountryLookup | None
+                 ) -> float:
+    """The prior probability of a circle: the base cells' within it, or, for a circle
+    smaller than a base cell, the density of the cell it lies in times its area."""
+    from geosleuth.geo.distance import haversine_km
+
+    cells = base_cells()
+    mass = base_prior(countries) * cells.area
+    d = haversine_km(cells.lat, cells.lon, lat, lon)
+    nearest = int(np.argmin(d))
+    if radius_km < 2.0 * float(cells.radius_km[nearest]):
+        return float(mass[nearest] / cells.area[nearest] * np.pi * radius_km**2)
+    return float(mass[d <= radius_km].sum())

@@ -237,6 +237,7 @@ def _named_elsewhere(text: str) -> tuple[int, int]:
     return 1_000_000, 0
 
 
+TRANSLITERATED_POPULATION = 500_000
 ROMANISED = 0.3  # a Latin name alone, of a place whose country writes another script
 LATIN_COUNTRY = 0.1  # CLDR weight of Latin script below which a country writes another
 
@@ -274,7 +275,9 @@ def _script_fits(name: str, match: PlaceMatch, local: frozenset[str]) -> bool:
     is a Shanghai street, not Elm Park, England, whose Chinese name it resembles. So when
     the text is written in a local script, a name (in that script, or its romanisation
     beside it) must name a place whose country writes that script, and a name in a
-    local script must match exactly (not through a transliteration). A text with kana is
+    local script must match exactly, not through a transliteration ("避難", evacuation,
+    transliterates like Hekinan), except for a big city whose name has one common
+    romanisation ("臺北", the traditional spelling, finds Taipei). A text with kana is
     Japanese, so its Han names are Japanese places. Latin text alone fits any place.
     """
     from geosleuth.text.languages import countries_for_script
@@ -283,7 +286,8 @@ def _script_fits(name: str, match: PlaceMatch, local: frozenset[str]) -> bool:
     if not local:
         return True
     script = dominant_script(name)
-    if script not in (None, "Latin", "Other") and match.score < 1.0:
+    transliterated = script not in (None, "Latin", "Other") and match.score < 1.0
+    if transliterated and (match.place.population or 0) < TRANSLITERATED_POPULATION:
         return False
     code = match.place.country_code
     scripts = {script} if script in local else set(local)
