@@ -56,11 +56,9 @@ def investigate_photo(
     case = load_case(
         photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
     )
-    calibration = None
-    if settings.calibration is not None:
-        from geosleuth.paths.confidence import CalibrationMap
+    from geosleuth.paths.confidence import calibration_for, observed_support
 
-        calibration = CalibrationMap.load(settings.calibration)
+    calibration = calibration_for(settings)
     if settings.paths > 1 or any(
         cap is not None
         for cap in (settings.max_model_calls, settings.total_tokens, settings.total_cost_usd)
@@ -82,7 +80,9 @@ def investigate_photo(
         total_ms=(time.perf_counter() - started) * 1000.0,
         error=finished.error,
     )
-    if calibration is not None and finished.state.verdict.known:
+    v = finished.state.verdict
+    if (calibration is not None and v.known
+            and calibration.applies(observed_support(v.evidence, finished.state.evidence))):
         _calibrate_single(record, calibration)
     return CaseResult(record=record, state=finished.state, error=finished.error)
 

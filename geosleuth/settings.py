@@ -139,6 +139,11 @@ class Settings(BaseModel):
     )
     calibration: Path | None = Field(
         None, description="calibration map (JSON) applied to the verdict's confidence"
+        " (unset: the map shipped with geosleuth, fitted on real photos)"
+    )
+    calibrate: bool = Field(
+        True, description="apply the calibration map to the verdict's confidence"
+        " (false: the fusion's own probability)"
     )
 
 

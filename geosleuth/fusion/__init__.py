@@ -56,8 +56,9 @@ How it is computed
    **score is the posterior mass within that radius**; that mass is removed and the next
    peak is taken; a circle is no smaller than half the cell its peak lies in. A peak
    whose circle holds less than 1.5 times its prior probability (the prior speaking, or
-   only an exclusion) is no hypothesis. Hypotheses are ranked by score; a circle wider than 25 km is named
-   by its region, one wider than 200 km by its country, never by a village at its centre;
+   only an exclusion) is no hypothesis. Hypotheses are ranked by score; a circle wider
+   than 25 km is named by its region, one wider than 200 km by its country, never by a
+   village at its centre;
    a circle that holds a camera fix no wider than itself is centred on the fix.
 8. **Verdict.** The first (most probable) hypothesis. Its **confidence is the posterior
    probability that the truth lies within its radius**. Its level follows the radius

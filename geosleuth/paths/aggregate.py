@@ -19,7 +19,12 @@ from geosleuth.fusion.verdicts import mass_within
 from geosleuth.model import Case, Verdict, level_for_radius
 from geosleuth.paths.budgets import MeteredChat
 from geosleuth.paths.cluster import Cluster, cluster_of, cluster_verdicts
-from geosleuth.paths.confidence import CalibrationMap, ConfidenceReport, final_confidence
+from geosleuth.paths.confidence import (
+    CalibrationMap,
+    ConfidenceReport,
+    final_confidence,
+    observed_support,
+)
 from geosleuth.paths.runner import PathRun, PathsOutcome
 from geosleuth.paths.verifier import (
     EvidenceVerifier,
@@ -87,7 +92,8 @@ def conclude(
                       if verification.evidence_choice is not None else chosen_cluster)
     report = final_confidence(v, evidence=p_e, verdicts=[s.verdict for s in states],
                               verifier_agrees=chosen_cluster is scorer_cluster,
-                              calibration=calibration, groups=evidence_groups(states))
+                              calibration=calibration, groups=evidence_groups(states),
+                              observed=observed_support(v.evidence, chosen.evidence))
     value = round(report.value, 4)
     how = (f"path {chosen.path} chosen by the {verification.method} verifier"
            if len(states) > 1 else f"path {chosen.path}")

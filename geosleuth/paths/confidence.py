@@ -107,6 +107,7 @@ def final_confidence(
     verifier_agrees: bool = True,
     calibration: CalibrationMap | None = None,
     groups: Sequence[Hashable] | None = None,
+    observed: bool = False,
 ) -> ConfidenceReport:
     """The confidence of ``verdict`` given every path's verdict (one per path that ran).
 
@@ -131,12 +132,25 @@ def final_confidence(
     else:
         raw = math.exp((1 - w) * math.log(p_e) + w * math.log(p_a))
         raw *= 1 - DISSENT_PENALTY * (1 - v)
+    if calibration is not None and not calibration.applies(observed):
+        calibration = None
     value = calibration.apply(raw) if calibration is not None and verdict.known else raw
     return ConfidenceReport(
         value=value, raw=raw, evidence=p_e, agreement=p_a, verifier=v, weight=w,
         paths_run=len(verdicts), independent=n, agreeing=agreeing,
         calibration=calibration.source if calibration else None,
     )
+
+
+def observed_support(verdict_evidence: Iterable[str], evidence: Iterable[Any]) -> bool:
+    """Whether evidence observed by the camera supports the verdict (``Evidence`` objects or
+    their case.json dicts)."""
+    ids = set(verdict_evidence)
+
+    def basis(e: Any) -> tuple[str | None, str | None]:
+        return (e.get("id"), e.get("basis")) if isinstance(e, dict) else (e.id, e.basis)
+
+    return any(eid in ids and b == "observed" for eid, b in map(basis, evidence))
 
 
 # -- calibration -------------------------------------------------------------------------
@@ -171,22 +185,32 @@ def pav(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> tuple
 
 @dataclass
 class CalibrationMap:
-    """Stated confidence -> observed probability, as knots for linear interpolation."""
+    """Stated confidence -> observed probability, as knots for linear interpolation.
+
+    ``scope`` says which verdicts the map was fitted on: "all", or "unobserved" (verdicts
+    that no camera observation supports: the shipped map is fitted on real photos with
+    their metadata hidden, so a GPS photo's verdict keeps the fusion's probability).
+    """
 
     method: str
     x: list[float]
     y: list[float]
     n: int
     source: str = ""
+    scope: str = "all"
 
     def apply(self, p: float) -> float:
         if not self.x:
             return p
         return float(min(max(np.interp(p, self.x, self.y), 0.0), 1.0))
 
+    def applies(self, observed: bool) -> bool:
+        """Whether the map is for a verdict that a camera observation does (not) support."""
+        return self.scope != "unobserved" or not observed
+
     def as_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "method": self.method, "x": self.x, "y": self.y,
-                "n": self.n, "source": self.source}
+                "n": self.n, "source": self.source, "scope": self.scope}
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -216,7 +240,20 @@ class CalibrationMap:
         if any(b < a for a, b in itertools.pairwise(xs)):
             raise ConfigError(f"calibration map {path}: knots are not in increasing order")
         return cls(str(data.get("method", "isotonic")), xs, [float(v) for v in data["y"]],
-                   int(data.get("n", 0)), str(data.get("source") or path.name))
+                   int(data.get("n", 0)), str(data.get("source") or path.name),
+                   str(data.get("scope", "all")))
+
+
+SHIPPED_MAP = Path(__file__).with_name("calibration-real.json")
+
+
+def calibration_for(settings: Any) -> CalibrationMap | None:
+    """The map the settings ask for: ``calibration`` if set, else the shipped map fitted on
+    real photos (``benchmarks/fit_calibration.py``); none when ``calibrate`` is off."""
+    if not getattr(settings, "calibrate", True):
+        return None
+    path = settings.calibration or (SHIPPED_MAP if SHIPPED_MAP.is_file() else None)
+    return CalibrationMap.load(path) if path is not None else None
 
 
 def calibration_pairs(rows: Iterable[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
