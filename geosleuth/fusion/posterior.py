@@ -10,7 +10,7 @@ import numpy as np
 
 from geosleuth.fusion.grid import BASE_RES, Cells, base_cells, refine, resolution_for_radius
 from geosleuth.fusion.groups import Group, group_loglik, groups, log_norm
-from geosleuth.fusion.likelihood import CountryLookup, memoised, point_density
+from geosleuth.fusion.likelihood import CountryLookup, memoised, point_density, point_loglik
 from geosleuth.fusion.overrides import (
     Override,
     enforce,
@@ -252,8 +252,8 @@ def _renormalised(
     for c, (_, z) in points:
         dens = point_density(cells.lat, cells.lon, radius, c.lat, c.lon, c.radius_km)
         exact = float((prior * dens).sum())
-        log_mass += np.log((1.0 - c.strength) + c.strength * dens / exact) - np.log(
-            (1.0 - c.strength) + c.strength * dens / z)
+        where = (cells.lat, cells.lon, radius, c.lat, c.lon, c.radius_km, c.strength)
+        log_mass += point_loglik(*where, exact) - point_loglik(*where, z)
     for g, view, log_z in views:
         provisional = view.joint(cells, memoised(countries))
         joint = view.fit(cells, log_prior, memoised(countries))  # the members' exact norms
