@@ -11,8 +11,10 @@ plus the label's tolerance, or the right country for a country-only label) on th
 confidence of the answered photos of the **tune** split only, and prints, for the tune
 split, the held-out split and both, the ECE, the Brier score and the confidently wrong
 answers before and after the map. ``--write`` saves the map as
-``geosleuth/paths/calibration-real.json``, which every verdict then goes through (the
-``calibrate`` setting turns it off, ``calibration`` replaces it).
+``geosleuth/paths/calibration-real.json``, which every verdict that no camera observation
+supports then goes through (the ``calibrate`` setting turns it off, ``calibration``
+replaces it), but only if the map lowers the held-out split's ECE without adding
+confidently wrong answers; otherwise it says so and exits 1.
 
 Few answered photos make an isotonic map jumpy, so the fit is shrunk toward "stated =
 observed": ``PRIOR_POINTS`` pseudo-photos on the diagonal (weight ``PRIOR_WEIGHT`` each)
@@ -47,7 +49,7 @@ def load(path: Path) -> list[PhotoRow]:
     return rows
 
 
-def fit(rows: list[PhotoRow], source: str) -> CalibrationMap:
+def fit(rows: list[PhotoRow], source: str, lower_only: bool = False) -> CalibrationMap:
     judged = [(float(r.confidence_raw if r.confidence_raw is not None else r.confidence), o)
               for r in rows if r.answered and r.confidence is not None
               and (o := outcome(r)) is not None]
@@ -55,6 +57,8 @@ def fit(rows: list[PhotoRow], source: str) -> CalibrationMap:
     y = np.array([1.0 if o else 0.0 for _, o in judged] + list(PRIOR_POINTS))
     w = np.array([1.0] * len(judged) + [PRIOR_WEIGHT] * len(PRIOR_POINTS))
     kx, ky = pav(x, y, w)
+    if lower_only:  # when in doubt, lower: the map never raises a confidence
+        ky = np.minimum(ky, kx)
     # the ends: no answer is surer than its evidence allows, nor certain of being wrong
     return CalibrationMap("isotonic", [0.0, *map(float, np.round(kx, 4)), 1.0],
                           [0.0, *map(float, np.round(ky, 4)), float(max(ky[-1], kx[-1]))],
@@ -86,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rows", type=Path, help="photo_rows.jsonl of an eval_real.py run")
     parser.add_argument("--write", action="store_true", help=f"save the map as {SHIPPED_MAP}")
+    parser.add_argument("--lower-only", action="store_true",
+                        help="a map that only lowers confidences (knots at most the diagonal)")
     args = parser.parse_args(argv)
     rows = load(args.rows)
     raw = applied(rows, None)  # every row at its raw confidence
@@ -95,15 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     tune = [r for r in hidden if split_of(r.file) == "tune"]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    cmap = fit(tune, f"real photos, tune split ({args.rows.name} at {commit})")
+    cmap = fit(tune, f"real photos, tune split ({args.rows.name} at {commit})",
+               args.lower_only)
     print(f"map: {len(cmap.x)} knots fitted on {cmap.n} answered tune photos")
     print("  " + ", ".join(f"{a:.2f}→{b:.2f}" for a, b in zip(cmap.x, cmap.y, strict=True)))
     print("\n| split | answered | ECE raw | ECE calibrated | Brier raw | Brier calibrated |"
           " confidently wrong raw | calibrated |")
     print("|---|---|---|---|---|---|---|---|")
+    verdict: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for name, keep in (("tune", "tune"), ("holdout", "holdout"), ("both", None)):
         part = [r for r in hidden if keep is None or split_of(r.file) == keep]
         before, after = figures(part), figures(applied(part, cmap))
+        verdict[name] = (before, after)
         print(f"| {name} | {before['answered']} | {_num(before['ece'])} | {_num(after['ece'])} |"
               f" {_num(before['brier'])} | {_num(after['brier'])} |"
               f" {before['confidently_wrong']} | {after['confidently_wrong']} |")
@@ -112,9 +121,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nevery answered real photo (hidden sets calibrated, EXIF-visible photos raw): "
           f"{after['answered']} answered, ECE {_num(after['ece'])}, confidently wrong "
           f"{after['confidently_wrong']}")
-    if args.write:
+    before, after = verdict["holdout"]
+    helps = (after["ece"] is not None and before["ece"] is not None
+             and after["ece"] < before["ece"]
+             and after["confidently_wrong"] <= before["confidently_wrong"]
+             and verdict["both"][1]["confidently_wrong"] <= verdict["both"][0]["confidently_wrong"])
+    print(f"\non the held-out split the map {'helps' if helps else 'does not help'}: ECE "
+          f"{_num(before['ece'])} -> {_num(after['ece'])}, confidently wrong "
+          f"{before['confidently_wrong']} -> {after['confidently_wrong']} (and "
+          f"{verdict['both'][0]['confidently_wrong']} -> "
+          f"{verdict['both'][1]['confidently_wrong']} over both splits)")
+    if args.write and helps:
         cmap.save(SHIPPED_MAP)
-        print(f"\nwrote {SHIPPED_MAP}")
+        print(f"wrote {SHIPPED_MAP}")
+    elif args.write:
+        print("not written: a map that does not lower the held-out ECE without raising the "
+              "confidently wrong answers would make the confidence worse, not better")
+        return 1
     return 0
 
 
