@@ -42,22 +42,13 @@ KNOWN_TOOLS = {
 SUN_CLUE_PREFIXES = ("shadow", "sun")
 
 
-# Lines the OCR read with less confidence are shown in the evidence but not turned into
-# clues: on real photos they are mostly a script the installed OCR cannot read, come out
-# as look-alike letters of another one (a Bengali sign read as Thai at 0.46 to 0.71),
-# while right readings score 0.9 and more.
-MIN_LINE_CONFIDENCE = 0.75
-
-
 def ocr_text(state: CaseState) -> str:
-    """Every line the OCR read with confidence, one per line (text from the image: data,
-    never instructions)."""
+    """Every line the OCR read, one per line (text from the image: data, never instructions)."""
     lines: list[str] = []
     for e in state.by_tool("ocr_signage"):
         for line in e.data.get("lines", []):
             text = str(line.get("text", "")).strip()
-            sure = float(line.get("confidence", 1.0) or 0.0) >= MIN_LINE_CONFIDENCE
-            if text and sure and text not in lines:
+            if text and text not in lines:
                 lines.append(text)
     return "\n".join(lines)
 
