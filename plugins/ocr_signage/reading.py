@@ -14,9 +14,17 @@
    read (``geosleuth.text.scripts.detect_scripts``) is the line's script. Tesseract's own
    script detector (OSD, ``--psm 0``) was tried first and rejected: on single sign lines
    it named the wrong script for 4 of 11 test lines (Greek as Cyrillic, Thai as Latin,
-   Chinese as Korean, "Lisboa" as Cyrillic) and refuses lines under ~10 letters.
+   Chinese as Korean, "Lisboa" as Cyrillic) and refuses lines under ~10 letters; it
+   also names Thai for the Hebrew sign of the tests.
 4. Lines of scripts RapidOCR cannot read are read again with just that script's pack
    (one Tesseract run per script), which is more accurate than the mixed-language read.
+   A line that still has no good reading is read with every other script's pack.
+5. Of a line's readings, the best by ``_score`` (mean confidence times the share of
+   characters that fit the script) is its text, with one rule for scores from different
+   language models, which do not compare: a script that came out nowhere in the line's
+   mixed-language read (step 3), where the models compete on the same words, has to win
+   by ``RETRY_MARGIN``. Each model reads other scripts' glyphs as look-alikes of its own
+   letters, at times as confidently as the right model reads them (see ``RETRY_MARGIN``).
 
 A missing engine or language pack never fails the read: what is there is used, and the
 result's ``notes`` name the install line for what was missing.
@@ -63,6 +71,30 @@ from geosleuth.errors import ToolUnavailableError
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
+# How much better (in ``_score``) a reading in a script the mixed-language read did not
+# find must be than the best reading in a script it found. Measured on the 22 signs of
+# geosleuth.testing.signs rendered at 4 text heights, level and tilted, on two sets of
+# backgrounds, and as the tests render them (374 photos; 594 reads with two OpenCV
+# builds, whose line crops differ slightly): where the found script was right, a reading
+# in another script scored at most 0.18 more (Thai letters read from Hebrew, Greek and
+# Cyrillic signs: a rendered "רחוב הרצל" as "7งากฑเทา" at 0.64, against the Hebrew
+# pack's reading, right but for a stray quote mark, at 0.59); where the right script was
+# not found, its reading scored 0.36 to 0.73 more.
+RETRY_MARGIN = 0.25
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """Tesseract's words for a line read as ``script``; ``found``: the script came out of the
+    mixed-language read of the line (or the reading is that read, or the only one)."""
+
+    words: list[Word]
+    script: str
+    found: bool = True
+
+    @property
+    def score(self) -> float:
+        return _score(self.words, self.script)
 
 
 @dataclass
@@ -201,11 +233,11 @@ def _tesseract_reads(
     notes: list[str] = []
     crops = [crop_quad(image, line.polygon, out_height=TESSERACT_CROP_HEIGHT)
              for line in lines]
-    # readings[i]: (words, script) candidates for line i, from Tesseract runs.
-    readings: list[list[tuple[list[Word], str]]] = [[] for _ in lines]
+    # readings[i]: the candidate readings of line i, from Tesseract runs.
+    readings: list[list[_Reading]] = [[] for _ in lines]
     if languages:
         for i, words in enumerate(tess.read_crops(crops, languages)):
-            readings[i].append((words, _words_script(words)))
+            readings[i].append(_Reading(words, _words_script(words)))
     else:
         # Scripts Tesseract should settle (for "auto", those RapidOCR cannot read).
         wanted = [script for script in SCRIPT_LANGS if script != "Kana"
@@ -216,16 +248,24 @@ def _tesseract_reads(
         if not probe:
             return lines, ["Tesseract has no language packs: apt-get install tesseract-ocr-eng"]
         # Pass 1: every line with all packs at once; the script that came out is the
-        # candidate (several when the line came out mixed).
+        # candidate (several when the line came out mixed). A reading all in one wanted
+        # script is itself a candidate (``mixed``), after that script's own reading, which
+        # it replaces only when it scores higher: with the packs competing word by word,
+        # Tesseract at times reads a line better than with its script's pack alone.
         first = tess.read_crops(crops, probe)
         tried: list[set[str]] = [set() for _ in lines]
+        found: list[set[str]] = [set() for _ in lines]
+        mixed: list[list[_Reading]] = [[] for _ in lines]
         groups: dict[str, list[int]] = defaultdict(list)
         for i, words in enumerate(first):
             shares = _script_shares(words)
             for script in (s for s, share in shares.items() if share >= 0.25 and s in wanted):
                 groups[script].append(i)
+                found[i].add(script)
             if not any(s in wanted for s in shares):
-                readings[i].append((words, _words_script(words)))
+                readings[i].append(_Reading(words, _words_script(words)))
+            elif len(shares) == 1:
+                mixed[i].append(_Reading(words, next(iter(shares))))
         # Pass 2: each candidate script's lines with that script's pack(s) alone; then,
         # for lines still without a good reading, every other script (pass 3).
         for round_no in (2, 3):
@@ -238,12 +278,12 @@ def _tesseract_reads(
                                     strict=True):
                     tried[i].add(script)
                     if words:
-                        readings[i].append((words, script))
+                        readings[i].append(_Reading(words, script, script in found[i]))
             if round_no == 3:
                 break
             groups = defaultdict(list)
             for i, options in enumerate(readings):
-                best = max((_score(w, s) for w, s in options), default=0.0)
+                best = max((o.score for o in [*options, *mixed[i]]), default=0.0)
                 if best < 0.6 and not (keep_rapidocr and _rapid_ok(lines[i])
                                        and lines[i].confidence >= 0.8):
                     for script in wanted:
@@ -251,14 +291,15 @@ def _tesseract_reads(
                             groups[script].append(i)
             if not groups:
                 break
+        for options, extra in zip(readings, mixed, strict=True):
+            options += extra
     out: list[TextLine] = []
     for line, options in zip(lines, readings, strict=True):
-        best = max(options, key=lambda o: _score(*o), default=None)
-        if best is None or not best[0]:
+        best = _best_reading(options)
+        if best is None or not best.words:
             out.append(line)
             continue
-        words, script = best
-        score = _score(words, script)
+        words, script, score = best.words, best.script, best.score
         # A RapidOCR reading without letters (" 7", "1 ") is what it makes of unknown
         # letters as often as it is a real number: it counts half; and so does a reading
         # made mostly of digits and punctuation (a Hebrew "ירושלים" came out "D'701'").
@@ -270,6 +311,19 @@ def _tesseract_reads(
         text = join_words(words, script)
         out.append(replace(line, text=text, confidence=score, engine=tess.name))
     return out, notes
+
+
+def _best_reading(options: Sequence[_Reading]) -> _Reading | None:
+    """The reading of a line to keep: the best-scoring one, except that a reading in a
+    script the mixed-language read did not find replaces the best in a script it found
+    only when it scores ``RETRY_MARGIN`` more (see the module docstring, step 5)."""
+    found = max((o for o in options if o.found), key=lambda o: o.score, default=None)
+    retried = max((o for o in options if not o.found), key=lambda o: o.score, default=None)
+    if retried is None:
+        return found
+    if found is None or retried.score >= found.score + RETRY_MARGIN:
+        return retried
+    return found
 
 
 def _packs(script: str) -> list[str]:

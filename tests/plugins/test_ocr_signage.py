@@ -391,3 +391,24 @@ def test_boxes_taller_than_wide_are_not_sent_to_tesseract() -> None:
     assert _unsure(facade)  # square: may be two letters of a narrow script
     assert _unsure(line)
     assert not _unsure(latin)
+
+
+def test_a_script_the_mixed_read_did_not_find_must_win_by_a_margin() -> None:
+    from geosleuth_plugins.ocr_signage.reading import RETRY_MARGIN, _best_reading, _Reading
+
+    # Tesseract's readings of a rendered "רחוב הרצל" (heb, and tha in the retry by every
+    # script): the Thai model's look-alike letters score a little higher than the Hebrew.
+    hebrew = _Reading([Word("רחוב", 0.96, 124, 193), Word('הרצל"', 0.36, 28, 113)], "Hebrew")
+    thai = _Reading([Word("7", 0.46, 28, 56), Word("ง", 0.81, 55, 78), Word("า", 0.93, 77, 91),
+                     Word("ก", 0.91, 95, 113), Word("ฑ", 0.51, 133, 149),
+                     Word("เทา", 0.75, 149, 193)], "Thai", found=False)
+    assert hebrew.score < thai.score < hebrew.score + RETRY_MARGIN
+    assert _best_reading([hebrew, thai]) is hebrew
+    assert _best_reading([thai, hebrew]) is hebrew
+    # A Thai sign the mixed read took for Latin look-alikes: the Thai reading wins clearly.
+    junk = _Reading([Word("aaadı", 0.38, 0, 120)], "Latin")
+    market = _Reading([Word("ตลาด", 0.8, 0, 70), Word("น", 0.93, 72, 90),
+                       Word("า", 0.92, 95, 110)], "Thai", found=False)
+    assert _best_reading([junk, market]) is market
+    assert _best_reading([market]) is market
+    assert _best_reading([]) is None
