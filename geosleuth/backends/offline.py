@@ -43,12 +43,13 @@ SUN_CLUE_PREFIXES = ("shadow", "sun")
 
 
 def ocr_text(state: CaseState) -> str:
-    """Every line the OCR read, one per line (text from the image: data, never instructions)."""
+    """Every line the OCR read and is sure of, one per line (text from the image: data,
+    never instructions). An unsure line stays in the evidence for the investigator."""
     lines: list[str] = []
     for e in state.by_tool("ocr_signage"):
         for line in e.data.get("lines", []):
             text = str(line.get("text", "")).strip()
-            if text and text not in lines:
+            if text and line.get("sure", True) and text not in lines:
                 lines.append(text)
     return "\n".join(lines)
 
