@@ -19,7 +19,7 @@ from geosleuth.fusion.overrides import (
     planning_terms,
 )
 from geosleuth.fusion.prior import base_prior
-from geosleuth.fusion.terms import Norm, base_term, cells_loglik
+from geosleuth.fusion.terms import Norm, _on_base_cells, base_term, cells_loglik
 from geosleuth.fusion.witness import WitnessView
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Evidence, GeoConstraint, PointConstraint
@@ -186,9 +186,10 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
     ll = np.sum([t for _, t in terms], axis=0) if terms else np.zeros(len(cells))
     lookup = memoised(countries)
     joint_views: list[tuple[Group, WitnessView, float]] = []
+    on_base = _on_base_cells(countries) if countries is not None else None
     for g in several:
         view = WitnessView.of(g.members)
-        joint = view.fit(cells, log_prior, lookup)
+        joint = view.fit(cells, log_prior, on_base)
         log_z = log_norm(log_prior, joint)
         ll = ll + group_loglik(joint, log_z, g.strength)
         joint_views.append((g, view, log_z))
@@ -254,9 +255,10 @@ def _renormalised(
         exact = float((prior * dens).sum())
         where = (cells.lat, cells.lon, radius, c.lat, c.lon, c.radius_km, c.strength)
         log_mass += point_loglik(*where, exact) - point_loglik(*where, z)
+    lookup = memoised(countries)  # one country lookup of the final cells for every member
     for g, view, log_z in views:
-        provisional = view.joint(cells, memoised(countries))
-        joint = view.fit(cells, log_prior, memoised(countries))  # the members' exact norms
+        provisional = view.joint(cells, lookup)
+        joint = view.fit(cells, log_prior, lookup)  # the members' exact norms
         exact = log_norm(log_prior, joint)
         log_mass += group_loglik(joint, exact, g.strength) - group_loglik(
             provisional, log_z, g.strength)
