@@ -68,8 +68,6 @@ def group_key(e: Evidence) -> str:
 class Group:
     """Evidence fused as one witness; a group of one is fused as it stands."""
 
-    key: str
-    ids: tuple[str, ...]
     members: tuple[GeoConstraint, ...]
     strength: float
 
@@ -85,11 +83,10 @@ def groups(evidence: Sequence[Evidence]) -> list[Group]:
         if e.constraint is not None:
             by_key.setdefault(group_key(e), []).append(e)
     out = []
-    for key, items in by_key.items():
+    for items in by_key.values():
         constraints = tuple(capped(e.constraint, e.basis) for e in items)
         strength = min(cap(items[0].basis), max(c.strength for c in constraints if c))
-        out.append(Group(key, tuple(e.id for e in items),
-                         tuple(c for c in constraints if c is not None), strength))
+        out.append(Group(tuple(c for c in constraints if c is not None), strength))
     return out
 
 

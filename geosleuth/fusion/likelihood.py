@@ -45,7 +45,6 @@ from geosleuth.model import (
     RasterConstraint,
 )
 
-LAND_AREA_KM2 = 1.49e8  # Earth's land area, the "anywhere" of a wrong point reading
 SIGMA_PER_RADIUS = 1.0 / math.sqrt(-2.0 * math.log(0.05))  # 95 % circle -> per-axis sigma
 KM_PER_DEG = 111.195
 MIN_NORM = 1e-9  # an area clue whose region holds no prior mass still gets a finite weight
@@ -114,7 +113,7 @@ def point_loglik(
     plon: float | np.ndarray,
     radius_km: float | np.ndarray,
     strength: float | np.ndarray,
-    z: float | np.ndarray = 1.0 / LAND_AREA_KM2,
+    z: float | np.ndarray,
 ) -> np.ndarray:
     """log L of point readings: log((1 − s) + s·N/Z), N the cell-averaged Gaussian density
     (per km²) and Z the prior's density seen through it (``point_density``). The arguments
