@@ -5,15 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=$(grep -v '^#' scripts/debian-packages.txt | tr '\n' ' ')
-missing=$(for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
-if [ -n "$missing" ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  echo "Installing Debian packages: $missing"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  # shellcheck disable=SC2086
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-fi
+bash scripts/apt-install.sh scripts/debian-ocr.txt scripts/debian-packages.txt
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

@@ -5,7 +5,7 @@ a photo-like background (``geosleuth.testing.signs``), saved as a JPEG and inves
 by ``investigate_photo`` with the built-in offline reasoner, exactly as ``geosleuth
 locate`` does: OCR (rapidocr, Tesseract for the scripts rapidocr cannot read), language
 and script prior, place names from the gazetteer, fusion, verdict. Nothing is mocked.
-Needs the Tesseract packs and fonts of scripts/debian-packages.txt.
+Needs the Tesseract packs of scripts/debian-ocr.txt and the fonts of scripts/debian-packages.txt.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ def register(app: typer.Typer) -> None:
 
 def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     import sys
+    from dataclasses import asdict
 
     from geosleuth.tools.registry import load_registry
 
@@ -28,6 +29,7 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
                 "plugin": reg.plugins.get(name, ""),
                 "available": status.available,
                 "reason": status.reason,
+                "coverage": [asdict(c) for c in tool.coverage()] if status.available else [],
             }
         )
     if as_json:
@@ -49,4 +51,16 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
             else f"[red]unavailable[/red]: {escape(r['reason'])}"
         )
         table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]), status)
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for r in rows:
+        if not r["coverage"]:
+            continue
+        detail = Table(title=f"What {r['name']} handles here")
+        for col in ("", "read by", "to add it / note"):
+            detail.add_column(col)
+        for c in r["coverage"]:
+            mark = "[green]yes[/green]" if c["available"] else "[red]no[/red]"
+            detail.add_row(f"{mark} {escape(c['item'])}", escape(c["by"]),
+                           escape(c["install"] or c["note"]))
+        console.print(detail)

@@ -26,6 +26,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from PIL.TiffImagePlugin import IFDRational
 
+from geosleuth.testing.metadata import Fields, add_iptc, xmp_packet
+
 __all__ = ["find_font", "render_photo"]
 
 # EXIF tag numbers (EXIF 2.32 / CIPA DC-008).
@@ -38,6 +40,7 @@ _SUBSEC_ORIGINAL, _LENS_MODEL = 0x9291, 0xA434
 _PIXEL_X, _PIXEL_Y = 0xA002, 0xA003
 _GPS_VERSION, _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 0, 1, 2, 3, 4
 _GPS_ALT_REF, _GPS_ALT, _GPS_TIME, _GPS_DOP, _GPS_DATE, _GPS_H_ERROR = 5, 6, 7, 11, 29, 31
+_GPS_IMG_DIR_REF, _GPS_IMG_DIR = 16, 17
 
 _FORMATS = {
     ".jpg": "JPEG",
@@ -395,6 +398,9 @@ def render_photo(
     seed: int = 0,
     quality: int = 90,
     more_signs: Sequence[tuple[str, tuple[float, float, float, float]]] = (),
+    heading: float | None = None,  # GPSImgDirection, degrees from true north
+    iptc: Fields | None = None,  # IPTC-IIM fields (JPEG only), see ``testing.metadata``
+    xmp: Fields | None = None,  # XMP fields (JPEG, PNG, WebP)
 ) -> Path:
     """Render a photo-like scene and write it to ``path`` with the EXIF fields given.
 
@@ -403,8 +409,9 @@ def render_photo(
     the stored pixels are rotated so that applying the orientation gives back the scene.
     ``sign_text`` (may hold newlines) is drawn on a sign filling ``sign_box``, in
     ``sign_font`` or else ``find_font("Latin")`` or Pillow's default font; ``more_signs``
-    adds further (text, box) signs in the same font. The same arguments and ``seed``
-    always give the same pixels. Returns ``path``.
+    adds further (text, box) signs in the same font. ``heading`` writes GPSImgDirection;
+    ``iptc`` and ``xmp`` write those blocks (field names as in ``testing.metadata``). The
+    same arguments and ``seed`` always give the same pixels. Returns ``path``.
     """
     path = Path(path)
     image_format = _format_for(path, fmt)
@@ -430,9 +437,21 @@ def render_photo(
     exif = _exif(size=image.size, gps=gps, altitude_m=altitude_m, gps_dop=gps_dop,
                  h_error_m=h_error_m, gps_time=gps_time, taken=taken, offset=offset, make=make,
                  model=model, lens=lens, software=software, orientation=orientation)
+    if heading is not None:
+        exif = exif if exif is not None else Image.Exif()
+        exif.get_ifd(_GPS_IFD).update({_GPS_IMG_DIR_REF: "T",
+                                       _GPS_IMG_DIR: _rational(heading, 100)})
     options: dict[str, object] = {}
     if exif is not None:
         options["exif"] = exif.tobytes()
+    if xmp is not None and image_format == "PNG":  # Pillow writes PNG XMP as an iTXt chunk
+        from PIL.PngImagePlugin import PngInfo
+
+        chunks = PngInfo()
+        chunks.add_itxt("XML:com.adobe.xmp", xmp_packet(xmp).decode("utf-8"))
+        options["pnginfo"] = chunks
+    elif xmp is not None:
+        options["xmp"] = xmp_packet(xmp)
     if image_format in ("JPEG", "WEBP", "HEIF"):
         options["quality"] = quality
     # TIFF stays uncompressed: Pillow's compressed TIFF path (libtiff) drops the Exif IFD.
@@ -442,6 +461,8 @@ def render_photo(
         register_heif_opener()
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, format=image_format, **options)
+    if iptc is not None:
+        add_iptc(path, iptc)
     return path
 
 

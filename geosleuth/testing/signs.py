@@ -46,6 +46,11 @@ _NOTO: dict[str, tuple[str, str, str]] = {
     "Thai": ("NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf", "fonts-noto-core"),
     "Devanagari": ("NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf",
                    "fonts-noto-core"),
+    **{script: (f"NotoSans{name}-Regular.ttf", f"NotoSans{name}-Bold.ttf", "fonts-noto-core")
+       for script, name in (("Bengali", "Bengali"), ("Oriya", "Oriya"), ("Tamil", "Tamil"),
+                            ("Telugu", "Telugu"), ("Kannada", "Kannada"),
+                            ("Malayalam", "Malayalam"), ("Gujarati", "Gujarati"),
+                            ("Gurmukhi", "Gurmukhi"), ("Sinhala", "Sinhala"))},
     "Georgian": ("NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf", "fonts-noto-core"),
     "Armenian": ("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf", "fonts-noto-core"),
     "Han": ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc", "fonts-noto-cjk"),
@@ -90,6 +95,14 @@ SIGN_SAMPLES: tuple[SignSample, ...] = (
     SignSample("ตลาดน้ำ", "Thai", "th", "TH"),
     SignSample("चाँदनी चौक", "Devanagari", "hi", "IN"),
     SignSample("नई दिल्ली", "Devanagari", "hi", "IN"),
+    SignSample("ঢাকা রেলওয়ে স্টেশন", "Bengali", "bn", "BD"),
+    SignSample("ভিক্টোরিয়া মেমোরিয়াল", "Bengali", "bn", "IN"),
+    SignSample("ଭୁବନେଶ୍ୱର ରେଳ ଷ୍ଟେସନ", "Oriya", "or", "IN"),
+    SignSample("ପୁରୀ ସମୁଦ୍ର କୂଳ", "Oriya", "or", "IN"),
+    SignSample("சென்னை மத்திய", "Tamil", "ta", "IN"),
+    SignSample("அண்ணா சாலை", "Tamil", "ta", "IN"),
+    SignSample("რუსთაველის გამზირი", "Georgian", "ka", "GE"),
+    SignSample("თავისუფლების მოედანი", "Georgian", "ka", "GE"),
 )
 
 SCRIPTS: tuple[str, ...] = tuple(dict.fromkeys(s.script for s in SIGN_SAMPLES))

@@ -58,6 +58,17 @@ class Availability:
         return cls(True)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """One thing a tool handles (an OCR script, say): who handles it here, or how to add it."""
+
+    item: str
+    available: bool
+    by: str = ""  # what handles it here ("tesseract hin")
+    install: str = ""  # the one command that adds it, when it is missing
+    note: str = ""
+
+
 class ClueTool(ABC):
     """Base class of every clue tool."""
 
@@ -77,6 +88,11 @@ class ClueTool(ABC):
         if missing:
             return Availability(False, "; ".join(missing))
         return Availability.ok()
+
+    def coverage(self) -> list[Coverage]:
+        """What the tool can and cannot handle here, item by item (for ``geosleuth tools``);
+        empty when there is nothing finer to say than ``availability``."""
+        return []
 
     def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
         """A key under which a result may be cached, or None for "never cache".

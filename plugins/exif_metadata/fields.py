@@ -24,6 +24,7 @@ LENS_MAKE, LENS_MODEL, PIXEL_X, PIXEL_Y = 0xA433, 0xA434, 0xA002, 0xA003
 GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
 GPS_ALT_REF, GPS_ALT, GPS_TIME, GPS_STATUS, GPS_DOP, GPS_DATE, GPS_H_ERROR = (
     5, 6, 7, 9, 11, 29, 31)
+GPS_IMG_DIR_REF, GPS_IMG_DIR, GPS_DEST_BEARING_REF, GPS_DEST_BEARING = 16, 17, 23, 24
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_TEXT = 200
@@ -201,6 +202,25 @@ def read_gps_time(tags: Tags, warnings: list[str]) -> datetime | None:
         warnings.append(f"GPSTimeStamp {h:g}:{m:g}:{s:g} is out of range")
         return None
     return day + timedelta(hours=h, minutes=m, seconds=s)
+
+
+def read_heading(tags: Tags, warnings: list[str]) -> tuple[float | None, str | None, str | None]:
+    """(degrees clockwise from north, "true" or "magnetic", the tag): where the camera
+    pointed. GPSImgDirection first (the direction of the image); GPSDestBearing (the
+    bearing to the subject) when it is missing. Out-of-range values are warned and dropped.
+    """
+    for key, ref_key, name in ((GPS_IMG_DIR, GPS_IMG_DIR_REF, "GPSImgDirection"),
+                               (GPS_DEST_BEARING, GPS_DEST_BEARING_REF, "GPSDestBearing")):
+        degrees = first_number(tags, (GPS, key), name, warnings)
+        if degrees is None:
+            continue
+        if not (math.isfinite(degrees) and 0 <= degrees <= 360):
+            warnings.append(f"{name} {degrees:g} is outside 0..360; ignored")
+            continue
+        ref = clean_text(tags.get((GPS, ref_key)))
+        north = "magnetic" if ref and ref[:1].upper() == "M" else "true"
+        return degrees % 360.0, north, name
+    return None, None, None
 
 
 # ---------------------------------------------------------------- capture time

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from geosleuth_plugins.exif_metadata import fields as f
+from geosleuth_plugins.exif_metadata.descriptive import read_descriptive
 from geosleuth_plugins.exif_metadata.reading import EXIF, GPS, IFD0, read_raw
 
 # Horizontal precision assumed when the file states none (metres, 95 %): phones fuse GPS
@@ -44,7 +45,9 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
 
     Never raises on a malformed or missing EXIF: ``warnings`` says what was wrong. With
     ``hide_position_and_time`` the GPS IFD and the capture times are not read at all
-    (their fields stay None) and ``hidden`` is True. Datetimes are ISO 8601 strings.
+    (their fields stay None) and ``hidden`` is True; so are the camera heading and the
+    IPTC/XMP fields a person wrote (``descriptive``: location, caption, keywords, credit).
+    Datetimes are ISO 8601 strings.
     """
     path = Path(path)
     raw = read_raw(path)
@@ -86,7 +89,8 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
         gps_valid=False,
     )
     data.update(dict.fromkeys(GPS_FIELDS + TIME_FIELDS))
-    data.update(utc_offset=None, offset_source=None)
+    data.update(utc_offset=None, offset_source=None, heading_deg=None, heading_north=None,
+                heading_tag=None, descriptive={})
 
     gps_utc = None
     if not hide_position_and_time:
@@ -102,6 +106,9 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
                                       warnings),
             gps_time_utc=gps_utc.isoformat() if gps_utc else None,
         )
+        heading, north, heading_tag = f.read_heading(tags, warnings)
+        data.update(heading_deg=heading, heading_north=north, heading_tag=heading_tag,
+                    descriptive=read_descriptive(path, warnings))
         if valid:
             data["precision_m"], data["precision_source"] = _precision(data, warnings)
             status = f.clean_text(tags.get((GPS, f.GPS_STATUS)))

@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from geosleuth_plugins.exif_metadata.claims import (
+    caption_findings,
+    heading_finding,
+    location_finding,
+)
 from geosleuth_plugins.exif_metadata.metadata import read_metadata
 
 from geosleuth.model import BandConstraint, Finding, PointConstraint
@@ -63,11 +68,19 @@ def summarise(data: dict[str, Any]) -> str:
         elif not data["hidden"]:
             parts.append("no GPS position")
         if data["hidden"]:
-            parts.append("position and time hidden by --ignore-metadata")
+            parts.append("position, time, heading and IPTC/XMP fields hidden by "
+                         "--ignore-metadata")
         if data["utc_offset"] and not data["taken"]:
             parts.append(f"UTC offset {data['utc_offset']}")
         if data["edited_with"]:
             parts.append(f"edited with {data['edited_with']}")
+    desc = data.get("descriptive") or {}
+    written = [k for k in ("city", "country", "country_code", "caption", "headline",
+                           "keywords") if desc.get(k)]
+    if written:
+        parts.append("IPTC/XMP " + ", ".join(k.replace("_", " ") for k in written))
+    if not data["has_exif"] and written:
+        parts[0] = "no EXIF metadata"
     if data["warnings"]:
         count = len(data["warnings"])
         parts.append(f"{count} warning{'s' if count > 1 else ''}: {data['warnings'][0]}")
@@ -106,14 +119,16 @@ class ExifMetadataTool(ClueTool):
     """Reads the photo's EXIF: GPS position, capture time and UTC offset, camera, edits."""
 
     name: ClassVar[str] = "exif_metadata"
-    version: ClassVar[str] = "1.0.0"
     description: ClassVar[str] = (
         "Read the photo's EXIF metadata: GPS position with its precision, altitude and GPS "
         "time; capture time with its UTC offset; camera make and model, lens, orientation, "
-        "image size; and the software that wrote the file (editors are flagged). A valid GPS "
-        "position becomes a strong point constraint (EXIF can be edited, so check it against "
-        "the pixels); a UTC offset becomes a weak longitude band. Takes no arguments; run it "
-        "first, it is instant."
+        "image size; the software that wrote the file (editors are flagged); the camera "
+        "heading (GPSImgDirection); and the IPTC/XMP fields a person wrote: city, "
+        "sub-location, state, country, caption, headline, keywords, credit, by-line. A valid "
+        "GPS position becomes a strong point constraint (EXIF can be edited, so check it "
+        "against the pixels); a UTC offset becomes a weak longitude band; the location "
+        "fields and the clues in the caption become weaker constraints (a person's claim). "
+        "Takes no arguments; run it first, it is instant."
     )
     parameters: ClassVar[dict[str, Any]] = {
         "type": "object", "properties": {}, "additionalProperties": False,
@@ -123,7 +138,22 @@ class ExifMetadataTool(ClueTool):
     requires: ClassVar[tuple[Requirement, ...]] = (
         Requirement(module="exifread", install="pip install exifread"),
     )
+    version: ClassVar[str] = "1.1.0"
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> list[Finding]:
         data = read_metadata(ctx.case.path, hide_position_and_time=ctx.case.ignore_metadata)
-        return findings_for(data)
+        findings = findings_for(data)
+        heading = heading_finding(data)
+        if heading is not None:
+            findings.append(heading)
+        desc = data.get("descriptive") or {}
+        if desc:
+            try:
+                gazetteer = ctx.gazetteer
+            except Exception:  # the fields are still reported, unresolved
+                gazetteer = None
+            location = location_finding(desc, gazetteer)
+            if location is not None:
+                findings.append(location)
+            findings += caption_findings(desc, gazetteer)
+        return findings

@@ -29,6 +29,7 @@ class TextLine:
     engine: str
     script: str = ""
     notes: tuple[str, ...] = field(default=())
+    doubt: str = ""  # why the reading is not sure whatever its confidence ("" if none)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -53,8 +54,9 @@ class TextLine:
         cannot read comes out as look-alike Han or Latin letters at 0.5 to 0.6 (Bengali
         signs of the real-photo benchmark). Tesseract's does not (a right Devanagari line
         at 0.56, Thai look-alikes of Odia at 0.8): its lines were already chosen by the
-        reading's scoring and all count."""
-        return float(self.confidence) >= SURE_FROM.get(self.engine, 0.0)
+        reading's scoring and all count, unless the scoring left a ``doubt`` (a script
+        whose look-alikes it could not rule out, see ``lookalikes``)."""
+        return not self.doubt and float(self.confidence) >= SURE_FROM.get(self.engine, 0.0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,7 @@ class TextLine:
             "engine": self.engine,
             "script": self.script,
             "sure": self.sure,
+            **({"doubt": self.doubt} if self.doubt else {}),
         }
 
 

@@ -37,8 +37,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from geosleuth_plugins.ocr_signage import lookalikes
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
-from geosleuth_plugins.ocr_signage.lines import TextLine, crop_quad, quad_size
+from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     DET_SMALL_LINE_PX,
     RAPIDOCR_SCRIPTS,
@@ -51,6 +52,7 @@ from geosleuth_plugins.ocr_signage.tesseract_engine import (
     SCRIPT_LANGS,
     TesseractEngine,
     Word,
+    debian_package,
     install_hint,
     installed_languages,
     join_words,
@@ -93,8 +95,18 @@ class _Reading:
     found: bool = True
 
     @property
-    def score(self) -> float:
+    def text(self) -> str:
+        return join_words(self.words, self.script)
+
+    @property
+    def raw(self) -> float:
+        """Confidence times script plausibility (``_score``)."""
         return _score(self.words, self.script)
+
+    @property
+    def score(self) -> float:
+        """``raw`` weighed by how much of the reading is words (look-alike scripts only)."""
+        return self.raw * lookalikes.weight(self.text, self.script)
 
 
 @dataclass
@@ -243,7 +255,13 @@ def _tesseract_reads(
         wanted = [script for script in SCRIPT_LANGS if script != "Kana"
                   and (script not in RAPIDOCR_SCRIPTS or not keep_rapidocr)
                   and pack_for_script(script) is not None]
-        probe = list(dict.fromkeys(pack for s in ["Latin", *wanted]
+        # Of the look-alike family, only Thai and Devanagari are in the first read (each
+        # pack there slows every word of it); a line in which a family script came out is
+        # read again with each of the family's packs (``lookalikes``).
+        probe_scripts = [s for s in wanted
+                         if s not in lookalikes.FAMILY or s in lookalikes.PROBE_MEMBERS]
+        family = [s for s in wanted if s in lookalikes.FAMILY]
+        probe = list(dict.fromkeys(pack for s in ["Latin", *probe_scripts]
                                    if (pack := pack_for_script(s)) is not None))
         if not probe:
             return lines, ["Tesseract has no language packs: apt-get install tesseract-ocr-eng"]
@@ -266,6 +284,12 @@ def _tesseract_reads(
                 readings[i].append(_Reading(words, _words_script(words)))
             elif len(shares) == 1:
                 mixed[i].append(_Reading(words, next(iter(shares))))
+            if found[i] & set(lookalikes.FAMILY) and not any(
+                    lookalikes.confirmed(m.text, m.script) and m.raw >= 0.7 for m in mixed[i]):
+                for script in family:
+                    if script not in found[i]:
+                        groups[script].append(i)
+                        found[i].add(script)
         # Pass 2: each candidate script's lines with that script's pack(s) alone; then,
         # for lines still without a good reading, every other script (pass 3).
         for round_no in (2, 3):
@@ -283,9 +307,11 @@ def _tesseract_reads(
                 break
             groups = defaultdict(list)
             for i, options in enumerate(readings):
-                best = max((o.score for o in [*options, *mixed[i]]), default=0.0)
+                best = max((o.raw for o in [*options, *mixed[i]]), default=0.0)
                 if best < 0.6 and not (keep_rapidocr and _rapid_ok(lines[i])
                                        and lines[i].confidence >= 0.8):
+                    # every script now, the look-alike family included: the first read
+                    # makes Latin junk of Bengali, Odia, Telugu or Sinhala as often as Thai
                     for script in wanted:
                         if script not in tried[i]:
                             groups[script].append(i)
@@ -294,31 +320,90 @@ def _tesseract_reads(
         for options, extra in zip(readings, mixed, strict=True):
             options += extra
     out: list[TextLine] = []
-    for line, options in zip(lines, readings, strict=True):
-        best = _best_reading(options)
+    chosen = [_best_reading(options) for options in readings]
+    # Scripts confirmed as words somewhere in the photo: a reading in another script that
+    # is not words itself is more likely a look-alike of them than a second script.
+    settled = {b.script for b in chosen if b is not None and b.script in lookalikes.FAMILY
+               and lookalikes.confirmed(b.text, b.script)}
+    for line, options, best in zip(lines, readings, chosen, strict=True):
         if best is None or not best.words:
             out.append(line)
             continue
-        words, script, score = best.words, best.script, best.score
+        words, script = best.words, best.script
         # A RapidOCR reading without letters (" 7", "1 ") is what it makes of unknown
         # letters as often as it is a real number: it counts half; and so does a reading
         # made mostly of digits and punctuation (a Hebrew "ירושלים" came out "D'701'").
         rapid_strength = line.confidence * _letter_share(line.text)
-        if keep_rapidocr and _rapid_ok(line) and (
-                script in RAPIDOCR_SCRIPTS or score < rapid_strength):
+        # A reading confirmed as words of a look-alike script beats a reading RapidOCR is
+        # not sure of (it makes Latin look-alikes of Devanagari at 0.6: "CRTfeR").
+        words_beat_rapid = (lookalikes.confirmed(best.text, script)
+                            and line.confidence < SURE_FROM["rapidocr"])
+        if keep_rapidocr and _rapid_ok(line) and not words_beat_rapid and (
+                script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength):
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
-        out.append(replace(line, text=text, confidence=score, engine=tess.name))
+        doubt = _doubt(best, options)
+        if (not doubt and settled and best.script not in settled | {"Latin"}
+                and not lookalikes.confirmed(best.text, best.script)):
+            doubt = (f"read as {best.script}, but other lines of the photo are words in "
+                     f"{' and '.join(sorted(settled))}: probably a look-alike of them")
+        # The weighed score chose the reading; the line keeps Tesseract's own measure, and
+        # a reading in doubt stays visible but is not sure (``TextLine.sure``).
+        out.append(replace(line, text=text, confidence=best.raw, engine=tess.name,
+                           doubt=doubt))
+        if doubt and doubt not in notes:
+            notes.append(doubt)
     return out, notes
+
+
+MIN_LETTERS = 3  # letters (vowel signs apart) a look-alike reading needs to be sure
+AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
+AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
+
+
+def _doubt(best: _Reading, options: Sequence[_Reading]) -> str:
+    """Why a reading in a look-alike script cannot be trusted ("" when it can).
+
+    A script written in one country is strong evidence, so a line whose script the
+    readings do not settle must not count: a reading that is not mostly words of its
+    language is in doubt when its weighed score is low, when another family script reads
+    the line nearly as well, or when a family script's pack is missing here.
+    """
+    if best.script not in lookalikes.FAMILY or lookalikes.confirmed(best.text, best.script):
+        return ""
+    if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS:
+        return (f"read as {best.script} ({best.text}), too short to tell a script from its "
+                "look-alikes")
+    missing = [s for s in lookalikes.FAMILY if s != best.script and pack_for_script(s) is None
+               and s in SCRIPT_LANGS]
+    if missing:
+        shown = ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else "")
+        packs = " ".join(debian_package(SCRIPT_LANGS[s][0]) for s in missing)
+        return (f"read as {best.script}, but it may be a look-alike script ({shown}) whose "
+                f"Tesseract pack is missing: apt-get install {packs}")
+    rival = max((o for o in options if o.script in lookalikes.FAMILY
+                 and o.script != best.script), key=lambda o: o.score, default=None)
+    if best.score < AMBIGUOUS_BELOW or (
+            rival is not None and rival.score >= best.score - AMBIGUOUS_MARGIN):
+        also = f" or {rival.script} ({rival.score:.2f})" if rival is not None else ""
+        return (f"the script is uncertain: read as {best.script} ({best.score:.2f}){also}, "
+                "neither as words of its language")
+    return ""
 
 
 def _best_reading(options: Sequence[_Reading]) -> _Reading | None:
     """The reading of a line to keep: the best-scoring one, except that a reading in a
     script the mixed-language read did not find replaces the best in a script it found
     only when it scores ``RETRY_MARGIN`` more (see the module docstring, step 5)."""
-    found = max((o for o in options if o.found), key=lambda o: o.score, default=None)
-    retried = max((o for o in options if not o.found), key=lambda o: o.score, default=None)
+
+    # A reading that is words of its look-alike script counts as found wherever it came
+    # from: its words, not its confidence, say it is the right model.
+    def counts(o: _Reading) -> bool:
+        return o.found or lookalikes.confirmed(o.text, o.script)
+
+    found = max((o for o in options if counts(o)), key=lambda o: o.score, default=None)
+    retried = max((o for o in options if not counts(o)), key=lambda o: o.score, default=None)
     if retried is None:
         return found
     if found is None or retried.score >= found.score + RETRY_MARGIN:

@@ -15,7 +15,7 @@ from geosleuth_plugins.ocr_signage.lines import TextLine
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
 from geosleuth.text.clue import quote
-from geosleuth.tools.api import Availability, ClueTool
+from geosleuth.tools.api import Availability, ClueTool, Coverage
 from geosleuth.tools.context import ToolContext
 
 SUMMARY_LINES = 4
@@ -74,6 +74,11 @@ class OcrSignageTool(ClueTool):
         return Availability(False, "no OCR engine: " + "; ".join(
             f"{name}: {s.reason}" for name, s in status.items()))
 
+    def coverage(self) -> list[Coverage]:
+        from geosleuth_plugins.ocr_signage.coverage import script_coverage
+
+        return script_coverage()
+
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
         from geosleuth_plugins.ocr_signage.reading import read_image
 
@@ -99,4 +104,8 @@ class OcrSignageTool(ClueTool):
             data["region"] = [float(v) for v in region]
         if result.notes:
             data["notes"] = result.notes
-        return Finding(summary=summarise(result.lines), data=data)
+        summary = summarise(result.lines)
+        if result.notes:  # what could not be read, and the command that would read it
+            more = f" (+{len(result.notes) - 1} more)" if len(result.notes) > 1 else ""
+            summary += f"; note: {result.notes[0]}{more}"
+        return Finding(summary=summary, data=data)

@@ -223,7 +223,8 @@ def test_ignore_metadata_hides_position_and_time(tmp_path: Path) -> None:
     for key in ("lat", "lon", "altitude_m", "gps_time_utc", "taken", "taken_utc", "precision_m"):
         assert data[key] is None, key
     assert constraint_of(findings, PointConstraint) is None
-    assert "position and time hidden by --ignore-metadata" in findings[0].summary
+    assert "position, time, heading and IPTC/XMP fields hidden by --ignore-metadata" in (
+        findings[0].summary)
     text = json.dumps([f.model_dump(mode="json") for f in findings])
     assert "47.14" not in text and "9.52" not in text and "2024" not in text and "16:05" not in text
     assert data["camera"] == "Apple iPhone 12"

@@ -1,0 +1,102 @@
+"""Scripts whose Tesseract models read each other's glyphs as their own, and how to tell.
+
+Thai and the Brahmic scripts of South Asia are drawn from similar strokes: on real Indian
+signs the Thai model read Devanagari, Bengali and Odia lines as Thai letters at mean
+confidences of 0.5-0.8, above the right model's reading of the same line (a Devanagari
+"कार्यालय" at 0.53 against a Thai "สรเม์ธรร" at 0.80; measured on the real signs of the
+benchmark, ``benchmarks/real.md``). Confidence alone cannot choose among these models, so
+a line found in one script of the family is read with every installed pack of the family,
+and each reading is weighed by how much of it is words of its language
+(``lexical_share``): a look-alike reading is a string of letters, not words.
+
+Word lists: wordfreq's for Hindi, Bengali and Tamil (already a dependency), PyThaiNLP's
+Thai dictionary (62k words, shipped in its wheel; Thai is written without spaces, so its
+maximal-matching segmenter splits the line first). Scripts with no word list here (Odia,
+Telugu, Kannada, ...) get a neutral weight.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+# The look-alike family, the scripts the mixed-language first read uses to stand for it
+# first (their packs are in that read; the others are read only when one of these, or
+# another family script, came out of it).
+FAMILY: tuple[str, ...] = ("Thai", "Devanagari", "Bengali", "Oriya", "Tamil", "Telugu",
+                           "Kannada", "Malayalam", "Gujarati", "Gurmukhi", "Sinhala", "Lao",
+                           "Khmer", "Myanmar")
+PROBE_MEMBERS: frozenset[str] = frozenset({"Thai", "Devanagari"})
+
+# wordfreq languages whose lists hold the words of a script's main language.
+_WORDFREQ: dict[str, str] = {"Devanagari": "hi", "Bengali": "bn", "Tamil": "ta"}
+MIN_WORD = 3  # code points: shorter "words" match a dictionary by chance
+UNKNOWN_WEIGHT = 0.75  # the weight of a reading in a script without a word list
+CONFIRMED = 0.8  # a lexical share from which a reading is taken as confirmed words
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+", flags=regex.V1)
+
+
+@lru_cache(maxsize=1)
+def _thai_words() -> frozenset[str] | None:
+    try:
+        from pythainlp.corpus import thai_words
+    except ImportError:
+        return None
+    return frozenset(thai_words())
+
+
+def _thai_share(text: str) -> float | None:
+    words = _thai_words()
+    if words is None:
+        return None
+    from pythainlp.tokenize import word_tokenize
+
+    tokens = [t for t in word_tokenize(text, engine="newmm", keep_whitespace=False)
+              if _WORD.fullmatch(t)]
+    total = sum(len(t) for t in tokens)
+    if not total:
+        return None
+    return sum(len(t) for t in tokens if len(t) >= MIN_WORD and t in words) / total
+
+
+def _wordfreq_share(text: str, lang: str) -> float | None:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return None
+    tokens = _WORD.findall(text)
+    total = sum(len(t) for t in tokens)
+    if not total:
+        return None
+    known = sum(len(t) for t in tokens
+                if len(t) >= MIN_WORD and zipf_frequency(t, lang, wordlist="small") > 0)
+    return known / total
+
+
+@lru_cache(maxsize=2048)
+def lexical_share(text: str, script: str) -> float | None:
+    """Share of the letters of ``text`` that are in words of ``script``'s main language
+    (words of at least ``MIN_WORD`` code points); None without a word list for it."""
+    if script == "Thai":
+        return _thai_share(text)
+    lang = _WORDFREQ.get(script)
+    return None if lang is None else _wordfreq_share(text, lang)
+
+
+def weight(text: str, script: str) -> float:
+    """The factor a reading's score is multiplied by: 0.5 for no word of the language up
+    to 1 for all words; ``UNKNOWN_WEIGHT`` without a word list. Scripts outside the
+    family are not weighed (1.0): their models were not seen making look-alikes that
+    confidence could not sort out (see ``reading.RETRY_MARGIN`` for those)."""
+    if script not in FAMILY:
+        return 1.0
+    share = lexical_share(text, script)
+    return UNKNOWN_WEIGHT if share is None else 0.5 + 0.5 * share
+
+
+def confirmed(text: str, script: str) -> bool:
+    """Whether the reading is mostly words of the script's language."""
+    share = lexical_share(text, script)
+    return share is not None and share >= CONFIRMED

@@ -1,0 +1,66 @@
+"""Look-alike scripts: Thai and the Brahmic scripts, whose Tesseract models read each
+other's glyphs. The weighing by words, the doubt a reading keeps, and the photo-level rule."""
+
+from __future__ import annotations
+
+import pytest
+from geosleuth_plugins.ocr_signage import lookalikes, reading
+from geosleuth_plugins.ocr_signage.lines import TextLine
+from geosleuth_plugins.ocr_signage.reading import _best_reading, _doubt, _Reading
+from geosleuth_plugins.ocr_signage.tesseract_engine import Word
+
+
+def reading_of(text: str, script: str, conf: float, found: bool = True) -> _Reading:
+    return _Reading([Word(text, conf, 0, 10 * len(text))], script, found)
+
+
+def test_words_of_the_language_are_confirmed_and_look_alikes_are_not() -> None:
+    pytest.importorskip("pythainlp")
+    assert lookalikes.confirmed("ทางออก", "Thai")  # "way out"
+    assert lookalikes.confirmed("ถนนสุขุมวิท", "Thai")
+    assert not lookalikes.confirmed("สรเม์ธรร", "Thai")  # the Thai model's reading of Hindi
+    assert lookalikes.confirmed("कार्यालय", "Devanagari")  # "office"
+    assert lookalikes.confirmed("राजीव चौक", "Devanagari")
+    assert lookalikes.lexical_share("ଆଦିତ୍ୟ", "Oriya") is None  # no word list: neutral
+    assert lookalikes.weight("ଆଦିତ୍ୟ", "Oriya") == lookalikes.UNKNOWN_WEIGHT
+    assert lookalikes.weight("Невский", "Cyrillic") == 1.0  # not a look-alike script
+
+
+def test_a_confident_look_alike_loses_to_the_words_of_the_right_script() -> None:
+    pytest.importorskip("pythainlp")
+    # A real Bihar sign: the Thai model read "कार्यालय" at 0.80, the Hindi one at 0.53.
+    thai = reading_of("สรเม์ธรร", "Thai", 0.80)
+    hindi = reading_of("कार्यालय", "Devanagari", 0.53)
+    assert thai.raw > hindi.raw and hindi.score > thai.score
+    assert _best_reading([thai, hindi]) is hindi
+    # Words count as found even from a later read: no retry margin against them. (The
+    # same line: the mixed read made "writes" of it at 0.55, Hindi alone read it at 0.61.)
+    late = reading_of("कार्यालय", "Devanagari", 0.61, found=False)
+    latin = reading_of("writes", "Latin", 0.55)
+    assert late.score < latin.score + reading.RETRY_MARGIN
+    assert _best_reading([latin, late]) is late
+
+
+def test_a_reading_that_is_not_words_stays_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pythainlp")
+    monkeypatch.setattr(reading, "pack_for_script", lambda script: "x")  # every pack here
+    thai = reading_of("ฑิสิตแรด", "Thai", 0.45)
+    malayalam = reading_of("ആഞ്ഞല്", "Malayalam", 0.5)
+    assert "uncertain" in _doubt(thai, [thai, malayalam])
+    sure_thai = reading_of("ทางออก", "Thai", 0.95)
+    assert _doubt(sure_thai, [sure_thai, malayalam]) == ""
+    assert "too short" in _doubt(reading_of("ເມ", "Lao", 0.9), [])
+    # A pack of the family missing: an unconfirmed reading names the install line.
+    monkeypatch.setattr(reading, "pack_for_script",
+                        lambda script: None if script == "Oriya" else "x")
+    odia_as_thai = reading_of("ขยเฉือง", "Thai", 0.79)
+    doubt = _doubt(odia_as_thai, [odia_as_thai])
+    assert "tesseract-ocr-ori" in doubt and "Oriya" in doubt
+
+
+def test_a_line_in_doubt_is_shown_but_not_sure() -> None:
+    line = TextLine("ฑิสิตแรด", ((0, 0), (9, 0), (9, 3), (0, 3)), 0.8, "tesseract",
+                    doubt="the script is uncertain")
+    assert not line.sure
+    assert line.as_dict()["doubt"] == "the script is uncertain"
+    assert TextLine("x", line.polygon, 0.8, "tesseract").sure
