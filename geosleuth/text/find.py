@@ -65,7 +65,7 @@ def find_text_clues(
     clues += find_phones(text, sorted(context), gazetteer)
     clues += web
     clues += find_postcodes(text, gazetteer, context)
-    clues += find_plates(text)
+    clues += find_plates(text, gazetteer)
     clues += find_prices(text)
     clues += find_roads(text)
     clues += distance

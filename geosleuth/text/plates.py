@@ -13,14 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
 from geosleuth.model import CountryConstraint
 from geosleuth.text.clue import TextClue, quote
 
-STRENGTH = 0.3  # cars cross borders
-BAND_STRENGTH = 0.4
+if TYPE_CHECKING:
+    from geosleuth.geo.gazetteer import Gazetteer
+
+# A plate says where a car is registered, not where it stands. Most cars are photographed
+# in their own country, but cars cross borders (and a format can be read from noise), so
+# a format is a clue of moderate strength, split among the countries that share it.
+STRENGTH = 0.6
+BAND_STRENGTH = 0.7  # the distinguishing sign on the EU band names the country outright
 
 # EU distinguishing signs (Vienna Convention on Road Traffic, 1968) used on the blue band.
 EU_BAND: dict[str, str] = {
@@ -42,9 +49,28 @@ class PlateFormat:
     countries: tuple[str, ...]
 
 
+# Slovak district codes (the first two letters of a plate, 1997-2022 scheme): Bratislava
+# BA BL BT, then the districts in alphabetical order of their codes.
+SK_DISTRICTS: tuple[str, ...] = tuple(regex.findall(r"[A-Z]{2}", """
+    BA BL BT BB BC BJ BN BR BS BY CA DK DS DT GA GL HC HE IL KA KE KC KK KM KN KS LC LE LM
+    LV MA MI ML MT MY NM NO NR NZ PB PD PE PK PN PO PP PT PU RA RK RS RV SA SB SC SE SI SK
+    SL SN SO SP SV TN TO TR TS TT TV VK VT ZA ZC ZH ZI ZM ZV"""))
+_SK = "|".join(SK_DISTRICTS)
+# Czech region letters (the second character: A Prague, B South Moravia ...).
+_CZ = "ABCEHJKLMPSTUZ"
+
 FORMATS: tuple[PlateFormat, ...] = (
     PlateFormat("Brazil Mercosur", r"[A-Z]{3}[ -]?\d[A-Z]\d{2}", ("BR",)),
-    PlateFormat("Brazil (pre-2018)", r"[A-Z]{3}-\d{4}", ("BR",)),
+    # the same three letters and four digits are the plates of many US states (Texas,
+    # New York, Michigan ...); the Brazilian tarja line above them tells Brazil apart
+    PlateFormat("Brazil (pre-2018) / US", r"[A-Z]{3}-\d{4}", ("BR", "US")),
+    PlateFormat("California", r"\d[A-Z]{3}\d{3}", ("US",)),
+    # the OCR reads I as 1 and O as 0 in the last two letters
+    PlateFormat("Slovakia", rf"(?:{_SK})-\d{{3}}[A-Z][A-Z0-9]", ("SK",)),
+    PlateFormat("Slovakia / Italy / Argentina", rf"(?:{_SK})\d{{3}}[A-Z]{{2}}",
+                ("SK", "IT", "AR")),
+    PlateFormat("Czechia", rf"\d[{_CZ}][A-Z0-9][ -]?\d{{4}}", ("CZ",)),
+    PlateFormat("Norway", r"[A-Z]{2} \d{5}", ("NO",)),
     PlateFormat("France SIV", r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}", ("FR",)),
     PlateFormat("Italy / Argentina", r"[A-Z]{2} ?\d{3} ?[A-Z]{2}", ("IT", "AR")),
     PlateFormat("Spain", r"\d{4}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3}", ("ES",)),
@@ -55,7 +81,7 @@ FORMATS: tuple[PlateFormat, ...] = (
     PlateFormat("Japan", r"\p{Han}{1,4} ?\d{2,3} ?\p{Hiragana} ?\d{1,2}-\d{2}", ("JP",)),
     PlateFormat(
         "China",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·• ]?[A-Z0-9]{5,6}",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·•\- ]?[A-Z0-9]{5,6}",
         ("CN",),
     ),
 )
@@ -78,11 +104,18 @@ def _band() -> regex.Pattern[str]:
     return regex.compile(rf"^\s*(?P<sign>{signs})\s+(?P<plate>{_BAND_PLATE})\s*$")
 
 
-def find_plates(text: str) -> list[TextClue]:
-    """Plate-shaped lines or tokens -> weak country clues."""
-    clues: list[TextClue] = []
+# Separators the OCR reads in place of a plate's hyphen or space ("JSC·7486", "4B0:4979").
+_SEPARATORS = str.maketrans({"·": "-", "•": "-", ":": "-", "=": "-", "+": "-"})
+
+
+def find_plates(text: str, gazetteer: Gazetteer | None = None) -> list[TextClue]:
+    """Plate-shaped lines or tokens -> weak country clues; with a gazetteer also the
+    municipality of registration on Brazilian plates (``plate_regions``)."""
+    from geosleuth.text.plate_regions import find_registrations
+
+    clues: list[TextClue] = find_registrations(text, gazetteer)
     seen: set[str] = set()
-    for line in text.splitlines():
+    for line in text.translate(_SEPARATORS).splitlines():
         band = _band().match(line)
         if band and band.group("plate") not in seen:
             plate, country = band.group("plate"), EU_BAND[band.group("sign")]
@@ -113,7 +146,8 @@ def _clue(text: str, fmt: str, countries: tuple[str, ...], strength: float) -> T
     return TextClue(
         kind="plate",
         text=text,
-        summary=f"licence plate {quote(text)} ({fmt} format): {', '.join(countries)}",
+        summary=(f"licence plate {quote(text)} ({fmt} format): registered in "
+                 f"{', '.join(countries)}; cars cross borders"),
         data={"plate": text, "format": fmt, "countries": list(countries)},
         constraint=CountryConstraint(weights=weights, default=0.2, strength=strength),
     )

@@ -70,6 +70,10 @@ from PIL import Image
 
 from geosleuth.errors import ToolUnavailableError
 
+# Scripts whose packs are in the first, mixed-language read of the unsure lines: of the
+# look-alike family only Thai and Devanagari stand for it (``lookalikes.PROBE_MEMBERS``).
+PROBE_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Hangul", "Arabic", "Hebrew",
+                           "Georgian", "Armenian"}) | lookalikes.PROBE_MEMBERS
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
@@ -255,11 +259,11 @@ def _tesseract_reads(
         wanted = [script for script in SCRIPT_LANGS if script != "Kana"
                   and (script not in RAPIDOCR_SCRIPTS or not keep_rapidocr)
                   and pack_for_script(script) is not None]
-        # Of the look-alike family, only Thai and Devanagari are in the first read (each
-        # pack there slows every word of it); a line in which a family script came out is
-        # read again with each of the family's packs (``lookalikes``).
-        probe_scripts = [s for s in wanted
-                         if s not in lookalikes.FAMILY or s in lookalikes.PROBE_MEMBERS]
+        # The first read has the packs of ``PROBE_SCRIPTS`` (each pack there slows every
+        # word of it, and adds look-alikes); a line in which a look-alike family script came
+        # out is read again with each of the family's packs (``lookalikes``), and a line
+        # still without a good reading with every pack (the retry below).
+        probe_scripts = [s for s in wanted if s in PROBE_SCRIPTS]
         family = [s for s in wanted if s in lookalikes.FAMILY]
         probe = list(dict.fromkeys(pack for s in ["Latin", *probe_scripts]
                                    if (pack := pack_for_script(s)) is not None))
@@ -357,20 +361,30 @@ def _tesseract_reads(
     return out, notes
 
 
+# Tesseract's reading of a real Bengali bank sign in Armenian letters came at 0.44 and was
+# the photo's only non-Latin line: a script written in one country from a guess. Right
+# readings of real signs came at 0.56 and more (Devanagari), rendered ones at 0.8 and more.
+LOW_CONFIDENCE = 0.5
 MIN_LETTERS = 3  # letters (vowel signs apart) a look-alike reading needs to be sure
 AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
 AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
 
 
 def _doubt(best: _Reading, options: Sequence[_Reading]) -> str:
-    """Why a reading in a look-alike script cannot be trusted ("" when it can).
+    """Why a Tesseract reading cannot be trusted ("" when it can).
 
     A script written in one country is strong evidence, so a line whose script the
-    readings do not settle must not count: a reading that is not mostly words of its
-    language is in doubt when its weighed score is low, when another family script reads
-    the line nearly as well, or when a family script's pack is missing here.
+    readings do not settle must not count. A reading that is not mostly words of its
+    language is in doubt when its confidence is low; in a look-alike script also when its
+    weighed score is low, when another family script reads the line nearly as well, or
+    when a family script's pack is missing here.
     """
-    if best.script not in lookalikes.FAMILY or lookalikes.confirmed(best.text, best.script):
+    if lookalikes.confirmed(best.text, best.script):
+        return ""
+    if best.raw < LOW_CONFIDENCE:
+        return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "
+                "look-alike letters of another script")
+    if best.script not in lookalikes.FAMILY:
         return ""
     if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS:
         return (f"read as {best.script} ({best.text}), too short to tell a script from its "

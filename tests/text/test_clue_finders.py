@@ -1,10 +1,12 @@
-"""The text clue finders that need no gazetteer: streets, phones, web, prices, plates, roads."""
+"""The text clue finders: streets, phones, web, prices, plates, roads (the gazetteer only for
+the municipality on Brazilian plates)."""
 
 from __future__ import annotations
 
 import pytest
 
-from geosleuth.model import CountryConstraint
+from geosleuth.geo.gazetteer import Gazetteer
+from geosleuth.model import CountryConstraint, PointConstraint
 from geosleuth.text.clue import quote
 from geosleuth.text.domains import find_domains
 from geosleuth.text.money import find_prices
@@ -146,12 +148,21 @@ def test_no_price_without_a_sign_by_a_number(text: str) -> None:
         ("品川 300 さ 12-34", ["JP"]),
         ("京A·12345", ["CN"]),
         ("D M AB 1234", ["DE"]),
+        ("RK-755AJ", ["SK"]),  # a Slovak district code, a hyphen
+        ("BB-135B0", ["SK"]),  # the OCR's 0 for O in the last two letters
+        ("DK641AH", ["SK", "IT", "AR"]),  # no hyphen: the Italian shape too
+        ("4B0:4979", ["CZ"]),  # the OCR's colon for the space
+        ("1B8 0338", ["CZ"]),
+        ("BS 47040", ["NO"]),
+        ("6RYJ486", ["US"]),
+        ("BGB-3282", ["BR", "US"]),
+        ("JSC·7486", ["BR", "US"]),
     ],
 )
 def test_plates(text: str, countries: list[str]) -> None:
     clues = find_plates(text)
     assert len(clues) == 1 and _countries(clues[0]) == countries
-    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.4
+    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.7
 
 
 @pytest.mark.parametrize("text", ["Call ABC1D23 now", "Hauptstraße 5", "E 45", "1234 AB"])
@@ -205,3 +216,21 @@ def test_five_digits_need_context() -> None:
 def test_quote_escapes_text_read_in_a_photo() -> None:
     assert quote('say "hi"\nnow') == '"say \\"hi\\"\\nnow"'
     assert quote("x" * 100).endswith('…"')
+
+
+def test_brazilian_tarja_gives_the_municipality_of_registration(gazetteer: Gazetteer) -> None:
+    clues = find_plates("G1\nJSC·7486\nBA-SALVADOR", gazetteer)
+    registration = [c for c in clues if c.kind == "plate_registration"]
+    assert len(registration) == 1
+    point = registration[0].constraint
+    assert isinstance(point, PointConstraint)
+    assert abs(point.lat - -12.97) < 0.2 and abs(point.lon - -38.5) < 0.2  # Salvador, Bahia
+    assert point.radius_km >= 30 and point.strength <= 0.5
+    assert "not where it stands" in registration[0].summary
+    # OCR without the spaces, or with a misread letter, in the state the tarja names
+    spaced = find_plates("ES-CACHOEIRODEITAPEMIRIM", gazetteer)
+    assert spaced and spaced[0].data["municipality"] == "Cachoeiro de Itapemirim"
+    assert find_plates("BA-SALYADOR", gazetteer)[0].data["municipality"] == "Salvador"
+    # a state abbreviation that is not the town's state finds nothing
+    assert find_plates("SP-SALVADOR", gazetteer) == []
+    assert find_plates("BA-SALVADOR") == []  # no gazetteer, no municipality
