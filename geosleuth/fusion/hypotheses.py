@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from geosleuth.fusion.grid import Cells
 from geosleuth.fusion.likelihood import CountryLookup, profile
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.fusion.prior import prior_within
@@ -24,6 +25,9 @@ MIN_MASS = 0.02
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
 SUPPORTS, CONTRADICTS = 0.5, 0.05
 AREA_READ_KM = 1.0  # an area clue is read over this radius at a hypothesis' centre
+RECENTRE_FROM_KM = 200.0  # circles this wide move to the centre of their mass (``_recentred``)
+RECENTRE_STEPS = 4
+RECENTRE_GAIN = 0.005
 
 Describe = Callable[[float, float], Place]
 
@@ -102,6 +106,9 @@ def extract(
         smallest = int(np.searchsorted(RADII_KM, cells.radius_km[i] * SMALLEST_PER_CELL))
         k = knee(within, coverage, min(smallest, len(RADII_KM) - 1))
         radius, mass = float(RADII_KM[k]), float(within[k])
+        if radius >= RECENTRE_FROM_KM:
+            lat, lon, d, radius, mass = _recentred(post, cells, remaining, (lat, lon, d),
+                                                   radius, mass, coverage, smallest, countries)
         if mass < MIN_MASS:
             break
         inside = d <= radius
@@ -126,6 +133,41 @@ def extract(
             )
         )
     return ranked(out)
+
+
+def _recentred(
+    post: Posterior,
+    cells: Cells,
+    remaining: np.ndarray,
+    at: tuple[float, float, np.ndarray],
+    radius: float,
+    mass: float,
+    coverage: float,
+    smallest: int,
+    countries: CountryLookup | None,
+) -> tuple[float, float, np.ndarray, float, float]:
+    """A wide circle moved to the centre of the mass it holds, while that makes it hold
+    more at no larger a radius: (lat, lon, distances, radius, mass).
+
+    A peak starts at the densest cell; for a country-wide clue that is its biggest city,
+    and 2500 km around New York hold a third of the United States' probability, the same
+    circle around Kansas nearly all of it.
+    """
+    lat, lon, d = at
+    for _ in range(RECENTRE_STEPS):
+        inside = d <= radius
+        if not remaining[inside].any():
+            break
+        new_lat, new_lon = _centre(cells.lat[inside], cells.lon[inside], remaining[inside])
+        if post.excluded(new_lat, new_lon, countries):
+            break
+        new_d = haversine_km(cells.lat, cells.lon, new_lat, new_lon)
+        within = np.array([remaining[new_d <= r].sum() for r in RADII_KM])
+        k = knee(within, coverage, min(smallest, len(RADII_KM) - 1))
+        if RADII_KM[k] > radius or within[k] <= mass + RECENTRE_GAIN:
+            break
+        lat, lon, d, radius, mass = new_lat, new_lon, new_d, float(RADII_KM[k]), float(within[k])
+    return lat, lon, d, radius, mass
 
 
 def knee(within: np.ndarray, coverage: float, first: int = 0) -> int:

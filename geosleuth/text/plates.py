@@ -47,6 +47,7 @@ class PlateFormat:
     name: str
     pattern: str
     countries: tuple[str, ...]
+    weights: tuple[float, ...] = ()  # per country; all 1 when empty
 
 
 # Slovak district codes (the first two letters of a plate, 1997-2022 scheme): Bratislava
@@ -67,8 +68,10 @@ FORMATS: tuple[PlateFormat, ...] = (
     PlateFormat("California", r"\d[A-Z]{3}\d{3}", ("US",)),
     # the OCR reads I as 1 and O as 0 in the last two letters
     PlateFormat("Slovakia", rf"(?:{_SK})-\d{{3}}[A-Z][A-Z0-9]", ("SK",)),
+    # Italian and Argentinian letters run in sequence, so only about 1 in 9 of their
+    # plates starts with one of the 77 Slovak district codes: Slovakia is likelier
     PlateFormat("Slovakia / Italy / Argentina", rf"(?:{_SK})\d{{3}}[A-Z]{{2}}",
-                ("SK", "IT", "AR")),
+                ("SK", "IT", "AR"), (1.0, 0.2, 0.2)),
     PlateFormat("Czechia", rf"\d[{_CZ}][A-Z0-9][ -]?\d{{4}}", ("CZ",)),
     PlateFormat("Norway", r"[A-Z]{2} \d{5}", ("NO",)),
     PlateFormat("France SIV", r"[A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2}", ("FR",)),
@@ -81,7 +84,8 @@ FORMATS: tuple[PlateFormat, ...] = (
     PlateFormat("Japan", r"\p{Han}{1,4} ?\d{2,3} ?\p{Hiragana} ?\d{1,2}-\d{2}", ("JP",)),
     PlateFormat(
         "China",
-        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·•\- ]?[A-Z0-9]{5,6}",
+        r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z]"
+        r"[·•\- ]?[A-Z0-9]{5,6}",
         ("CN",),
     ),
 )
@@ -129,7 +133,7 @@ def find_plates(text: str, gazetteer: Gazetteer | None = None) -> list[TextClue]
                 if plate in seen or not _stands_alone(line, match.start(), match.end()):
                     continue
                 seen.add(plate)
-                clues.append(_clue(plate, fmt.name, fmt.countries, STRENGTH))
+                clues.append(_clue(plate, fmt.name, fmt.countries, STRENGTH, fmt.weights))
     return clues
 
 
@@ -141,8 +145,9 @@ def _stands_alone(line: str, start: int, end: int) -> bool:
     )
 
 
-def _clue(text: str, fmt: str, countries: tuple[str, ...], strength: float) -> TextClue:
-    weights = dict.fromkeys(countries, 1.0)
+def _clue(text: str, fmt: str, countries: tuple[str, ...], strength: float,
+          shares: tuple[float, ...] = ()) -> TextClue:
+    weights = dict(zip(countries, shares or (1.0,) * len(countries), strict=True))
     return TextClue(
         kind="plate",
         text=text,
