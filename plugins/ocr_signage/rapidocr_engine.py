@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 from geosleuth_plugins.ocr_signage.engines import OcrEngine
-from geosleuth_plugins.ocr_signage.lines import Point, TextLine, crop_quad
+from geosleuth_plugins.ocr_signage.lines import Point, TextLine, crop_quad, quad_size
+from geosleuth_plugins.ocr_signage.scripts import scripts_of
 from PIL import Image
 
 from geosleuth.errors import ToolUnavailableError
@@ -219,11 +220,74 @@ class RapidOcrEngine(OcrEngine):
         return results
 
     def read_quads(self, image: Image.Image, quads: Sequence[Sequence[Point]]) -> list[TextLine]:
-        """Read the given quadrilaterals of ``image`` (one line each)."""
+        """Read the given quadrilaterals of ``image`` (one line each).
+
+        A box at least ``VERTICAL_RATIO`` times taller than wide may be a column of text
+        written top to bottom (Chinese and Japanese signs): it is also read as its glyphs
+        laid side by side (``vertical_strip``), and that reading is kept when it is the
+        more confident one.
+        """
         crops = [crop_quad(image, quad, out_height=REC_HEIGHT, pad=0.0) for quad in quads]
-        read = self.recognize(crops)
-        return [TextLine(text=text, polygon=tuple(quad), confidence=score, engine=self.name)
-                for quad, (text, score) in zip(quads, read, strict=True)]
+        tall = [i for i, quad in enumerate(quads) if _is_column(quad)]
+        strips: list[Image.Image] = []
+        owners: list[int] = []
+        for i in tall:
+            column = crop_quad(image, quads[i], pad=0.0)
+            widths: set[int] = set()
+            for pitch in GLYPH_PITCHES:
+                strip = vertical_strip(column, pitch)
+                if strip.width not in widths:  # pitches giving the same glyph count
+                    widths.add(strip.width)
+                    strips.append(strip)
+                    owners.append(i)
+        read = self.recognize(crops + strips)
+        lines = [TextLine(text=text, polygon=tuple(quad), confidence=score, engine=self.name)
+                 for quad, (text, score) in zip(quads, read[:len(quads)], strict=True)]
+        for i, (text, score) in zip(owners, read[len(quads):], strict=True):
+            if _column_text(text, score) and score > lines[i].confidence:
+                lines[i] = TextLine(text=text, polygon=lines[i].polygon, confidence=score,
+                                    engine=self.name, notes=("read as vertical text",))
+        return lines
 
     def read_page(self, image: Image.Image, languages: Sequence[str] = ()) -> list[TextLine]:
         return self.read_quads(image, self.detect(image))
+
+
+VERTICAL_RATIO = 1.5  # rapidocr's own threshold for turning a tall crop
+# Glyph pitch down a column, as a share of the detector's box width (which is padded by
+# its unclip step): each is tried, and the most confident reading kept.
+GLYPH_PITCHES = (1.0, 0.85, 0.72, 0.6)
+MIN_COLUMN_CONFIDENCE = 0.8
+
+
+def _column_text(text: str, score: float) -> bool:
+    """Whether a reading of a column looks like vertical writing: Chinese or Japanese
+    letters only, two or more, read with confidence. A tall box is as often a drainpipe
+    or a window column as text, and a strip of its pieces can come out as a glyph or two."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return (score >= MIN_COLUMN_CONFIDENCE and len(letters) >= 2
+            and set(scripts_of("".join(letters))) <= {"Han", "Kana"})
+
+
+def _is_column(quad: Sequence[Point]) -> bool:
+    width, height = quad_size(quad)
+    return height >= VERTICAL_RATIO * max(width, 1.0)
+
+
+def vertical_strip(column: Image.Image, pitch: float = 1.0) -> Image.Image:
+    """A column of glyphs written top to bottom, as one horizontal line: the column cut
+    into cells ``pitch`` times its width high (a CJK glyph is about as tall as it is
+    wide), pasted left to right, each ``REC_HEIGHT`` high. The recogniser reads only
+    horizontal lines; turning the column by 90 degrees (what rapidocr does) lays every
+    glyph on its side.
+    """
+    side = max(1.0, column.width * pitch)
+    count = max(1, round(column.height / side))
+    step = column.height / count
+    strip = Image.new("RGB", (count * REC_HEIGHT, REC_HEIGHT), (255, 255, 255))
+    for k in range(count):
+        box = (0, round(k * step), column.width, round((k + 1) * step))
+        glyph = column.crop(box).convert("RGB").resize((REC_HEIGHT, REC_HEIGHT),
+                                                       Image.Resampling.BICUBIC)
+        strip.paste(glyph, (k * REC_HEIGHT, 0))
+    return strip
