@@ -16,8 +16,9 @@ Prints Markdown tables (what benchmarks/ocr.md quotes).
   the zoom step, batched recognition of the lines found), then warm, median of 5 runs of
   the whole OCR (``read_image``, auto and rapidocr engines) of a 1 MP rendered street
   photo with two signs, of the same with a Cyrillic sign (which auto hands to Tesseract),
-  and of a 12 MP one with a 2 %-area sign and a small sign whose line is small enough
-  for the zoom step; wall time, and the CPU time of this process
+  of the same with a Thai and with a Devanagari sign (read with every pack of the
+  look-alike family), and of a 12 MP one with a 2 %-area sign and a small sign whose
+  line is small enough for the zoom step; wall time, and the CPU time of this process
   and its Tesseract children; the load average is printed, since the machine is shared.
 * memory: peak resident set size of this process (ru_maxrss) after all of the above
   (Tesseract's own processes not included).
@@ -134,8 +135,16 @@ def speed_photos() -> dict[str, object]:
                      background=photo_background(size, seed=5), jpeg_quality=None).image
     small = render_plate("Travessa do Carmo", "Latin", text_px=30, palette=1)
     big.paste(small, (2900, 2100), small)
+    thai = sign_photo("ถนนสุขุมวิท", "Thai", size=(1155, 866), text_px=36,
+                      center=(0.3, 0.3)).image
+    thai.paste(latin, (650, 520), latin)
+    hindi = sign_photo("चाँदनी चौक", "Devanagari", size=(1155, 866), text_px=36,
+                       center=(0.3, 0.3)).image
+    hindi.paste(latin, (650, 520), latin)
     return {"1 MP (1155x866, 2 signs)": one,
             "1 MP (1155x866, Cyrillic + Latin sign: Tesseract path)": cyrillic,
+            "1 MP (1155x866, Thai + Latin sign: look-alike family)": thai,
+            "1 MP (1155x866, Devanagari + Latin sign: look-alike family)": hindi,
             "12 MP (4000x3000, 2 signs, zoom step)": big}
 
 
