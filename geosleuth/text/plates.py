@@ -119,6 +119,10 @@ def find_plates(text: str, gazetteer: Gazetteer | None = None) -> list[TextClue]
 
     clues: list[TextClue] = find_registrations(text, gazetteer)
     seen: set[str] = set()
+    japanese = _japanese_in_pieces(text)
+    if japanese is not None:
+        seen.add(japanese)
+        clues.append(_clue(japanese, "Japan, read in pieces", ("JP",), STRENGTH))
     for line in text.translate(_SEPARATORS).splitlines():
         band = _band().match(line)
         if band and band.group("plate") not in seen:
@@ -135,6 +139,22 @@ def find_plates(text: str, gazetteer: Gazetteer | None = None) -> list[TextClue]
                 seen.add(plate)
                 clues.append(_clue(plate, fmt.name, fmt.countries, STRENGTH, fmt.weights))
     return clues
+
+
+_JP_TOP = regex.compile(r"^\s*(\p{Han}{1,4})\s*(\d{1,3})\s*$")
+_JP_BOTTOM = regex.compile(r"^\s*(\p{Hiragana}|\p{Hiragana}?\s*[\d·.\-]{2,6})\s*$")
+
+
+def _japanese_in_pieces(text: str) -> str | None:
+    """A Japanese plate the OCR read as separate lines: the region and class number on top
+    ("品川 300", "群 4"), a hiragana or the number below ("さ", "12-34"). None if not."""
+    lines = text.splitlines()
+    top = next((m for line in lines if (m := _JP_TOP.match(line))), None)
+    bottom = next((m for line in lines if (m := _JP_BOTTOM.match(line))
+                   and regex.search(r"\p{Hiragana}|\d{2}-\d{2}", line)), None)
+    if top is None or bottom is None:
+        return None
+    return f"{top.group(0).strip()} {bottom.group(0).strip()}"
 
 
 def _stands_alone(line: str, start: int, end: int) -> bool:

@@ -157,6 +157,8 @@ def test_no_price_without_a_sign_by_a_number(text: str) -> None:
         ("6RYJ486", ["US"]),
         ("BGB-3282", ["BR", "US"]),
         ("JSC·7486", ["BR", "US"]),
+        ("群4\n.70\nま", ["JP"]),  # a Japanese plate read as three lines
+        ("足5\n10-10", ["JP"]),
     ],
 )
 def test_plates(text: str, countries: list[str]) -> None:
