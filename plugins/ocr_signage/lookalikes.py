@@ -29,8 +29,14 @@ FAMILY: tuple[str, ...] = ("Thai", "Devanagari", "Bengali", "Oriya", "Tamil", "T
                            "Khmer", "Myanmar")
 PROBE_MEMBERS: frozenset[str] = frozenset({"Thai", "Devanagari"})
 
-# wordfreq languages whose lists hold the words of a script's main language.
-_WORDFREQ: dict[str, str] = {"Devanagari": "hi", "Bengali": "bn", "Tamil": "ta"}
+# wordfreq languages whose lists hold the words of a script's main languages. Outside the
+# family, the words only weigh a reading down when it is not words (``weight``): the
+# Cyrillic model made "фебече вот вчае" of a rendered Odia sign at 0.44.
+_WORDFREQ: dict[str, tuple[str, ...]] = {
+    "Devanagari": ("hi",), "Bengali": ("bn",), "Tamil": ("ta",),
+    "Cyrillic": ("ru", "uk", "bg", "mk", "sh"), "Greek": ("el",), "Hebrew": ("he",),
+    "Arabic": ("ar", "fa", "ur"),
+}
 MIN_WORD = 3  # code points: shorter "words" match a dictionary by chance
 UNKNOWN_WEIGHT = 0.75  # the weight of a reading in a script without a word list
 CONFIRMED = 0.8  # a lexical share from which a reading is taken as confirmed words
@@ -61,7 +67,7 @@ def _thai_share(text: str) -> float | None:
     return sum(len(t) for t in tokens if len(t) >= MIN_WORD and t in words) / total
 
 
-def _wordfreq_share(text: str, lang: str) -> float | None:
+def _wordfreq_share(text: str, langs: tuple[str, ...]) -> float | None:
     try:
         from wordfreq import zipf_frequency
     except ImportError:
@@ -70,8 +76,8 @@ def _wordfreq_share(text: str, lang: str) -> float | None:
     total = sum(len(t) for t in tokens)
     if not total:
         return None
-    known = sum(len(t) for t in tokens
-                if len(t) >= MIN_WORD and zipf_frequency(t, lang, wordlist="small") > 0)
+    known = sum(len(t) for t in tokens if len(t) >= MIN_WORD
+                and any(zipf_frequency(t, lang, wordlist="small") > 0 for lang in langs))
     return known / total
 
 
@@ -81,19 +87,18 @@ def lexical_share(text: str, script: str) -> float | None:
     (words of at least ``MIN_WORD`` code points); None without a word list for it."""
     if script == "Thai":
         return _thai_share(text)
-    lang = _WORDFREQ.get(script)
-    return None if lang is None else _wordfreq_share(text, lang)
+    langs = _WORDFREQ.get(script)
+    return None if langs is None else _wordfreq_share(text, langs)
 
 
 def weight(text: str, script: str) -> float:
     """The factor a reading's score is multiplied by: 0.5 for no word of the language up
-    to 1 for all words; ``UNKNOWN_WEIGHT`` without a word list. Scripts outside the
-    family are not weighed (1.0): their models were not seen making look-alikes that
-    confidence could not sort out (see ``reading.RETRY_MARGIN`` for those)."""
-    if script not in FAMILY:
-        return 1.0
+    to 1 for all words; without a word list ``UNKNOWN_WEIGHT`` in the family, 1.0 outside
+    it (Georgian, Armenian: their models were not seen making confident look-alikes)."""
     share = lexical_share(text, script)
-    return UNKNOWN_WEIGHT if share is None else 0.5 + 0.5 * share
+    if share is None:
+        return UNKNOWN_WEIGHT if script in FAMILY else 1.0
+    return 0.5 + 0.5 * share
 
 
 def confirmed(text: str, script: str) -> bool:

@@ -87,6 +87,7 @@ TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises the
 # pack's reading, right but for a stray quote mark, at 0.59); where the right script was
 # not found, its reading scored 0.36 to 0.73 more.
 RETRY_MARGIN = 0.25
+WEAK_FOUND = 0.6  # a found reading under this does not hold off the look-alike family
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,13 @@ class _Reading:
 
     @property
     def score(self) -> float:
-        """``raw`` weighed by how much of the reading is words (look-alike scripts only)."""
-        return self.raw * lookalikes.weight(self.text, self.script)
+        """``raw`` weighed by how much of the reading is words, and down for a reading of
+        fewer letters than a script needs (``MIN_LETTERS``): a model that makes one or two
+        confident glyphs of a line it cannot read must not beat a whole reading (a
+        Devanagari "नई दिल्ली" at 0.51 against a Myanmar "အါ" at 0.68, rendered)."""
+        letters = sum(ch.isalpha() for ch in self.text)
+        short = min(1.0, letters / MIN_LETTERS.get(self.script, 3))
+        return self.raw * lookalikes.weight(self.text, self.script) * short
 
 
 @dataclass
@@ -365,7 +371,9 @@ def _tesseract_reads(
 # the photo's only non-Latin line: a script written in one country from a guess. Right
 # readings of real signs came at 0.56 and more (Devanagari), rendered ones at 0.8 and more.
 LOW_CONFIDENCE = 0.5
-MIN_LETTERS = 3  # letters (vowel signs apart) a look-alike reading needs to be sure
+# Letters (vowel signs apart) a reading needs to be sure: three, or two Hangul syllables
+# ("서울" is Seoul). A real Indian shop sign came out as two Ethiopic letters at 0.82.
+MIN_LETTERS: dict[str, int] = {"Hangul": 2}
 AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
 AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
 
@@ -384,11 +392,11 @@ def _doubt(best: _Reading, options: Sequence[_Reading]) -> str:
     if best.raw < LOW_CONFIDENCE:
         return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "
                 "look-alike letters of another script")
-    if best.script not in lookalikes.FAMILY:
-        return ""
-    if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS:
+    if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS.get(best.script, 3):
         return (f"read as {best.script} ({best.text}), too short to tell a script from its "
                 "look-alikes")
+    if best.script not in lookalikes.FAMILY:
+        return ""
     missing = [s for s in lookalikes.FAMILY if s != best.script and pack_for_script(s) is None
                and s in SCRIPT_LANGS]
     if missing:
@@ -413,14 +421,22 @@ def _best_reading(options: Sequence[_Reading]) -> _Reading | None:
 
     # A reading that is words of its look-alike script counts as found wherever it came
     # from: its words, not its confidence, say it is the right model.
+    # When the script the mixed read found reads the line poorly, a reading in the
+    # look-alike family competes with it on its weighed score: the family's packs were not
+    # all in that read (a rendered Odia sign came out of it as Cyrillic at 0.44).
+    weak = max((o.raw for o in options if o.found), default=0.0) < WEAK_FOUND
+
     def counts(o: _Reading) -> bool:
-        return o.found or lookalikes.confirmed(o.text, o.script)
+        return (o.found or lookalikes.confirmed(o.text, o.script)
+                or (weak and o.script in lookalikes.FAMILY))
 
     found = max((o for o in options if counts(o)), key=lambda o: o.score, default=None)
     retried = max((o for o in options if not counts(o)), key=lambda o: o.score, default=None)
     if retried is None:
         return found
-    if found is None or retried.score >= found.score + RETRY_MARGIN:
+    # the margin was measured on unweighed scores (``raw``)
+    if found is None or retried.raw >= found.raw + RETRY_MARGIN or (
+            retried.score >= found.score + RETRY_MARGIN):
         return retried
     return found
 

@@ -44,8 +44,8 @@ def test_a_confident_look_alike_loses_to_the_words_of_the_right_script() -> None
 def test_a_reading_that_is_not_words_stays_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pythainlp")
     monkeypatch.setattr(reading, "pack_for_script", lambda script: "x")  # every pack here
-    thai = reading_of("ฑิสิตแรด", "Thai", 0.45)
-    malayalam = reading_of("ആഞ്ഞല്", "Malayalam", 0.5)
+    thai = reading_of("ฑิสิตแรด", "Thai", 0.57)
+    malayalam = reading_of("ആഞ്ഞല്", "Malayalam", 0.62)
     assert "uncertain" in _doubt(thai, [thai, malayalam])
     sure_thai = reading_of("ทางออก", "Thai", 0.95)
     assert _doubt(sure_thai, [sure_thai, malayalam]) == ""
@@ -64,3 +64,14 @@ def test_a_line_in_doubt_is_shown_but_not_sure() -> None:
     assert not line.sure
     assert line.as_dict()["doubt"] == "the script is uncertain"
     assert TextLine("x", line.polygon, 0.8, "tesseract").sure
+
+
+def test_a_weak_found_script_does_not_hold_off_the_family() -> None:
+    # A rendered Odia sign: the mixed read found Cyrillic look-alikes at 0.44; the Odia
+    # pack, read later, 0.59. Odia has no word list, yet it wins: the found reading is weak.
+    cyrillic = reading_of("фебече вот вчае", "Cyrillic", 0.44)
+    odia = reading_of("ଭୁବନେଶ୍ବର ରେଳ", "Oriya", 0.59, found=False)
+    assert _best_reading([cyrillic, odia]) is odia
+    # A found reading that is strong still needs the retry margin against it.
+    strong = reading_of("Невский проспект", "Cyrillic", 0.9)
+    assert _best_reading([strong, odia]) is strong
