@@ -58,6 +58,9 @@ PLACE_KINDS = ("city", "admin1", "us_state", "country")
 
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-.]*", flags=regex.V1)
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー]{2,}", flags=regex.V1)
+_SCRIPT_SEAM = regex.compile(
+    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])(?=\p{Latin})"
+    r"|(?<=\p{Latin})(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])", flags=regex.V1)
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}ー]+", flags=regex.V1)
 # Thai writes no spaces between words and the OCR joins a Thai line without them, so a
 # town's name sits inside a longer run ("ถนนสุขุมวิทกรุงเทพมหานคร"). A stretch may not begin
@@ -107,7 +110,10 @@ def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     street, before_name = _street_words(), _street_words(name_follows=True)
     for li, line in enumerate(text.splitlines()):
-        words = [m.group(0).strip(".-’'") for m in _WORD.finditer(line)]
+        # a CJK glyph glued to a Latin word ("大TEXAS": the OCR joined a sign behind a
+        # plate) is another word
+        spaced = _SCRIPT_SEAM.sub(" ", line)
+        words = [m.group(0).strip(".-’'") for m in _WORD.finditer(spaced)]
         words = [w for w in words if w]
         for n in range(min(MAX_WORDS, len(words)), 0, -1):
             for i in range(len(words) - n + 1):

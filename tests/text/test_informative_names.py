@@ -60,3 +60,9 @@ def test_the_strength_of_a_lone_word_falls_with_a_small_place(gazetteer: Gazette
 def test_a_phrase_is_rarer_than_its_words() -> None:
     assert phrase_zipf("Löwen-Apotheke") < phrase_zipf("Apotheke")
     assert distinctiveness("Stop") < 0.01 < distinctiveness("Löwen-Apotheke") == 1.0
+
+
+def test_a_glyph_glued_to_a_name_does_not_hide_it(gazetteer: Gazetteer) -> None:
+    # The OCR joined a Han glyph of a sign behind a plate to the plate's state name.
+    names = [c.data["place"]["name"] for c in find_place_names("大TEXAS", gazetteer)]
+    assert names == ["Texas"]
