@@ -148,7 +148,12 @@ def main() -> int:
         keys("q")
 
         start(f"cd examples/photos && {base}")
-        text = wait_for("Open a photo")
+        wait_for("Open a photo")
+        # the picker lists the folder once its worker has read it: wait for the files
+        try:
+            text = wait_for(".jpg", 30)
+        except AssertionError as exc:
+            text = str(exc)
         check("with no argument a file picker opens", ".jpg" in text)
         keys("Down", "Enter")
         text = wait_for(lambda s: bool(s) and "step" in s.splitlines()[0], 60)
