@@ -6,6 +6,9 @@ A clue is ``kind: body``. The kinds:
 - ``shadow: height=1.8m length=2.4m [bearing=135] [tolerance=1] [bearing_tolerance=5]``:
   an upright object and its shadow on level ground (m, cm, mm, ft or in; bare numbers
   are metres); ``bearing`` is the direction the shadow points, degrees from north.
+  ``frame=-30`` instead of ``bearing`` gives that direction in the photo, degrees
+  clockwise from the camera's line of sight (90: to the right): the sun tools turn it
+  into a bearing with the camera heading of the EXIF (GPSImgDirection).
 - ``sun: elevation=35±2 [azimuth=200±5]``: the sun's elevation (and azimuth) measured
   directly; ``35+-2`` and ``tolerance=2`` work too (default tolerance 1.5°).
 - ``time: 2024-06-01T14:30+02:00``: the capture time, with or without its UTC offset;
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -55,6 +58,16 @@ class ShadowClue:
     bearing_tolerance_deg: float = DEFAULT_AZIMUTH_TOLERANCE_DEG
     text: str = ""
     kind: str = "shadow"
+    frame_deg: float | None = None  # direction in the photo, from the line of sight
+
+    def with_heading(self, heading_deg: float, heading_tolerance_deg: float) -> ShadowClue:
+        """This clue with its frame direction turned into a bearing by the camera heading;
+        the bearing is no surer than the heading (a phone compass is good to ~15°)."""
+        if self.frame_deg is None:
+            return self
+        return replace(self, shadow_bearing_deg=(heading_deg + self.frame_deg) % 360.0,
+                       bearing_tolerance_deg=max(self.bearing_tolerance_deg,
+                                                 heading_tolerance_deg))
 
     def measurement(self) -> SunMeasurement:
         from geosleuth.geo.sun_locus import SunMeasurement
@@ -69,6 +82,8 @@ class ShadowClue:
         text = f"shadow of a {self.object_height_m:g} m object is {self.shadow_length_m:g} m long"
         if self.shadow_bearing_deg is not None:
             text += f", pointing {self.shadow_bearing_deg:g}° from north"
+        elif self.frame_deg is not None:
+            text += f", pointing {self.frame_deg:g}° from the camera's line of sight"
         return text
 
 
@@ -221,7 +236,7 @@ def _plain_angle(value: str, what: str, raw: str) -> float:
 
 
 def _shadow(body: str, raw: str) -> ShadowClue:
-    p = _pairs(body, raw, ("height", "length", "bearing", "tolerance", "tol",
+    p = _pairs(body, raw, ("height", "length", "bearing", "frame", "tolerance", "tol",
                            "bearing_tolerance"))
     if "height" not in p or "length" not in p:
         raise BadInputError(f"clue {raw!r}: a shadow needs height=... and length=...")
@@ -235,7 +250,12 @@ def _shadow(body: str, raw: str) -> ShadowClue:
     btol = _plain_angle(p.get("bearing_tolerance", str(DEFAULT_AZIMUTH_TOLERANCE_DEG)),
                         "bearing_tolerance", raw)
     _check_tolerance(tol, btol, raw)
-    return ShadowClue(height, length, bearing, tol, btol, text=raw)
+    frame = None
+    if "frame" in p:
+        if bearing is not None:
+            raise BadInputError(f"clue {raw!r}: give bearing= or frame=, not both")
+        frame = (_plain_angle(p["frame"], "frame", raw) + 180.0) % 360.0 - 180.0
+    return ShadowClue(height, length, bearing, tol, btol, text=raw, frame_deg=frame)
 
 
 def _sun(body: str, raw: str) -> SunClue:

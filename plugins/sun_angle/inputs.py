@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from geosleuth.clues import parse_clues, sun_measurement_clue, time_clue
+from geosleuth.clues import ShadowClue, parse_clues, sun_measurement_clue, time_clue
 from geosleuth.errors import BadInputError, ToolError
 from geosleuth.geo.sun_locus import SunMeasurement, TimeWindow
 from geosleuth.geo.timezones import format_offset, parse_offset
@@ -57,8 +57,26 @@ def exif_time(evidence: Sequence[Evidence], case: Case) -> ExifTime:
     return ExifTime(local, offset)
 
 
-def measurement_from(args: dict[str, Any], case: Case) -> tuple[SunMeasurement | None, str]:
-    """The sun measurement from the arguments, else from a shadow/sun clue of the case."""
+# A camera's compass heading is good to about this much (phones: magnetometer error and
+# interference; magnetic north is taken as true north, declination is mostly under 15°).
+HEADING_TOLERANCE_DEG = 15.0
+
+
+def exif_heading(evidence: Sequence[Evidence]) -> tuple[float, str] | None:
+    """(degrees, "true" or "magnetic") of the camera heading the EXIF evidence gave."""
+    for e in evidence:
+        if e.tool == EXIF_TOOL and e.data.get("heading_deg") is not None:
+            return float(e.data["heading_deg"]), str(e.data.get("heading_north") or "true")
+    return None
+
+
+def measurement_from(args: dict[str, Any], case: Case, evidence: Sequence[Evidence] = ()
+                     ) -> tuple[SunMeasurement | None, str]:
+    """The sun measurement from the arguments, else from a shadow/sun clue of the case.
+
+    A shadow clue's direction in the frame (``frame=``) becomes a bearing with the EXIF
+    camera heading; without a heading the clue gives the elevation only, and says so.
+    """
     tol = float(args.get("tolerance_deg", 1.5))
     height, length = args.get("object_height_m"), args.get("shadow_length_m")
     bearing = args.get("shadow_bearing_deg")
@@ -82,7 +100,18 @@ def measurement_from(args: dict[str, Any], case: Case) -> tuple[SunMeasurement |
         raise ToolError(str(exc)) from None
     if clue is None:
         return None, ""
-    return clue.measurement(), f"clue {clue.text!r}"
+    source = f"clue {clue.text!r}"
+    if isinstance(clue, ShadowClue) and clue.frame_deg is not None:
+        heading = exif_heading(evidence)
+        if heading is None:
+            source += ("; its direction in the frame is not used: the photo has no camera "
+                       "heading (GPSImgDirection)")
+        else:
+            clue = clue.with_heading(heading[0], HEADING_TOLERANCE_DEG)
+            source += (f"; shadow bearing {clue.shadow_bearing_deg:.0f}° = camera heading "
+                       f"{heading[0]:.0f}° ({heading[1]} north, EXIF) + {clue.frame_deg:g}° "
+                       f"in the frame, ±{clue.bearing_tolerance_deg:g}°")
+    return clue.measurement(), source
 
 
 def window_from(

@@ -73,7 +73,7 @@ class SunAngleTool(ClueTool):
     def _inputs(
         self, ctx: ToolContext, args: dict[str, Any]
     ) -> tuple[SunMeasurement | None, str, TimeWindow | None, str]:
-        meas, meas_source = measurement_from(args, ctx.case)
+        meas, meas_source = measurement_from(args, ctx.case, ctx.evidence)
         window, time_source = window_from(args, ctx.case, ctx.evidence)
         return meas, meas_source, window, time_source
 

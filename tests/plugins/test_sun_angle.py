@@ -228,3 +228,33 @@ def test_timezone_check_without_offset(tmp_path: Path) -> None:
     finding = TimezoneCheckTool(resolution_deg=1.0).run(
         _ctx(tmp_path, evidence=(_exif(offset=None),)), {"lat": 1.0, "lon": 2.0})
     assert finding.constraint is None and finding.data["consistent"] is None
+
+
+def test_a_shadow_direction_in_the_frame_uses_the_camera_heading(tmp_path: Path) -> None:
+    el, az = _paris_sun()
+    height = 1.0
+    length = height / math.tan(math.radians(el))
+    shadow = (az + 180) % 360
+    heading = (shadow - 40.0) % 360  # the shadow points 40° right of the line of sight
+    clue = f"shadow: height={height}m length={length:.4f}m frame=40"
+    with_heading = _exif().model_copy(update={"data": {
+        **_exif().data, "heading_deg": heading, "heading_north": "true"}})
+    finding = SunAngleTool().run(_ctx(tmp_path, (clue,), (with_heading,)), {})
+    assert _value(finding.constraint, *PARIS) == 1.0
+    assert "camera heading" in finding.summary or "camera heading" in str(finding.data)
+    narrow = finding.data["area_fraction"]
+    # without a heading the frame direction cannot be used: the elevation ring only
+    ring = SunAngleTool().run(_ctx(tmp_path, (clue,), (_exif(),)), {})
+    assert "no camera heading" in str(ring.data) + ring.summary
+    assert ring.data["area_fraction"] > 5 * narrow
+
+
+def test_frame_and_bearing_together_are_refused() -> None:
+    from geosleuth.clues import parse_clue
+    from geosleuth.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="bearing= or frame="):
+        parse_clue("shadow: height=1m length=1m bearing=10 frame=20")
+    clue = parse_clue("shadow: height=1m length=1m frame=270")
+    assert clue.frame_deg == -90.0  # type: ignore[union-attr]
+    assert clue.with_heading(100.0, 15.0).shadow_bearing_deg == 10.0  # type: ignore[union-attr]
