@@ -18,13 +18,16 @@
    also names Thai for the Hebrew sign of the tests.
 4. Lines of scripts RapidOCR cannot read are read again with just that script's pack
    (one Tesseract run per script), which is more accurate than the mixed-language read.
-   A line that still has no good reading is read with every other script's pack.
-5. Of a line's readings, the best by ``_score`` (mean confidence times the share of
-   characters that fit the script) is its text, with one rule for scores from different
-   language models, which do not compare: a script that came out nowhere in the line's
-   mixed-language read (step 3), where the models compete on the same words, has to win
-   by ``RETRY_MARGIN``. Each model reads other scripts' glyphs as look-alikes of its own
-   letters, at times as confidently as the right model reads them (see ``RETRY_MARGIN``).
+   A line in which Thai or Devanagari came out is read with every pack of their
+   look-alike family (``lookalikes``). A line that still has no good reading is read
+   with every other script's pack.
+5. Of a line's readings, the best (``choice.best_reading``: mean confidence times the
+   share of characters that fit the script, weighed by words) is its text, with one rule
+   for scores from different language models, which do not compare: a script that came
+   out nowhere in the line's mixed-language read (step 3), where the models compete on
+   the same words, has to win by ``choice.RETRY_MARGIN``, unless its reading is words of
+   its language. A reading whose script is not settled keeps a ``doubt`` and is not sure
+   (``choice.why_in_doubt``).
 
 A missing engine or language pack never fails the read: what is there is used, and the
 result's ``notes`` name the install line for what was missing.
@@ -38,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geosleuth_plugins.ocr_signage import lookalikes
+from geosleuth_plugins.ocr_signage.choice import Reading, best_reading, why_in_doubt
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
 from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
@@ -52,7 +56,6 @@ from geosleuth_plugins.ocr_signage.tesseract_engine import (
     SCRIPT_LANGS,
     TesseractEngine,
     Word,
-    debian_package,
     install_hint,
     installed_languages,
     join_words,
@@ -77,48 +80,6 @@ PROBE_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Hangul", "Arabic", "He
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
-# How much better (in ``_score``) a reading in a script the mixed-language read did not
-# find must be than the best reading in a script it found. Measured on the 22 signs of
-# geosleuth.testing.signs rendered at 4 text heights, level and tilted, on two sets of
-# backgrounds, and as the tests render them (374 photos; 594 reads with two OpenCV
-# builds, whose line crops differ slightly): where the found script was right, a reading
-# in another script scored at most 0.18 more (Thai letters read from Hebrew, Greek and
-# Cyrillic signs: a rendered "רחוב הרצל" as "7งากฑเทา" at 0.64, against the Hebrew
-# pack's reading, right but for a stray quote mark, at 0.59); where the right script was
-# not found, its reading scored 0.36 to 0.73 more.
-RETRY_MARGIN = 0.25
-WEAK_FOUND = 0.6  # a found reading under this does not hold off the look-alike family
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """Tesseract's words for a line read as ``script``; ``found``: the script came out of the
-    mixed-language read of the line (or the reading is that read, or the only one)."""
-
-    words: list[Word]
-    script: str
-    found: bool = True
-
-    @property
-    def text(self) -> str:
-        return join_words(self.words, self.script)
-
-    @property
-    def raw(self) -> float:
-        """Confidence times script plausibility (``_score``)."""
-        return _score(self.words, self.script)
-
-    @property
-    def score(self) -> float:
-        """``raw`` weighed by how much of the reading is words, and down for a reading of
-        fewer letters than a script needs (``MIN_LETTERS``): a model that makes one or two
-        confident glyphs of a line it cannot read must not beat a whole reading (a
-        Devanagari "नई दिल्ली" at 0.51 against a Myanmar "အါ" at 0.68, rendered)."""
-        letters = sum(ch.isalpha() for ch in self.text)
-        short = min(1.0, letters / MIN_LETTERS.get(self.script, 3))
-        return self.raw * lookalikes.weight(self.text, self.script) * short
-
-
 @dataclass
 class OcrResult:
     lines: list[TextLine]
@@ -193,32 +154,6 @@ def _words_script(words: Sequence[Word]) -> str:
     return line_script("".join(w.text for w in words))
 
 
-def _mean_conf(words: Sequence[Word]) -> float:
-    return sum(w.conf for w in words) / len(words) if words else 0.0
-
-
-def _plausibility(text: str, script: str) -> float:
-    """Share of the non-space characters that are letters of ``script`` or combining marks.
-
-    Tesseract's confidences do not compare across language models: the Thai model read a
-    rendered "Königstraße" as Thai letters, digits and brackets at confidence 0.86-0.96.
-    Such readings mix in digits and punctuation; real sign text is mostly letters.
-    """
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
-        return 0.0
-    accepted = {script}
-    if script == "Japanese":
-        accepted = {"Han", "Kana"}
-    good = 0
-    for ch in chars:
-        category = unicodedata.category(ch)
-        is_mark = category.startswith("M")
-        if is_mark or (category.startswith("L") and accepted & set(scripts_of(ch))):
-            good += 1
-    return good / len(chars)
-
-
 def _letter_share(text: str) -> float:
     """How much ``text`` looks like words: letters and marks count 1, digits 1/2, other
     signs 0, over the non-space characters (an unknown script read as look-alikes comes out
@@ -228,10 +163,6 @@ def _letter_share(text: str) -> float:
         return 0.0
     weight = {"L": 1.0, "M": 1.0, "N": 0.5}
     return sum(weight.get(unicodedata.category(c)[0], 0.0) for c in chars) / len(chars)
-
-
-def _score(words: Sequence[Word], script: str) -> float:
-    return _mean_conf(words) * _plausibility(join_words(words, script), script)
 
 
 def _rapid_ok(line: TextLine) -> bool:
@@ -256,10 +187,10 @@ def _tesseract_reads(
     crops = [crop_quad(image, line.polygon, out_height=TESSERACT_CROP_HEIGHT)
              for line in lines]
     # readings[i]: the candidate readings of line i, from Tesseract runs.
-    readings: list[list[_Reading]] = [[] for _ in lines]
+    readings: list[list[Reading]] = [[] for _ in lines]
     if languages:
         for i, words in enumerate(tess.read_crops(crops, languages)):
-            readings[i].append(_Reading(words, _words_script(words)))
+            readings[i].append(Reading(words, _words_script(words)))
     else:
         # Scripts Tesseract should settle (for "auto", those RapidOCR cannot read).
         wanted = [script for script in SCRIPT_LANGS if script != "Kana"
@@ -283,7 +214,7 @@ def _tesseract_reads(
         first = tess.read_crops(crops, probe)
         tried: list[set[str]] = [set() for _ in lines]
         found: list[set[str]] = [set() for _ in lines]
-        mixed: list[list[_Reading]] = [[] for _ in lines]
+        mixed: list[list[Reading]] = [[] for _ in lines]
         groups: dict[str, list[int]] = defaultdict(list)
         for i, words in enumerate(first):
             shares = _script_shares(words)
@@ -291,9 +222,9 @@ def _tesseract_reads(
                 groups[script].append(i)
                 found[i].add(script)
             if not any(s in wanted for s in shares):
-                readings[i].append(_Reading(words, _words_script(words)))
+                readings[i].append(Reading(words, _words_script(words)))
             elif len(shares) == 1:
-                mixed[i].append(_Reading(words, next(iter(shares))))
+                mixed[i].append(Reading(words, next(iter(shares))))
             if found[i] & set(lookalikes.FAMILY) and not any(
                     lookalikes.confirmed(m.text, m.script) and m.raw >= 0.7 for m in mixed[i]):
                 for script in family:
@@ -312,7 +243,7 @@ def _tesseract_reads(
                                     strict=True):
                     tried[i].add(script)
                     if words:
-                        readings[i].append(_Reading(words, script, script in found[i]))
+                        readings[i].append(Reading(words, script, script in found[i]))
             if round_no == 3:
                 break
             groups = defaultdict(list)
@@ -330,7 +261,7 @@ def _tesseract_reads(
         for options, extra in zip(readings, mixed, strict=True):
             options += extra
     out: list[TextLine] = []
-    chosen = [_best_reading(options) for options in readings]
+    chosen = [best_reading(options) for options in readings]
     # Scripts confirmed as words somewhere in the photo: a reading in another script that
     # is not words itself is more likely a look-alike of them than a second script.
     settled = {b.script for b in chosen if b is not None and b.script in lookalikes.FAMILY
@@ -353,7 +284,7 @@ def _tesseract_reads(
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
-        doubt = _doubt(best, options)
+        doubt = why_in_doubt(best, options)
         if (not doubt and settled and best.script not in settled | {"Latin"}
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
@@ -365,80 +296,6 @@ def _tesseract_reads(
         if doubt and doubt not in notes:
             notes.append(doubt)
     return out, notes
-
-
-# Tesseract's reading of a real Bengali bank sign in Armenian letters came at 0.44 and was
-# the photo's only non-Latin line: a script written in one country from a guess. Right
-# readings of real signs came at 0.56 and more (Devanagari), rendered ones at 0.8 and more.
-LOW_CONFIDENCE = 0.5
-# Letters (vowel signs apart) a reading needs to be sure: three, or two Hangul syllables
-# ("서울" is Seoul). A real Indian shop sign came out as two Ethiopic letters at 0.82.
-MIN_LETTERS: dict[str, int] = {"Hangul": 2}
-AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
-AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
-
-
-def _doubt(best: _Reading, options: Sequence[_Reading]) -> str:
-    """Why a Tesseract reading cannot be trusted ("" when it can).
-
-    A script written in one country is strong evidence, so a line whose script the
-    readings do not settle must not count. A reading that is not mostly words of its
-    language is in doubt when its confidence is low; in a look-alike script also when its
-    weighed score is low, when another family script reads the line nearly as well, or
-    when a family script's pack is missing here.
-    """
-    if lookalikes.confirmed(best.text, best.script):
-        return ""
-    if best.raw < LOW_CONFIDENCE:
-        return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "
-                "look-alike letters of another script")
-    if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS.get(best.script, 3):
-        return (f"read as {best.script} ({best.text}), too short to tell a script from its "
-                "look-alikes")
-    if best.script not in lookalikes.FAMILY:
-        return ""
-    missing = [s for s in lookalikes.FAMILY if s != best.script and pack_for_script(s) is None
-               and s in SCRIPT_LANGS]
-    if missing:
-        shown = ", ".join(missing[:4]) + (" ..." if len(missing) > 4 else "")
-        packs = " ".join(debian_package(SCRIPT_LANGS[s][0]) for s in missing)
-        return (f"read as {best.script}, but it may be a look-alike script ({shown}) whose "
-                f"Tesseract pack is missing: apt-get install {packs}")
-    rival = max((o for o in options if o.script in lookalikes.FAMILY
-                 and o.script != best.script), key=lambda o: o.score, default=None)
-    if best.score < AMBIGUOUS_BELOW or (
-            rival is not None and rival.score >= best.score - AMBIGUOUS_MARGIN):
-        also = f" or {rival.script} ({rival.score:.2f})" if rival is not None else ""
-        return (f"the script is uncertain: read as {best.script} ({best.score:.2f}){also}, "
-                "neither as words of its language")
-    return ""
-
-
-def _best_reading(options: Sequence[_Reading]) -> _Reading | None:
-    """The reading of a line to keep: the best-scoring one, except that a reading in a
-    script the mixed-language read did not find replaces the best in a script it found
-    only when it scores ``RETRY_MARGIN`` more (see the module docstring, step 5)."""
-
-    # A reading that is words of its look-alike script counts as found wherever it came
-    # from: its words, not its confidence, say it is the right model.
-    # When the script the mixed read found reads the line poorly, a reading in the
-    # look-alike family competes with it on its weighed score: the family's packs were not
-    # all in that read (a rendered Odia sign came out of it as Cyrillic at 0.44).
-    weak = max((o.raw for o in options if o.found), default=0.0) < WEAK_FOUND
-
-    def counts(o: _Reading) -> bool:
-        return (o.found or lookalikes.confirmed(o.text, o.script)
-                or (weak and o.script in lookalikes.FAMILY))
-
-    found = max((o for o in options if counts(o)), key=lambda o: o.score, default=None)
-    retried = max((o for o in options if not counts(o)), key=lambda o: o.score, default=None)
-    if retried is None:
-        return found
-    # the margin was measured on unweighed scores (``raw``)
-    if found is None or retried.raw >= found.raw + RETRY_MARGIN or (
-            retried.score >= found.score + RETRY_MARGIN):
-        return retried
-    return found
 
 
 def _packs(script: str) -> list[str]:

@@ -4,14 +4,14 @@ other's glyphs. The weighing by words, the doubt a reading keeps, and the photo-
 from __future__ import annotations
 
 import pytest
-from geosleuth_plugins.ocr_signage import lookalikes, reading
+from geosleuth_plugins.ocr_signage import choice, lookalikes
+from geosleuth_plugins.ocr_signage.choice import Reading, best_reading, why_in_doubt
 from geosleuth_plugins.ocr_signage.lines import TextLine
-from geosleuth_plugins.ocr_signage.reading import _best_reading, _doubt, _Reading
 from geosleuth_plugins.ocr_signage.tesseract_engine import Word
 
 
-def reading_of(text: str, script: str, conf: float, found: bool = True) -> _Reading:
-    return _Reading([Word(text, conf, 0, 10 * len(text))], script, found)
+def reading_of(text: str, script: str, conf: float, found: bool = True) -> Reading:
+    return Reading([Word(text, conf, 0, 10 * len(text))], script, found)
 
 
 def test_words_of_the_language_are_confirmed_and_look_alikes_are_not() -> None:
@@ -32,29 +32,29 @@ def test_a_confident_look_alike_loses_to_the_words_of_the_right_script() -> None
     thai = reading_of("สรเม์ธรร", "Thai", 0.80)
     hindi = reading_of("कार्यालय", "Devanagari", 0.53)
     assert thai.raw > hindi.raw and hindi.score > thai.score
-    assert _best_reading([thai, hindi]) is hindi
+    assert best_reading([thai, hindi]) is hindi
     # Words count as found even from a later read: no retry margin against them. (The
     # same line: the mixed read made "writes" of it at 0.55, Hindi alone read it at 0.61.)
     late = reading_of("कार्यालय", "Devanagari", 0.61, found=False)
     latin = reading_of("writes", "Latin", 0.55)
-    assert late.score < latin.score + reading.RETRY_MARGIN
-    assert _best_reading([latin, late]) is late
+    assert late.score < latin.score + choice.RETRY_MARGIN
+    assert best_reading([latin, late]) is late
 
 
 def test_a_reading_that_is_not_words_stays_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pythainlp")
-    monkeypatch.setattr(reading, "pack_for_script", lambda script: "x")  # every pack here
+    monkeypatch.setattr(choice, "pack_for_script", lambda script: "x")  # every pack here
     thai = reading_of("ฑิสิตแรด", "Thai", 0.57)
     malayalam = reading_of("ആഞ്ഞല്", "Malayalam", 0.62)
-    assert "uncertain" in _doubt(thai, [thai, malayalam])
+    assert "uncertain" in why_in_doubt(thai, [thai, malayalam])
     sure_thai = reading_of("ทางออก", "Thai", 0.95)
-    assert _doubt(sure_thai, [sure_thai, malayalam]) == ""
-    assert "too short" in _doubt(reading_of("ເມ", "Lao", 0.9), [])
+    assert why_in_doubt(sure_thai, [sure_thai, malayalam]) == ""
+    assert "too short" in why_in_doubt(reading_of("ເມ", "Lao", 0.9), [])
     # A pack of the family missing: an unconfirmed reading names the install line.
-    monkeypatch.setattr(reading, "pack_for_script",
+    monkeypatch.setattr(choice, "pack_for_script",
                         lambda script: None if script == "Oriya" else "x")
     odia_as_thai = reading_of("ขยเฉือง", "Thai", 0.79)
-    doubt = _doubt(odia_as_thai, [odia_as_thai])
+    doubt = why_in_doubt(odia_as_thai, [odia_as_thai])
     assert "tesseract-ocr-ori" in doubt and "Oriya" in doubt
 
 
@@ -71,7 +71,7 @@ def test_a_weak_found_script_does_not_hold_off_the_family() -> None:
     # pack, read later, 0.59. Odia has no word list, yet it wins: the found reading is weak.
     cyrillic = reading_of("фебече вот вчае", "Cyrillic", 0.44)
     odia = reading_of("ଭୁବନେଶ୍ବର ରେଳ", "Oriya", 0.59, found=False)
-    assert _best_reading([cyrillic, odia]) is odia
+    assert best_reading([cyrillic, odia]) is odia
     # A found reading that is strong still needs the retry margin against it.
     strong = reading_of("Невский проспект", "Cyrillic", 0.9)
-    assert _best_reading([strong, odia]) is strong
+    assert best_reading([strong, odia]) is strong

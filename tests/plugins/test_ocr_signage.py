@@ -398,23 +398,23 @@ def test_boxes_taller_than_wide_are_not_sent_to_tesseract() -> None:
 
 
 def test_a_script_the_mixed_read_did_not_find_must_win_by_a_margin() -> None:
-    from geosleuth_plugins.ocr_signage.reading import RETRY_MARGIN, _best_reading, _Reading
+    from geosleuth_plugins.ocr_signage.choice import RETRY_MARGIN, Reading, best_reading
 
     # Tesseract's readings of a rendered "רחוב הרצל" (heb, and tha in the retry by every
     # script): the Thai model's look-alike letters score a little higher than the Hebrew.
-    hebrew = _Reading([Word("רחוב", 0.96, 124, 193), Word('הרצל"', 0.36, 28, 113)], "Hebrew")
-    thai = _Reading([Word("7", 0.46, 28, 56), Word("ง", 0.81, 55, 78), Word("า", 0.93, 77, 91),
+    hebrew = Reading([Word("רחוב", 0.96, 124, 193), Word('הרצל"', 0.36, 28, 113)], "Hebrew")
+    thai = Reading([Word("7", 0.46, 28, 56), Word("ง", 0.81, 55, 78), Word("า", 0.93, 77, 91),
                      Word("ก", 0.91, 95, 113), Word("ฑ", 0.51, 133, 149),
                      Word("เทา", 0.75, 149, 193)], "Thai", found=False)
     assert hebrew.raw < thai.raw < hebrew.raw + RETRY_MARGIN
     # ... and they are not Thai words, so the look-alike weighing lowers them further.
     assert thai.score < thai.raw
-    assert _best_reading([hebrew, thai]) is hebrew
-    assert _best_reading([thai, hebrew]) is hebrew
+    assert best_reading([hebrew, thai]) is hebrew
+    assert best_reading([thai, hebrew]) is hebrew
     # A Thai sign the mixed read took for Latin look-alikes: the Thai reading wins clearly.
-    junk = _Reading([Word("aaadı", 0.38, 0, 120)], "Latin")
-    market = _Reading([Word("ตลาด", 0.8, 0, 70), Word("น", 0.93, 72, 90),
+    junk = Reading([Word("aaadı", 0.38, 0, 120)], "Latin")
+    market = Reading([Word("ตลาด", 0.8, 0, 70), Word("น", 0.93, 72, 90),
                        Word("า", 0.92, 95, 110)], "Thai", found=False)
-    assert _best_reading([junk, market]) is market
-    assert _best_reading([market]) is market
-    assert _best_reading([]) is None
+    assert best_reading([junk, market]) is market
+    assert best_reading([market]) is market
+    assert best_reading([]) is None
