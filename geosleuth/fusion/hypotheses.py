@@ -25,7 +25,10 @@ MIN_MASS = 0.02
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
 SUPPORTS, CONTRADICTS = 0.5, 0.05
 AREA_READ_KM = 1.0  # an area clue is read over this radius at a hypothesis' centre
-RECENTRE_FROM_KM = 200.0  # circles this wide move to the centre of their mass (``_recentred``)
+# Only the widest circle moves to the centre of its mass (``_recentred``): a narrower one
+# keeps its densest place as its centre (the rendered "Avenida Paulista São Paulo" made a
+# 1500 km circle; moved, its centre fell 125 km from São Paulo for no gain of an answer).
+RECENTRE_FROM_KM = RADII_KM[-1]
 RECENTRE_STEPS = 4
 RECENTRE_GAIN = 0.005
 
@@ -146,8 +149,8 @@ def _recentred(
     smallest: int,
     countries: CountryLookup | None,
 ) -> tuple[float, float, np.ndarray, float, float]:
-    """A wide circle moved to the centre of the mass it holds, while that makes it hold
-    more at no larger a radius: (lat, lon, distances, radius, mass).
+    """The widest circle moved to the centre of the mass it holds, while that makes it
+    hold more at no larger a radius: (lat, lon, distances, radius, mass).
 
     A peak starts at the densest cell; for a country-wide clue that is its biggest city,
     and 2500 km around New York hold a third of the United States' probability, the same
