@@ -75,3 +75,11 @@ def test_a_weak_found_script_does_not_hold_off_the_family() -> None:
     # A found reading that is strong still needs the retry margin against it.
     strong = reading_of("Невский проспект", "Cyrillic", 0.9)
     assert best_reading([strong, odia]) is strong
+
+
+def test_three_letters_of_a_script_without_a_word_list_are_too_few() -> None:
+    # A rendered Devanagari "मुंबई सेंट्रल" at 20 px came out as three Georgian letters at
+    # 0.81; Georgian has no word list here to confirm a reading, so it needs four.
+    georgian = reading_of("თათ", "Georgian", 0.81)
+    assert "too short" in why_in_doubt(georgian, [georgian])
+    assert why_in_doubt(reading_of("თბილისი", "Georgian", 0.9), []) == ""
