@@ -103,7 +103,7 @@ def plain_score(words: Sequence[Word], script: str) -> float:
 # readings of real signs came at 0.56 and more (Devanagari), rendered ones at 0.8 and more.
 LOW_CONFIDENCE = 0.5
 # Letters (vowel signs apart) a reading needs to be sure: three, or two Hangul syllables
-# ("서울" is Seoul); one more in a look-alike script without a word list. A real Indian
+# ("서울" is Seoul); one more in a look-alike maker without a word list. A real Indian
 # shop sign came out as two Ethiopic letters at 0.82, a rendered Devanagari sign as three
 # Georgian ones ("თათ") at 0.81.
 MIN_LETTERS: dict[str, int] = {"Hangul": 2}
@@ -126,7 +126,7 @@ def why_in_doubt(best: Reading, options: Sequence[Reading]) -> str:
         return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "
                 "look-alike letters of another script")
     # a look-alike script with no word list to confirm it needs one letter more
-    unconfirmable = (best.script in lookalikes.FAMILY
+    unconfirmable = (best.script in lookalikes.LOOKALIKE_MAKERS
                      and lookalikes.lexical_share(best.text, best.script) is None)
     if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS.get(best.script, 3) + unconfirmable:
         return (f"read as {best.script} ({best.text}), too short to tell a script from its "

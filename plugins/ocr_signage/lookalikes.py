@@ -24,12 +24,15 @@ import regex
 # The look-alike family, the scripts the mixed-language first read uses to stand for it
 # first (their packs are in that read; the others are read only when one of these, or
 # another family script, came out of it).
-# Georgian and Armenian are in it too: their models made "თათ" (0.81) of a rendered
-# Devanagari "मुंबई सेंट्रल" and "სასას)" of a real one.
 FAMILY: tuple[str, ...] = ("Thai", "Devanagari", "Bengali", "Oriya", "Tamil", "Telugu",
                            "Kannada", "Malayalam", "Gujarati", "Gurmukhi", "Sinhala", "Lao",
-                           "Khmer", "Myanmar", "Georgian", "Armenian")
-PROBE_MEMBERS: frozenset[str] = frozenset({"Thai", "Devanagari", "Georgian", "Armenian"})
+                           "Khmer", "Myanmar")
+PROBE_MEMBERS: frozenset[str] = frozenset({"Thai", "Devanagari"})
+# Scripts whose models were seen making letters of their own out of other scripts: the
+# family, and Georgian, Armenian and Ethiopic ("თათ" at 0.81 of a rendered Devanagari
+# "मुंबई सेंट्रल", "სასას)" of a real one, two Ethiopic letters of an Indian shop sign).
+# A reading in one of them that no word list can confirm needs one letter more.
+LOOKALIKE_MAKERS: frozenset[str] = frozenset(FAMILY) | {"Georgian", "Armenian", "Ethiopic"}
 
 # wordfreq languages whose lists hold the words of a script's main languages. Outside the
 # family, the words only weigh a reading down when it is not words (``weight``): the
@@ -96,7 +99,7 @@ def lexical_share(text: str, script: str) -> float | None:
 def weight(text: str, script: str) -> float:
     """The factor a reading's score is multiplied by: 0.5 for no word of the language up
     to 1 for all words; without a word list ``UNKNOWN_WEIGHT`` in the family, 1.0 outside
-    it (Ethiopic: its model was not seen making confident look-alikes)."""
+    it (Georgian, Armenian: read apart from the family, see ``LOOKALIKE_MAKERS``)."""
     share = lexical_share(text, script)
     if share is None:
         return UNKNOWN_WEIGHT if script in FAMILY else 1.0
