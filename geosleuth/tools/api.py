@@ -81,6 +81,9 @@ class ClueTool(ABC):
     # How the tool's findings are obtained (see ``geosleuth.model.Basis``): it caps how far
     # the fusion trusts them. A finding may say otherwise for itself.
     basis: ClassVar[Basis] = "computed"
+    # What the tool reads besides the pixels and its arguments, for its cache key:
+    # "file_name" (two copies of a photo under two names are two results).
+    cache_inputs: ClassVar[tuple[str, ...]] = ()
 
     def availability(self) -> Availability:
         """Whether the tool can run here; override to check more than ``requires``."""
@@ -97,13 +100,16 @@ class ClueTool(ABC):
     def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
         """A key under which a result may be cached, or None for "never cache".
 
-        The default caches by image hash, tool version and arguments; tools that read
-        other evidence or the clock return None.
+        The default caches by image hash, tool version and arguments, and the file name
+        when ``cache_inputs`` declares it; tools that read other evidence or the clock
+        return None.
         """
         import json
 
+        extra = {"file_name": ctx.case.path.name} if "file_name" in self.cache_inputs else {}
         return json.dumps(
-            [self.name, self.version, ctx.case.image.sha256, ctx.case.ignore_metadata, args],
+            [self.name, self.version, ctx.case.image.sha256, ctx.case.ignore_metadata, args,
+             *([extra] if extra else [])],
             sort_keys=True,
             default=str,
         )

@@ -19,6 +19,7 @@ class FilenameHints(ClueTool):
     name = "filename_hints"
     version = "0.1.0"
     basis = "inferred"  # a guess from the file's name, not a reading of the photo
+    cache_inputs = ("file_name",)  # the same pixels under another name are another result
     description = (
         "Reads hints written into the photo's file name: decimal coordinates such as "
         "'48.85837_2.29448' and capture times such as 'IMG_20230614_153012'. A file name is "
