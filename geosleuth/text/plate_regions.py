@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
-from unidecode import unidecode
 
+from geosleuth.geo.folding import fold_name
 from geosleuth.model import PointConstraint
 from geosleuth.text.clue import TextClue, quote
 from geosleuth.text.placenames import radius_for_population
@@ -41,10 +41,6 @@ _TARJA = regex.compile(
     flags=regex.V1)
 
 
-def _fold(text: str) -> str:
-    return unidecode(text).lower().replace(" ", "")
-
-
 def find_registrations(text: str, gazetteer: Gazetteer | None) -> list[TextClue]:
     """Brazilian tarja lines ("BA - SALVADOR") -> the municipality of registration."""
     if gazetteer is None:
@@ -55,10 +51,10 @@ def find_registrations(text: str, gazetteer: Gazetteer | None) -> list[TextClue]
         if match is None:
             continue
         uf, town = match.group("uf"), match.group("town").strip()
-        state = _fold(BRAZIL_UF[uf])
+        state = fold_name(BRAZIL_UF[uf])
         matches = [m for m in gazetteer.lookup(town, country="BR", kinds=("city",), fuzzy=True,
                                                limit=20)
-                   if m.score >= MIN_SCORE and _fold(m.place.admin1 or "") == state]
+                   if m.score >= MIN_SCORE and fold_name(m.place.admin1 or "") == state]
         if not matches:
             continue
         best = max(matches, key=lambda m: (m.score, m.place.population))

@@ -66,12 +66,6 @@ def _decode(value: bytes, utf8: bool) -> str:
         return value.decode("latin-1")  # IIM's default repertoire before UTF-8 was declared
 
 
-def _clean(text: str, limit: int = MAX_TEXT) -> str | None:
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", " ", text)
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return text[:limit] or None
-
-
 def _limit(name: str) -> int:
     return MAX_CAPTION if name == "caption" else MAX_TEXT
 
@@ -94,7 +88,7 @@ def read_iptc(image: Any, warnings: list[str]) -> dict[str, Any]:
             continue
         items = raw if isinstance(raw, list) else [raw]
         texts = [t for item in items if isinstance(item, bytes)
-                 and (t := _clean(_decode(item, utf8), _limit(name)))]
+                 and (t := clean_text(_decode(item, utf8), _limit(name)))]
         if not texts:
             continue
         out[name] = texts[:MAX_KEYWORDS] if name in LIST_FIELDS else texts[0]
@@ -140,7 +134,7 @@ def read_xmp(image: Any, warnings: list[str]) -> dict[str, Any]:
                 values.append(description.attrib[tag])
             for element in description.findall(tag):
                 values += _xmp_values(element)
-        texts = [t for v in values if (t := _clean(v, _limit(name)))]
+        texts = [t for v in values if (t := clean_text(v, _limit(name)))]
         if texts:
             out[name] = texts[:MAX_KEYWORDS] if name in LIST_FIELDS else texts[0]
     return out

@@ -30,8 +30,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_TEXT = 200
 
 
-def clean_text(value: Any) -> str | None:
-    """A tag's text with control characters removed, trimmed; None when blank.
+def clean_text(value: Any, limit: int = MAX_TEXT) -> str | None:
+    """A tag's text with control characters removed, trimmed to ``limit``; None when blank.
 
     Tag text comes from the file: it is data, so terminal escapes and NULs go.
     """
@@ -46,7 +46,7 @@ def clean_text(value: Any) -> str | None:
         return None
     text = _CONTROL.sub(" ", value).strip()
     text = re.sub(r"\s{2,}", " ", text)
-    return text[:MAX_TEXT] or None
+    return text[:limit] or None
 
 
 def _number(item: Any, what: str, warnings: list[str]) -> float | None:

@@ -73,16 +73,13 @@ def _thai_share(text: str) -> float | None:
 
 
 def _wordfreq_share(text: str, langs: tuple[str, ...]) -> float | None:
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return None
+    from geosleuth.text.wordfreqs import zipf
+
     tokens = _WORD.findall(text)
     total = sum(len(t) for t in tokens)
     if not total:
         return None
-    known = sum(len(t) for t in tokens if len(t) >= MIN_WORD
-                and any(zipf_frequency(t, lang, wordlist="small") > 0 for lang in langs))
+    known = sum(len(t) for t in tokens if len(t) >= MIN_WORD and zipf(t, langs) > 0)
     return known / total
 
 

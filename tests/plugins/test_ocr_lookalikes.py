@@ -15,7 +15,6 @@ def reading_of(text: str, script: str, conf: float, found: bool = True) -> Readi
 
 
 def test_words_of_the_language_are_confirmed_and_look_alikes_are_not() -> None:
-    pytest.importorskip("pythainlp")
     assert lookalikes.confirmed("ทางออก", "Thai")  # "way out"
     assert lookalikes.confirmed("ถนนสุขุมวิท", "Thai")
     assert not lookalikes.confirmed("สรเม์ธรร", "Thai")  # the Thai model's reading of Hindi
@@ -27,7 +26,6 @@ def test_words_of_the_language_are_confirmed_and_look_alikes_are_not() -> None:
 
 
 def test_a_confident_look_alike_loses_to_the_words_of_the_right_script() -> None:
-    pytest.importorskip("pythainlp")
     # A real Bihar sign: the Thai model read "कार्यालय" at 0.80, the Hindi one at 0.53.
     thai = reading_of("สรเม์ธรร", "Thai", 0.80)
     hindi = reading_of("कार्यालय", "Devanagari", 0.53)
@@ -42,7 +40,6 @@ def test_a_confident_look_alike_loses_to_the_words_of_the_right_script() -> None
 
 
 def test_a_reading_that_is_not_words_stays_in_doubt(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("pythainlp")
     monkeypatch.setattr(choice, "pack_for_script", lambda script: "x")  # every pack here
     thai = reading_of("ฑิสิตแรด", "Thai", 0.57)
     malayalam = reading_of("ആഞ്ഞല്", "Malayalam", 0.62)
