@@ -21,7 +21,6 @@ XMP wins where both give a field (it is what current software writes, in Unicode
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from geosleuth_plugins.exif_metadata.fields import MAX_TEXT, clean_text
@@ -140,16 +139,11 @@ def read_xmp(image: Any, warnings: list[str]) -> dict[str, Any]:
     return out
 
 
-def read_descriptive(path: Path, warnings: list[str]) -> dict[str, Any]:
-    """Every field of ``FIELDS`` the file holds, and ``from``: field -> "IPTC" or "XMP"."""
-    from PIL import Image
-
-    try:
-        with Image.open(path) as image:
-            iptc = read_iptc(image, warnings)
-            xmp = read_xmp(image, warnings)
-    except Exception:  # read_raw already warned that the file cannot be opened
-        return {}
+def read_descriptive(image: Any, warnings: list[str]) -> dict[str, Any]:
+    """Every field of ``FIELDS`` an open Pillow image holds, and ``from``: field -> "IPTC"
+    or "XMP". Called by ``reading.read_raw`` on the image it has open for the EXIF."""
+    iptc = read_iptc(image, warnings)
+    xmp = read_xmp(image, warnings)
     out: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for name in FIELDS:

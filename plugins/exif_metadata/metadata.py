@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from geosleuth_plugins.exif_metadata import fields as f
-from geosleuth_plugins.exif_metadata.descriptive import read_descriptive
 from geosleuth_plugins.exif_metadata.reading import EXIF, GPS, IFD0, read_raw
 
 # Horizontal precision assumed when the file states none (metres, 95 %): phones fuse GPS
@@ -50,7 +49,7 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
     Datetimes are ISO 8601 strings.
     """
     path = Path(path)
-    raw = read_raw(path)
+    raw = read_raw(path, descriptive=not hide_position_and_time)
     tags, warnings = raw.tags, list(raw.warnings)
     data: dict[str, Any] = {
         "file": path.name,
@@ -108,7 +107,7 @@ def read_metadata(path: Path, hide_position_and_time: bool = False) -> dict[str,
         )
         heading, north, heading_tag = f.read_heading(tags, warnings)
         data.update(heading_deg=heading, heading_north=north, heading_tag=heading_tag,
-                    descriptive=read_descriptive(path, warnings))
+                    descriptive=raw.descriptive)
         if valid:
             data["precision_m"], data["precision_source"] = _precision(data, warnings)
             status = f.clean_text(tags.get((GPS, f.GPS_STATUS)))

@@ -54,6 +54,7 @@ class RawExif:
     pillow_tags: dict[TagKey, TagValue] = field(default_factory=dict)
     exifread_pointers: set[int] = field(default_factory=set)
     pillow_pointers: set[int] = field(default_factory=set)
+    descriptive: dict[str, Any] = field(default_factory=dict)  # IPTC/XMP, when asked for
 
 
 def _scalar(value: Any) -> Any:
@@ -141,8 +142,9 @@ def _check_block(block: bytes, raw: RawExif) -> None:
         )
 
 
-def _read_pillow(path: Path, raw: RawExif) -> None:
-    """Format, size, the embedded EXIF block's soundness, and Pillow's own reading of it."""
+def _read_pillow(path: Path, raw: RawExif, descriptive: bool = False) -> None:
+    """Format, size, the embedded EXIF block's soundness, and Pillow's own reading of it;
+    with ``descriptive`` also the IPTC/XMP fields, from the same open image."""
     from PIL import Image, UnidentifiedImageError
 
     heif = _register_heif()
@@ -169,6 +171,11 @@ def _read_pillow(path: Path, raw: RawExif) -> None:
                 for ifd, pointer in ((EXIF, _EXIF_POINTER), (GPS, _GPS_POINTER)):
                     for number, value in exif.get_ifd(pointer).items():
                         found[(ifd, number)] = normalise(value)
+                if descriptive:
+                    # imported here: descriptive -> fields -> this module
+                    from geosleuth_plugins.exif_metadata.descriptive import read_descriptive
+
+                    raw.descriptive = read_descriptive(image, raw.warnings)
         except UnidentifiedImageError:
             hint = "" if heif else " (HEIC needs pillow-heif: pip install pillow-heif)"
             raw.warnings.append(f"not an image Pillow can identify{hint}")
@@ -195,8 +202,9 @@ def _check_pointers(raw: RawExif, pointers: set[int]) -> None:
             raw.warnings.append(f"IFD0 points to a {name} that could not be read (damaged?)")
 
 
-def read_raw(path: Path) -> RawExif:
-    """Every EXIF tag of IFD0, the Exif IFD and the GPS IFD that a reader could get."""
+def read_raw(path: Path, descriptive: bool = False) -> RawExif:
+    """Every EXIF tag of IFD0, the Exif IFD and the GPS IFD that a reader could get; with
+    ``descriptive`` also the IPTC/XMP fields (``RawExif.descriptive``)."""
     raw = RawExif()
     try:
         size = path.stat().st_size
@@ -207,7 +215,7 @@ def read_raw(path: Path) -> RawExif:
         raw.warnings.append("the file is empty (0 bytes)")
         return raw
     _read_exifread(path, raw)
-    _read_pillow(path, raw)
+    _read_pillow(path, raw, descriptive)
     if raw.tags:
         _check_pointers(raw, raw.exifread_pointers)
     elif raw.pillow_tags:
