@@ -17,23 +17,10 @@ from urllib.parse import urlsplit
 from geosleuth.errors import BadInputError, ConfigError, NetworkError
 from geosleuth.geo.distance import geodesic_km, haversine_km
 from geosleuth.maps import overpass
-from geosleuth.maps.operations import (
-    MAX_RADIUS_M,
-    MAX_WITHIN_M,
-    NAME_MATCH,
-    STRONG,
-    Group,
-    Match,
-    Pattern,
-    best_groups,
-    bound,
-    bound_limit,
-    check_point,
-    group_candidates,
-    parse_patterns,
-    pattern_score,
-    similarity,
-)
+from geosleuth.maps.cooccur import best_groups, group_candidates
+from geosleuth.maps.limits import MAX_RADIUS_M, MAX_WITHIN_M, bound, bound_limit, check_point
+from geosleuth.maps.matches import Group, Match, Pattern, parse_patterns
+from geosleuth.maps.names import NAME_MATCH, STRONG, pattern_score, similarity
 from geosleuth.maps.osm_import import OsmFeature
 from geosleuth.maps.regions import box_around
 from geosleuth.net.client import HttpClient, user_agent

@@ -14,7 +14,8 @@ from typing import Any
 
 from geosleuth.errors import BadInputError
 from geosleuth.maps.index import display_name
-from geosleuth.maps.operations import MAX_LIMIT, MAX_RADIUS_M, MAX_WITHIN_M, Match, Pattern
+from geosleuth.maps.limits import MAX_LIMIT, MAX_RADIUS_M, MAX_WITHIN_M
+from geosleuth.maps.matches import Match, Pattern
 from geosleuth.maps.osm_import import OsmFeature
 
 TIMEOUT_S = 25

@@ -10,10 +10,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from geosleuth.errors import BadInputError
 from geosleuth.maps.index import ImportStats, MapIndex, build_index
@@ -201,3 +201,14 @@ class RegionStore:
                 continue
             chosen.append((info, self.open(info.name)))
         return chosen
+
+
+Regions = Sequence[tuple[RegionInfo, MapIndex]]
+
+
+def regions_of(store: RegionStore | Regions, **select: Any) -> Regions:
+    """The regions of a store that can answer a query (``RegionStore.select``), or the
+    regions a caller has chosen already."""
+    if isinstance(store, RegionStore):
+        return store.select(**select)
+    return store

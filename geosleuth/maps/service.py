@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from geosleuth.errors import BadInputError, ConfigError
-from geosleuth.maps import operations as offline
-from geosleuth.maps.operations import Group, Match
+from geosleuth.maps.cooccur import cooccur
+from geosleuth.maps.matches import Group, Match
 from geosleuth.maps.regions import RegionStore
+from geosleuth.maps.reverse import reverse
+from geosleuth.maps.search import nearby, search
 
 Op = Literal["search", "nearby", "cooccur", "reverse"]
 OPS: tuple[str, ...] = ("search", "nearby", "cooccur", "reverse")
@@ -100,18 +102,18 @@ class MapService:
         answer = Answer(op, regions=[info.name for info, _ in regions], covered=bool(regions))
         if regions:
             if op == "search":
-                answer.matches = offline.search(regions, text or "", point, radius_m, country,
-                                                tags, limit)
+                answer.matches = search(regions, text or "", point, radius_m, country, tags,
+                                        limit)
             elif op == "nearby":
                 assert point is not None
-                answer.matches = offline.nearby(regions, point[0], point[1], radius_m or 500.0,
-                                                tags, text, limit)
+                answer.matches = nearby(regions, point[0], point[1], radius_m or 500.0, tags,
+                                        text, limit)
             elif op == "cooccur":
-                answer.groups = offline.cooccur(regions, patterns or [], within_m or 150.0,
-                                                point, radius_m, limit)
+                answer.groups = cooccur(regions, patterns or [], within_m or 150.0, point,
+                                        radius_m, limit)
             else:
                 assert point is not None
-                answer.matches = offline.reverse(regions, point[0], point[1])
+                answer.matches = reverse(regions, point[0], point[1])
         if answer.empty and online is None and self.settings.network:
             return self._ask_online(op, text, point, radius_m, country, tags, patterns,
                                     within_m, limit)

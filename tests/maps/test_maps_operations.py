@@ -9,6 +9,7 @@ import pytest
 from geosleuth.errors import BadInputError
 from geosleuth.maps import operations as op
 from geosleuth.maps.regions import RegionStore
+from geosleuth.maps.search import _merge_repeats
 
 
 def names(matches: list[op.Match]) -> list[str | None]:
@@ -209,8 +210,8 @@ def test_pieces_of_a_street_join_even_when_a_bridge_comes_last() -> None:
         return op.Match("way", i, name, 47.0, lon, 80.0, {"name": name}, bbox=box)
 
     # pieces at 0 and 0.008 deg (~600 m apart); the piece at 0.004 bridges them
-    merged = op._merge_repeats([piece(1, 9.0), piece(2, 9.008), piece(3, 9.004),
-                                piece(4, 9.5), piece(5, 9.0, "Other")], limit=10)
+    merged = _merge_repeats([piece(1, 9.0), piece(2, 9.008), piece(3, 9.004),
+                             piece(4, 9.5), piece(5, 9.0, "Other")], limit=10)
     assert [(m.osm_id, m.parts) for m in merged] == [(1, 3), (4, 1), (5, 1)]
     assert merged[0].bbox == pytest.approx((47.0, 8.999, 47.0, 9.009))
     assert merged[0].radius_m > 350
