@@ -11,10 +11,10 @@ import pytest
 from geosleuth.geo.gazetteer import (
     Gazetteer,
     GazPlace,
-    _boxes,
     build_index,
     index_path,
 )
+from geosleuth.geo.gazetteer_nearest import _boxes
 from geosleuth.settings import load_settings
 
 
