@@ -53,109 +53,33 @@ def _args(args: dict[str, Any]) -> str:
     return md(json.dumps(args, ensure_ascii=False, sort_keys=True), 160) if args else "—"
 
 
-def _path_steps(steps: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for s in steps:
-        out.append(f"{s['index']}. {md(s['thought'] or '(no thought recorded)')}")
-        for c in s["calls"]:
-            obs = next((o for o in s["observations"] if o["call_id"] == c["id"]), None)
-            result = "—"
-            if obs:
-                result = (f"error: {md(obs['error'])}" if obs["error"]
-                          else (", ".join(obs["evidence"]) or "no evidence"))
-            out.append(f"   - {code(c['name'])} {_args(c['args'])} → {result}")
-        if s.get("submission"):
-            sub = s["submission"]
-            out.append(f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])}"
-                       f" ±{sub['radius_km']:g} km"
-                       + (f" — rejected: {md(s['rejection'])}" if s.get("rejection")
-                          else " — accepted"))
+def _step(s: dict[str, Any]) -> list[str]:
+    """One step: its thought, its tool calls with what they found, and its submission."""
+    out = [f"{s['index']}. {md(s['thought'] or '(no thought recorded)')}"]
+    for c in s["calls"]:
+        obs = next((o for o in s["observations"] if o["call_id"] == c["id"]), None)
+        result = "—"
+        if obs:
+            result = (f"error: {md(obs['error'])}" if obs["error"]
+                      else (", ".join(obs["evidence"]) or "no evidence"))
+        out.append(f"   - {code(c['name'])} {_args(c['args'])} → {result}")
+    if s.get("submission"):
+        sub = s["submission"]
+        out.append(f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])}"
+                   f" ±{sub['radius_km']:g} km"
+                   + (f" — rejected: {md(s['rejection'])}" if s.get("rejection")
+                      else " — accepted"))
     return out
 
 
-def paths_section(record: dict[str, Any]) -> list[str]:
-    """Parallel paths: each path's verdict, evidence and steps, the clusters, the verifier's
-    choice and reasons, and how the confidence was reached (nothing for a single path)."""
-    paths = record.get("paths") or []
-    ver = record.get("verification")
-    if not paths or ver is None:
-        return []
-    budget = record.get("budget") or {}
-    out = ["## Paths", ""]
-    ran = sum(1 for p in paths if p["status"] in ("done", "failed", "stopped"))
-    line = f"{ran} of {len(paths)} paths ran"
-    if budget.get("early_stop"):
-        line += f"; early stop: {md(budget['early_stop'])}"
-    if budget.get("model_calls"):
-        line += (f"; {budget['model_calls']} model calls, {budget.get('tokens_in', 0)} tokens in"
-                 f" / {budget.get('tokens_out', 0)} out, ${budget.get('cost_usd', 0):.4f}")
-    if budget.get("refused_calls"):
-        line += f"; {budget['refused_calls']} calls refused by the total budget"
-    out += [line + ".", ""]
-    out += ["| path | status | verdict | radius km | place | path confidence | cluster | steps"
-            " | ms |", "|---|---|---|---|---|---|---|---|---|"]
-    for p in paths:
-        v = p.get("verdict") or {}
-        mark = " (chosen)" if p.get("chosen") else ""
-        status = p["status"] + (f": {md(p['note'] or p['error'])}"
-                                if p.get("note") or p.get("error") else "")
-        stopped = f"; {md(v['stopped'])}" if v.get("stopped") else ""
-        conf = v.get("confidence")
-        out.append(
-            f"| {p['path']}{mark} | {status}{stopped} | {_pt(v.get('lat'), v.get('lon'))} |"
-            f" {v['radius_km'] if v.get('radius_km') is not None else '—'} |"
-            f" {md(v.get('place') or '—')} | {f'{conf:.3f}' if conf is not None else '—'} |"
-            f" {p.get('cluster') or '—'} | {len(p.get('steps') or [])} |"
-            f" {p.get('elapsed_ms', 0):.0f} |")
-    out.append("")
-    clusters = record.get("clusters") or []
-    if clusters:
-        out += ["| cluster | paths | centre | spread km | share of paths |",
-                "|---|---|---|---|---|"]
-        out += [f"| {c['id']} | {', '.join(str(m) for m in c['members'])} |"
-                f" {_pt(c['lat'], c['lon'])} | {c['spread_km']:g} | {c['share']:.2f} |"
-                for c in clusters]
-        out.append("")
-    who = "a model" if ver["method"] == "model" else "the evidence scorer"
-    if ver.get("choice") is None:
-        out.append(f"- **Verifier:** no path to choose ({md(ver['reasons'])}).")
-    else:
-        out.append(f"- **Verifier:** path {ver['choice']}, chosen by {who}"
-                   + (" (the model's answer was unusable; the evidence scorer decided)"
-                      if ver.get("status") == "fallback" else "") + ".")
-        out.append(f"- Reasons: {md(ver['reasons'], 1500)}")
-    if ver.get("problem"):
-        out.append(f"- Problem: {md(ver['problem'])}")
-    scores = ver.get("evidence_scores") or {}
-    if scores:
-        out.append("- Evidence scores (pooled posterior mass near each path's verdict): "
-                   + ", ".join(f"path {k} {v:.3f}" for k, v in scores.items()))
-    conf = record.get("confidence") or {}
-    if conf.get("explanation"):
-        out.append(f"- **Confidence:** {md(conf['explanation'], 600)}")
-    out.append("")
-    for p in paths:
-        if not p.get("steps") and not p.get("evidence"):
-            continue
-        out += [f"### Path {p['path']}" + (" (chosen)" if p.get("chosen") else ""), ""]
-        for e in p.get("evidence") or []:
-            where = f" — {_constraint(e['constraint'])}" if e.get("constraint") else ""
-            out.append(f"- {e['id']} {code(e['tool'])}: {md(e['summary'])}{where}")
-        if p.get("evidence"):
-            out.append("")
-        if p.get("chosen"):
-            out += ["Its steps are under Steps of the investigation.", ""]
-            continue
-        out += _path_steps(p.get("steps") or [])
-        out.append("")
-    return out
+def _title(record: dict[str, Any]) -> list[str]:
+    return [f"# geosleuth case: {md(record['image']['path'].rsplit('/', 1)[-1])}", ""]
 
 
-def render(record: dict[str, Any]) -> str:
-    img, v = record["image"], record["verdict"]
-    out: list[str] = [f"# geosleuth case: {md(img['path'].rsplit('/', 1)[-1])}", ""]
-
-    out += ["## Verdict", ""]
+def verdict_section(record: dict[str, Any]) -> list[str]:
+    """The verdict, how it was reached, what it rests on, and the method."""
+    v = record["verdict"]
+    out = ["## Verdict", ""]
     if v["lat"] is None:
         out.append(
             "**No answer.** The evidence does not single out a place"
@@ -184,82 +108,177 @@ def render(record: dict[str, Any]) -> str:
     if record.get("error"):
         out.append(f"- **The case stopped early:** {md(record['error'])}")
     out += ["", f"_Method:_ {METHOD}", ""]
-    out += paths_section(record)
+    return out
 
+
+def paths_section(record: dict[str, Any]) -> list[str]:
+    """Parallel paths: each path's verdict, evidence and steps, the clusters, the verifier's
+    choice and reasons, and how the confidence was reached (nothing for a single path)."""
+    paths = record.get("paths") or []
+    if not paths or record.get("verification") is None:
+        return []
+    out = ["## Paths", "", *_paths_table(record), *_clusters(record), *_verifier(record)]
+    for p in paths:
+        out += _path_details(p)
+    return out
+
+
+def _paths_table(record: dict[str, Any]) -> list[str]:
+    """How many paths ran and what they cost, and one row per path."""
+    paths = record["paths"]
+    budget = record.get("budget") or {}
+    ran = sum(1 for p in paths if p["status"] in ("done", "failed", "stopped"))
+    line = f"{ran} of {len(paths)} paths ran"
+    if budget.get("early_stop"):
+        line += f"; early stop: {md(budget['early_stop'])}"
+    if budget.get("model_calls"):
+        line += (f"; {budget['model_calls']} model calls, {budget.get('tokens_in', 0)} tokens in"
+                 f" / {budget.get('tokens_out', 0)} out, ${budget.get('cost_usd', 0):.4f}")
+    if budget.get("refused_calls"):
+        line += f"; {budget['refused_calls']} calls refused by the total budget"
+    out = [line + ".", ""]
+    out += ["| path | status | verdict | radius km | place | path confidence | cluster | steps"
+            " | ms |", "|---|---|---|---|---|---|---|---|---|"]
+    for p in paths:
+        v = p.get("verdict") or {}
+        mark = " (chosen)" if p.get("chosen") else ""
+        status = p["status"] + (f": {md(p['note'] or p['error'])}"
+                                if p.get("note") or p.get("error") else "")
+        stopped = f"; {md(v['stopped'])}" if v.get("stopped") else ""
+        conf = v.get("confidence")
+        out.append(
+            f"| {p['path']}{mark} | {status}{stopped} | {_pt(v.get('lat'), v.get('lon'))} |"
+            f" {v['radius_km'] if v.get('radius_km') is not None else '—'} |"
+            f" {md(v.get('place') or '—')} | {f'{conf:.3f}' if conf is not None else '—'} |"
+            f" {p.get('cluster') or '—'} | {len(p.get('steps') or [])} |"
+            f" {p.get('elapsed_ms', 0):.0f} |")
+    out.append("")
+    return out
+
+
+def _clusters(record: dict[str, Any]) -> list[str]:
+    clusters = record.get("clusters") or []
+    if not clusters:
+        return []
+    out = ["| cluster | paths | centre | spread km | share of paths |", "|---|---|---|---|---|"]
+    out += [f"| {c['id']} | {', '.join(str(m) for m in c['members'])} |"
+            f" {_pt(c['lat'], c['lon'])} | {c['spread_km']:g} | {c['share']:.2f} |"
+            for c in clusters]
+    out.append("")
+    return out
+
+
+def _verifier(record: dict[str, Any]) -> list[str]:
+    """The verifier's choice and reasons, and how the confidence was reached."""
+    ver = record["verification"]
+    out: list[str] = []
+    who = "a model" if ver["method"] == "model" else "the evidence scorer"
+    if ver.get("choice") is None:
+        out.append(f"- **Verifier:** no path to choose ({md(ver['reasons'])}).")
+    else:
+        out.append(f"- **Verifier:** path {ver['choice']}, chosen by {who}"
+                   + (" (the model's answer was unusable; the evidence scorer decided)"
+                      if ver.get("status") == "fallback" else "") + ".")
+        out.append(f"- Reasons: {md(ver['reasons'], 1500)}")
+    if ver.get("problem"):
+        out.append(f"- Problem: {md(ver['problem'])}")
+    scores = ver.get("evidence_scores") or {}
+    if scores:
+        out.append("- Evidence scores (pooled posterior mass near each path's verdict): "
+                   + ", ".join(f"path {k} {v:.3f}" for k, v in scores.items()))
+    conf = record.get("confidence") or {}
+    if conf.get("explanation"):
+        out.append(f"- **Confidence:** {md(conf['explanation'], 600)}")
+    out.append("")
+    return out
+
+
+def _path_details(p: dict[str, Any]) -> list[str]:
+    """A path's evidence and steps (the chosen path's steps are the investigation's)."""
+    if not p.get("steps") and not p.get("evidence"):
+        return []
+    out = [f"### Path {p['path']}" + (" (chosen)" if p.get("chosen") else ""), ""]
+    for e in p.get("evidence") or []:
+        where = f" — {_constraint(e['constraint'])}" if e.get("constraint") else ""
+        out.append(f"- {e['id']} {code(e['tool'])}: {md(e['summary'])}{where}")
+    if p.get("evidence"):
+        out.append("")
+    if p.get("chosen"):
+        return [*out, "Its steps are under Steps of the investigation.", ""]
+    out += [line for s in p.get("steps") or [] for line in _step(s)]
+    out.append("")
+    return out
+
+
+def conflicts_section(record: dict[str, Any]) -> list[str]:
+    """The evidence against the leading hypothesis (nothing when none is against it)."""
     hyps = record["hypotheses"]
     top = hyps[0] if hyps else None
-    if top and top["contradicted_by"]:
-        out += [
-            "## Conflicts",
-            "",
-            f"Evidence that contradicts the leading hypothesis {top['id']}: "
-            f"{_ids(top['contradicted_by'])}. It lowered the confidence; see the evidence table.",
-            "",
-        ]
+    if not (top and top["contradicted_by"]):
+        return []
+    return [
+        "## Conflicts",
+        "",
+        f"Evidence that contradicts the leading hypothesis {top['id']}: "
+        f"{_ids(top['contradicted_by'])}. It lowered the confidence; see the evidence table.",
+        "",
+    ]
 
-    out += ["## Hypotheses", ""]
+
+def hypotheses_section(record: dict[str, Any]) -> list[str]:
+    hyps = record["hypotheses"]
+    out = ["## Hypotheses", ""]
     if not hyps:
-        out += ["No hypothesis: no evidence constrained the place.", ""]
-    else:
-        out += [
-            "| id | probability | place | point | radius km | supported by | contradicted by |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for h in hyps:
-            out.append(
-                f"| {h['id']} | {h['score']:.3f} | {md(h['place'] or '—')} | "
-                f"{_pt(h['lat'], h['lon'], h['radius_km'])} | {h['radius_km']:g} | "
-                f"{_ids(h['supported_by'])} | {_ids(h['contradicted_by'])} |"
-            )
-        out.append("")
+        return [*out, "No hypothesis: no evidence constrained the place.", ""]
+    out += [
+        "| id | probability | place | point | radius km | supported by | contradicted by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for h in hyps:
+        out.append(
+            f"| {h['id']} | {h['score']:.3f} | {md(h['place'] or '—')} | "
+            f"{_pt(h['lat'], h['lon'], h['radius_km'])} | {h['radius_km']:g} | "
+            f"{_ids(h['supported_by'])} | {_ids(h['contradicted_by'])} |"
+        )
+    out.append("")
+    return out
 
-    out += ["## Evidence", ""]
+
+def evidence_section(record: dict[str, Any]) -> list[str]:
+    """Every piece of evidence, with the hypotheses it supports and contradicts."""
+    out = ["## Evidence", ""]
     if not record["evidence"]:
-        out += ["No evidence was gathered.", ""]
-    else:
-        supports: dict[str, list[str]] = {}
-        contradicts: dict[str, list[str]] = {}
-        for h in hyps:
-            for eid in h["supported_by"]:
-                supports.setdefault(eid, []).append(h["id"])
-            for eid in h["contradicted_by"]:
-                contradicts.setdefault(eid, []).append(h["id"])
-        out += [
-            "| id | tool (version) | by | arguments | finding | constraint | supports"
-            " | contradicts | ms |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for e in record["evidence"]:
-            host = f" via {md(e['host'])}" if e.get("host") else ""
-            out.append(
-                f"| {e['id']} | {md(e['tool'])} {md(e['tool_version'])}{host}"
-                f" | {md(e.get('author', 'tool'))} | {_args(e.get('args') or {})}"
-                f" | {md(e['summary'])} | {_constraint(e.get('constraint'))}"
-                f" | {_ids(supports.get(e['id'], []))} | {_ids(contradicts.get(e['id'], []))} | "
-                f"{e.get('elapsed_ms', 0):.0f} |"
-            )
-        out.append("")
+        return [*out, "No evidence was gathered.", ""]
+    supports: dict[str, list[str]] = {}
+    contradicts: dict[str, list[str]] = {}
+    for h in record["hypotheses"]:
+        for eid in h["supported_by"]:
+            supports.setdefault(eid, []).append(h["id"])
+        for eid in h["contradicted_by"]:
+            contradicts.setdefault(eid, []).append(h["id"])
+    out += [
+        "| id | tool (version) | by | arguments | finding | constraint | supports"
+        " | contradicts | ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for e in record["evidence"]:
+        host = f" via {md(e['host'])}" if e.get("host") else ""
+        out.append(
+            f"| {e['id']} | {md(e['tool'])} {md(e['tool_version'])}{host}"
+            f" | {md(e.get('author', 'tool'))} | {_args(e.get('args') or {})}"
+            f" | {md(e['summary'])} | {_constraint(e.get('constraint'))}"
+            f" | {_ids(supports.get(e['id'], []))} | {_ids(contradicts.get(e['id'], []))} | "
+            f"{e.get('elapsed_ms', 0):.0f} |"
+        )
+    out.append("")
+    return out
 
-    out += ["## Steps of the investigation", ""]
+
+def steps_section(record: dict[str, Any]) -> list[str]:
+    """The steps of the investigation, each with the tokens it used."""
+    out = ["## Steps of the investigation", ""]
     for s in record["steps"]:
-        out.append(f"{s['index']}. {md(s['thought'] or '(no thought recorded)')}")
-        for c in s["calls"]:
-            obs = next((o for o in s["observations"] if o["call_id"] == c["id"]), None)
-            result = "—"
-            if obs:
-                result = (
-                    f"error: {md(obs['error'])}"
-                    if obs["error"]
-                    else (", ".join(obs["evidence"]) or "no evidence")
-                )
-            out.append(f"   - {code(c['name'])} {_args(c['args'])} → {result}")
-        if s.get("submission"):
-            sub = s["submission"]
-            out.append(
-                f"   - submitted {_pt(sub['lat'], sub['lon'], sub['radius_km'])}"
-                f" ±{sub['radius_km']:g} km"
-                + (f" — rejected: {md(s['rejection'])}" if s.get("rejection") else " — accepted")
-            )
+        out += _step(s)
         u = s.get("usage") or {}
         if u.get("tokens_in") or u.get("tokens_out"):
             out.append(
@@ -267,32 +286,45 @@ def render(record: dict[str, Any]) -> str:
                 f" ${u['cost_usd']:.4f}, {u['latency_ms']:.0f} ms"
             )
     out.append("")
+    return out
 
+
+def investigator_section(record: dict[str, Any]) -> list[str]:
+    """What a person added or decided during the case (nothing when no one did)."""
     mine = [e for e in record["evidence"] if e.get("author") == "investigator"]
-    if mine:
-        out += ["## The investigator's actions", "",
-                "What a person added or decided during the case, in order (evidence authored"
-                " \"investigator\"):", ""]
-        for e in mine:
-            action = (e.get("args") or {}).get("action", "clue")
-            what = _constraint(e.get("constraint"))
-            out.append(f"- {e['id']} ({md(action)}): {md(e['summary'])}"
-                       + (f" → {what}" if what != "—" else ""))
-        out.append("")
+    if not mine:
+        return []
+    out = ["## The investigator's actions", "",
+           "What a person added or decided during the case, in order (evidence authored"
+           " \"investigator\"):", ""]
+    for e in mine:
+        action = (e.get("args") or {}).get("action", "clue")
+        what = _constraint(e.get("constraint"))
+        out.append(f"- {e['id']} ({md(action)}): {md(e['summary'])}"
+                   + (f" → {what}" if what != "—" else ""))
+    out.append("")
+    return out
 
-    out += ["## Egress", ""]
+
+def egress_section(record: dict[str, Any]) -> list[str]:
+    """What left this machine, to which host, for which tool."""
+    out = ["## Egress", ""]
     if not record["egress"]:
-        out += ["Nothing left this machine.", ""]
-    else:
-        out += ["| host | what went | tool |", "|---|---|---|"]
-        out += [
-            f"| {md(x['host'])} | {md(x['what'])} | {md(x.get('tool') or '—')} |"
-            for x in record["egress"]
-        ]
-        out.append("")
-
-    u = record.get("usage") or {}
+        return [*out, "Nothing left this machine.", ""]
+    out += ["| host | what went | tool |", "|---|---|---|"]
     out += [
+        f"| {md(x['host'])} | {md(x['what'])} | {md(x.get('tool') or '—')} |"
+        for x in record["egress"]
+    ]
+    out.append("")
+    return out
+
+
+def reproducibility_section(record: dict[str, Any]) -> list[str]:
+    """The image, versions, backend, timing, clues and settings of the run."""
+    img = record["image"]
+    u = record.get("usage") or {}
+    return [
         "## Reproducibility",
         "",
         f"- Image: {md(img['path'])}, sha256 `{img['sha256']}`,"
@@ -323,4 +355,20 @@ def render(record: dict[str, Any]) -> str:
         "```",
         "",
     ]
-    return "\n".join(out)
+
+
+def render(record: dict[str, Any]) -> str:
+    """report.md for a case record: its sections, in order."""
+    sections = (
+        _title,
+        verdict_section,
+        paths_section,
+        conflicts_section,
+        hypotheses_section,
+        evidence_section,
+        steps_section,
+        investigator_section,
+        egress_section,
+        reproducibility_section,
+    )
+    return "\n".join(line for section in sections for line in section(record))
