@@ -61,7 +61,8 @@ from real_metrics import (
 )
 
 from geosleuth.batch.runner import Progress
-from geosleuth.eval.datasets import Dataset, load_dataset
+from geosleuth.eval.adapters import load_dataset
+from geosleuth.eval.datasets import Dataset
 from geosleuth.eval.report import num, pct
 from geosleuth.eval.runner import evaluate
 from geosleuth.settings import load_settings

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from geosleuth.batch.runner import Progress
+from geosleuth.eval.adapters import load_dataset
 from geosleuth.eval.compare import compare_markdown, compare_runs
-from geosleuth.eval.datasets import load_dataset
 from geosleuth.eval.report import metrics_table, num, pct
 from geosleuth.eval.runner import evaluate
 from geosleuth.settings import load_settings

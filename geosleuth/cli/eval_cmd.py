@@ -93,7 +93,7 @@ def run(
     )
     from geosleuth.cli.errors import fail
     from geosleuth.cli.run_options import check_pool_options, settings_flags
-    from geosleuth.eval.datasets import load_dataset
+    from geosleuth.eval.adapters import load_dataset
     from geosleuth.eval.runner import evaluate
     from geosleuth.settings import load_settings
 

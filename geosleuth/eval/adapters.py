@@ -1,4 +1,5 @@
-"""Readers for the published metadata of public geolocation benchmarks. Nothing is downloaded.
+"""Readers for the published metadata of public geolocation benchmarks, and ``load_dataset``,
+the one door to every dataset format. Nothing is downloaded.
 
 Each reader takes the metadata file the benchmark publishes and finds the images the
 user already has; ``--images DIR`` says where when they are not in a default place.
@@ -51,12 +52,14 @@ from typing import Any
 
 from geosleuth.errors import BadInputError
 from geosleuth.eval.datasets import (
+    FORMATS,
     IMAGE_COLUMNS,
     Dataset,
     DatasetItem,
     item_from_mapping,
     parse_coordinate,
     parse_country,
+    read_generic,
 )
 
 Reader = Callable[[Path, Path | None], Dataset]
@@ -257,3 +260,21 @@ READERS: dict[str, Reader] = {
     "osv5m": read_osv5m,
     "mapbench": read_mapbench,
 }
+
+
+def load_dataset(path: Path, *, format: str = "auto", images: Path | None = None) -> Dataset:
+    """Read a dataset in any supported format; ``auto`` looks at the file's columns.
+
+    ``images`` overrides where an adapter looks for the image files.
+    """
+    path = Path(path)
+    if format not in FORMATS:
+        raise BadInputError(f"unknown dataset format {format!r}; one of {', '.join(FORMATS)}")
+    if format == "auto":
+        format = detect_format(path)
+    if format == "generic":
+        if images is not None:
+            raise BadInputError("--images is for the benchmark layouts; the generic format "
+                                "gives image paths relative to the dataset file")
+        return read_generic(path)
+    return READERS[format](path, images)

@@ -1,4 +1,5 @@
-"""Datasets with ground truth: the design's generic CSV/JSONL format, and ``load_dataset``.
+"""Datasets with ground truth: the design's generic CSV/JSONL format
+(``adapters.load_dataset`` reads it and every benchmark layout).
 
 Generic format (see DESIGN.md): CSV or JSONL; an image column named ``image``, ``file``
 or ``path`` (relative to the dataset file, or absolute); ``lat`` and ``lon`` in decimal
@@ -175,23 +176,3 @@ def read_generic(path: Path) -> Dataset:
         raise BadInputError(f"{path}: a dataset is a .csv, .tsv or .jsonl file")
     _check_unique(items, path)
     return Dataset(name=path.stem, path=path, format="generic", items=items)
-
-
-def load_dataset(path: Path, *, format: str = "auto", images: Path | None = None) -> Dataset:
-    """Read a dataset in any supported format; ``auto`` looks at the file's columns.
-
-    ``images`` overrides where an adapter looks for the image files.
-    """
-    from geosleuth.eval import adapters
-
-    path = Path(path)
-    if format not in FORMATS:
-        raise BadInputError(f"unknown dataset format {format!r}; one of {', '.join(FORMATS)}")
-    if format == "auto":
-        format = adapters.detect_format(path)
-    if format == "generic":
-        if images is not None:
-            raise BadInputError("--images is for the benchmark layouts; the generic format "
-                                "gives image paths relative to the dataset file")
-        return read_generic(path)
-    return adapters.READERS[format](path, images)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from geosleuth.errors import BadInputError
-from geosleuth.eval.adapters import detect_format
-from geosleuth.eval.datasets import load_dataset
+from geosleuth.eval.adapters import detect_format, load_dataset
 
 
 def _img(path: Path) -> Path:

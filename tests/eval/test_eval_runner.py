@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from geosleuth.cli.app import app
+from geosleuth.eval.adapters import load_dataset
 from geosleuth.eval.compare import compare_runs
-from geosleuth.eval.datasets import load_dataset
 from geosleuth.eval.runner import evaluate
 from geosleuth.settings import load_settings
 from geosleuth.testing.photos import render_photo
