@@ -19,7 +19,7 @@ import argparse
 import statistics
 import time
 
-from geosleuth.agent.run import geo_services
+from geosleuth.cases.wiring import geo_services
 from geosleuth.fusion import fuse
 from geosleuth.model import CountryConstraint, Evidence, PointConstraint
 from geosleuth.settings import Settings

@@ -32,9 +32,9 @@ from typing import Any, ClassVar
 from geosleuth.agent.executor import Executor
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.recorder import Recorder
-from geosleuth.agent.run import geo_services
 from geosleuth.backends.chat import Capabilities, ChatReply, ChatToolCall, ChatUsage, Message
 from geosleuth.backends.llm_reasoner import LLMReasoner, render_step
+from geosleuth.cases.wiring import geo_services
 from geosleuth.images import load_case
 from geosleuth.model import CountryConstraint, Finding, PointConstraint
 from geosleuth.settings import Settings

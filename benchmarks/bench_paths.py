@@ -108,7 +108,7 @@ class PathsBenchServer(FakeVLMServer):
 
 
 def one_case(photo: Path, server: PathsBenchServer, k: int, early: int) -> dict[str, Any]:
-    from geosleuth.investigation import investigate_photo
+    from geosleuth.cases.runner import investigate_photo
     from geosleuth.settings import ServerConfig, load_settings
 
     settings, _ = load_settings({

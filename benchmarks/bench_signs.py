@@ -154,8 +154,8 @@ def _md(text: str) -> str:
 def run(places: Iterable[Place], heights: Iterable[int], engines: list[str]) -> list[Row]:
     from geosleuth_plugins.ocr_signage.reading import read_image
 
+    from geosleuth.cases.runner import investigate_photo
     from geosleuth.geo.distance import geodesic_km
-    from geosleuth.investigation import investigate_photo
     from geosleuth.settings import load_settings
     from geosleuth.testing.signs import sign_photo
 

@@ -179,6 +179,13 @@ def parse_clues(texts: Iterable[str]) -> list[Clue]:
     return [parse_clue(t) for t in texts]
 
 
+def typed_clues(texts: Iterable[str]) -> list[Clue]:
+    """The typed clues among a case's clues: the investigator's notes, points and places
+    (``note:``, ``point:``, ``place:``) are evidence of their own, not clues for a tool."""
+    return [parse_clue(t) for t in texts
+            if t.partition(":")[0].strip().lower().replace("_", "-") in KINDS]
+
+
 def sun_measurement_clue(clues: Iterable[Clue]) -> ShadowClue | SunClue | None:
     """The first shadow or sun clue, if any."""
     for clue in clues:

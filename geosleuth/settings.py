@@ -141,6 +141,10 @@ class Settings(BaseModel):
         None, description="calibration map (JSON) applied to the verdict's confidence"
         " (unset: the map shipped with geosleuth, fitted on real photos)"
     )
+    tools: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="settings of a clue tool, a [tools.NAME] table (see 'geosleuth tools')",
+    )
     calibrate: bool = Field(
         True, description="apply the calibration map to the verdict's confidence"
         " (false: the fusion's own probability)"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geosleuth.investigation import investigate_photo
+from geosleuth.cases.runner import investigate_photo
 from geosleuth.settings import Settings, load_settings
 from geosleuth.testing.signs import sign_photo
 

@@ -71,5 +71,5 @@ class VerdictReached(Event):
 
 @dataclass(frozen=True)
 class CaseFinished(Event):
-    state: CaseState
+    state: CaseState  # a snapshot of the case as the path ended (``CaseState.snapshot``)
     error: str | None = None

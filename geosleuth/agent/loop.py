@@ -57,7 +57,8 @@ def investigate(
         yield StepStarted(index, budget, path=path)
         started = time.perf_counter()
         view = View(
-            state, index, budget, executor.tool_specs(), recorder.summary(), last, rejection
+            state, index, budget, executor.tool_specs(), recorder.summary(), last, rejection,
+            failures=tuple(recorder.failures), toolbox=executor.toolbox(),
         )
         try:
             action = reasoner.decide(view)
@@ -122,7 +123,7 @@ def investigate(
         recorder.fuse()
         yield VerdictReached(state.verdict, forced=True, path=path)
     state.summary = recorder.summary()
-    yield CaseFinished(state, error=error, path=path)
+    yield CaseFinished(state.snapshot(), error=error, path=path)
 
 
 def budget_spent(state: CaseState, settings: Settings) -> str | None:

@@ -6,10 +6,12 @@ implements ``Reasoner.decide``. The loop never needs to know which one it talks 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission, ToolCall, Usage
+from geosleuth.tools.api import ClueTool
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class View:
     summary: str
     last: list[Observation] = field(default_factory=list)
     rejection: str | None = None
+    failures: tuple[str, ...] = ()  # the failed calls so far, as the summary lists them
+    # The tools behind ``tools``, for reasoners that plan from their declarations.
+    toolbox: Mapping[str, ClueTool] = field(default_factory=dict)
 
     @property
     def final(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geosleuth.model import Case, Evidence, Hypothesis, Verdict
@@ -131,6 +131,14 @@ class CaseState:
 
     def evidence_by_id(self, eid: str) -> Evidence | None:
         return next((e for e in self.evidence if e.id == eid), None)
+
+    def snapshot(self) -> CaseState:
+        """A copy that later changes to this state do not reach (evidence, hypotheses and
+        the verdict are immutable and shared; the lists and step records are copied)."""
+        return replace(self, evidence=list(self.evidence), hypotheses=list(self.hypotheses),
+                       steps=[replace(s, calls=list(s.calls), observations=list(s.observations))
+                              for s in self.steps],
+                       egress=list(self.egress), backend=dict(self.backend))
 
     def by_tool(self, tool: str) -> list[Evidence]:
         return [e for e in self.evidence if e.tool == tool]

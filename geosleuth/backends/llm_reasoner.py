@@ -204,7 +204,8 @@ class LLMReasoner:
         state = view.state
         keep, side = SHRINK[min(level, len(SHRINK) - 1)]
         hidden = privacy.withheld(state) if self.redacting else {}
-        summary = privacy.redact(view.summary, state) if hidden else view.summary
+        shown = privacy.summary_for(state, view.failures, redacting=bool(hidden))
+        summary = shown.text if hidden else view.summary
         recent = [render_step(s, state, hidden) for s in state.steps[-keep:]] if keep else []
         notes = list(self._notes)
         if view.rejection:
@@ -245,14 +246,14 @@ class LLMReasoner:
         usage = Usage()
         level, repairs, problem = 0, 0, None
         while True:
-            msgs, images, summary = self.messages(view, level)
+            msgs, images, _ = self.messages(view, level)
             # Some servers (Ollama) cut an over-long prompt silently instead of failing:
             # shrink before sending when the estimate does not fit the declared context.
             while (level + 1 < len(SHRINK)
                    and estimate_tokens(msgs, tools) + self.max_tokens
                    > self.chat.capabilities.context_tokens):
                 level += 1
-                msgs, images, summary = self.messages(view, level)
+                msgs, images, _ = self.messages(view, level)
             retries: list[str] = []
 
             def on_retry(fault: ChatFault, wait: float, retries: list[str] = retries) -> None:
@@ -281,7 +282,7 @@ class LLMReasoner:
             log.append({"request": self._describe(msgs), "reply": self._reply_log(reply),
                         "retries": retries, "shrink": level})
             if not reply.cached:
-                self._egress(view.state, images, summary)
+                self._egress(view, images)
             problem = self._problem(reply)
             if problem is None:
                 return reply, usage, None
@@ -320,15 +321,14 @@ class LLMReasoner:
         d["latency_ms"] = round(reply.latency_ms, 1)
         return d
 
-    def _egress(self, state: CaseState, images: list[ImagePart], summary: str) -> None:
+    def _egress(self, view: View, images: list[ImagePart]) -> None:
         if not self.chat.remote:
             return
+        state = view.state
         items = [f"{img.label} {img.width}x{img.height} without metadata" for img in images]
         items.append("case summary (evidence, hypotheses)")
-        if privacy.shows_ocr(summary, state):
-            items.append("OCR text read from the photo")
-        if privacy.shows_metadata(summary, state):
-            items.append("EXIF fields (send_metadata is on)")
+        shown = privacy.summary_for(state, view.failures, redacting=self.redacting)
+        items += privacy.egress_items(shown, state)
         seen = {(e.host, e.what) for e in state.egress}
         for what in items:
             if (self.chat.host, what) not in seen:

@@ -261,7 +261,7 @@ def _make_pool(kind: str, jobs: int, options: WorkOptions) -> Executor:
     if kind == "process":
         return ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
                                    initializer=init_process, initargs=(options,))
-    from geosleuth.agent.run import registry
+    from geosleuth.cases.wiring import registry
 
     registry()  # load the clue tools once, here, rather than racing in every thread
     return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="geosleuth-batch")

@@ -49,7 +49,7 @@ def init_process(options: WorkOptions) -> None:
     global _options
     _options = options
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from geosleuth.agent.run import registry
+    from geosleuth.cases.wiring import registry
 
     registry()  # load the clue tools once per process, before the first photo is timed
 
@@ -63,9 +63,9 @@ def run_in_process(item: WorkItem) -> dict[str, Any]:
 def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
     """Investigate one photo, write its case folder, return its summary row."""
     from geosleuth.batch.summaries import error_row, row_from_record
+    from geosleuth.cases.folder import write_case
+    from geosleuth.cases.runner import investigate_photo
     from geosleuth.errors import GeosleuthError
-    from geosleuth.investigation import investigate_photo
-    from geosleuth.report.writer import write_case
 
     started = time.perf_counter()
     try:

@@ -46,6 +46,8 @@ def locate(
         None, "--network/--offline", help="Allow tools that use the network."
     ),
 ) -> None:
+    from geosleuth.cases.folder import write_case
+    from geosleuth.cases.runner import investigate_photo
     from geosleuth.cli.render import (
         prepare_gazetteer,
         print_summary,
@@ -53,8 +55,6 @@ def locate(
         warn_broken_plugins,
     )
     from geosleuth.cli.run_options import settings_flags
-    from geosleuth.investigation import investigate_photo
-    from geosleuth.report.writer import write_case
     from geosleuth.settings import load_settings
 
     settings, _ = load_settings(

@@ -104,7 +104,7 @@ def warn_broken_plugins() -> None:
     """One line on stderr per plugin that failed to load; the other tools still work."""
     import sys
 
-    from geosleuth.agent.run import registry
+    from geosleuth.cases.wiring import registry
 
     for warning in registry().warnings:
         print(f"geosleuth: warning: {warning}", file=sys.stderr)

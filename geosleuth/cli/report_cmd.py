@@ -24,22 +24,13 @@ def report(
     import json
 
     from geosleuth.batch.journal import replace_text_atomically
+    from geosleuth.cases.folder import CASE_FILE, read_record
     from geosleuth.errors import BadInputError
     from geosleuth.report.geojson import case_geojson
     from geosleuth.report.markdown import render
-    from geosleuth.report.record import SCHEMA
 
-    path = case_dir / "case.json" if case_dir.is_dir() else case_dir
-    if not path.is_file():
-        raise BadInputError(
-            f"{path}: no case.json here; give a folder written by 'geosleuth locate'")
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
-        found = record.get("schema") if isinstance(record, dict) else type(record).__name__
-        raise BadInputError(f"{path}: not a {SCHEMA} case record (schema {found!r})")
+    record = read_record(case_dir)
+    path = case_dir / CASE_FILE if case_dir.is_dir() else case_dir
     try:
         outputs = {"report.md": render(record),
                    "hypotheses.geojson": json.dumps(case_geojson(record), indent=1)}

@@ -30,6 +30,10 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
                 "available": status.available,
                 "reason": status.reason,
                 "coverage": [asdict(c) for c in tool.coverage()] if status.available else [],
+                "reveals": sorted(tool.reveals),
+                "offline_stage": tool.stage,
+                "settings": {k: {"default": f.default, "description": f.description or ""}
+                             for k, f in tool.Options.model_fields.items()},
             }
         )
     if as_json:
@@ -42,7 +46,7 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
     from rich.table import Table
 
     table = Table(title="Clue tools")
-    for col in ("tool", "version", "cost", "plugin", "status"):
+    for col in ("tool", "version", "cost", "plugin", "offline stage", "reveals", "status"):
         table.add_column(col)
     for r in rows:
         status = (
@@ -50,9 +54,14 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
             if r["available"]
             else f"[red]unavailable[/red]: {escape(r['reason'])}"
         )
-        table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]), status)
+        table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]),
+                      r["offline_stage"] or "-", ", ".join(r["reveals"]) or "-", status)
     console = Console()
     console.print(table)
+    for r in rows:
+        if r["settings"]:
+            names = ", ".join(f"{k} = {v['default']!r}" for k, v in r["settings"].items())
+            console.print(f"[tools.{escape(r['name'])}] settings: {escape(names)}")
     for r in rows:
         if not r["coverage"]:
             continue

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 from geosleuth.fusion.hypotheses import Describe
 from geosleuth.fusion.likelihood import CountryLookup
@@ -10,8 +11,17 @@ from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Level, Verdict, level_for_radius
 
-if TYPE_CHECKING:
-    from geosleuth.agent.state import Submission
+
+class Submission(Protocol):
+    """A proposed circle, as a reasoner submits it (``agent.state.Submission``): the fusion
+    reads these fields and knows nothing else of the loop."""
+
+    lat: float
+    lon: float
+    radius_km: float
+    place: str | None
+    rationale: str
+    evidence: Sequence[str]
 
 
 def mass_within(post: Posterior, lat: float, lon: float, radius_km: float) -> float:

@@ -53,6 +53,9 @@ class Evidence(BaseModel):
     author: Literal["tool", "investigator", "reasoner"] = "tool"
     basis: Basis = "computed"
     source: str | None = None  # evidence of one source is fused as one witness
+    # What it gives away, as its tool declared ("camera_metadata", "photo_text"): the
+    # privacy rules read this, never the tool's name.
+    reveals: tuple[str, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

@@ -1,11 +1,10 @@
-"""Parallel investigation paths and a verifier (test-time scaling), with an honest confidence.
+"""Combining parallel investigation paths (test-time scaling) into an honest confidence.
 
-- ``runner``: K paths of the loop in threads, sharing tool results and a total budget;
-- ``cluster``: geodesic clustering of their verdicts;
+- ``cluster``: geodesic clustering of the paths' verdicts;
 - ``verifier``: the evidence scorer and the model verifier that pick a path;
 - ``confidence``: the final confidence and the calibration map;
-- ``budgets``: caps across paths, and early stopping when the first paths agree;
-- ``aggregate``: from finished paths to one verdict and the record's path entries.
+- ``budgets``: caps across paths, and early stopping when the first paths agree.
 
-``geosleuth.investigation.investigate_photo`` uses them when ``settings.paths`` > 1.
+``geosleuth.cases`` runs the paths (``cases.paths``) and concludes with these
+(``cases.conclude``).
 """

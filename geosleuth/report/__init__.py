@@ -1,1 +1,1 @@
-"""Outputs of a case: case.json, report.md, hypotheses.geojson, written atomically."""
+"""Outputs of a case for people: report.md (``markdown``) and hypotheses.geojson (``geojson``)."""

@@ -5,6 +5,18 @@ point may name a ``ClueTool`` subclass, an instance, or a callable returning a l
 either. A tool has a name, a version, a one-paragraph description for the model, a
 JSON schema of its arguments, a cost class, and ``run`` which takes the context (the
 case and the shared services) and validated arguments and returns findings.
+
+Besides, a tool declares what the core must know about it without knowing its name:
+
+- ``reveals``: what its findings give away ("camera_metadata": withheld from remote
+  models unless ``send_metadata``, and without location under ``--ignore-metadata``;
+  "photo_text": recorded as such when a remote model is shown it);
+- ``cache_inputs``: what its cache key depends on besides the pixels and its arguments;
+- ``stage`` and ``offline_calls``: when the built-in offline reasoner calls it, and with
+  what arguments (from the text found, the leading hypotheses);
+- ``Options`` and ``api_keys``: its own settings (a ``[tools.NAME]`` table of the config,
+  validated by the pydantic model ``Options`` and read as ``ctx.options``), and the API
+  keys it may read from ``ctx.settings`` (every other key is blanked in its context).
 """
 
 from __future__ import annotations
@@ -14,12 +26,26 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from pydantic import BaseModel, ConfigDict
+
 from geosleuth.model import Basis, Finding
 
 if TYPE_CHECKING:
     from geosleuth.tools.context import ToolContext
+    from geosleuth.tools.plan import PlanInput
 
 Cost = Literal["local", "network", "paid"]
+Reveal = Literal["camera_metadata", "photo_text"]
+# The offline plan's stages, in order: read the file and the pixels; interpret what was
+# read; look it up on the map; check the leading hypotheses.
+Stage = Literal["observe", "interpret", "map", "verify"]
+ApiKey = Literal["openai", "anthropic", "servers"]
+
+
+class NoOptions(BaseModel):
+    """A tool without settings of its own: its ``[tools.NAME]`` table must be empty."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,24 @@ class ClueTool(ABC):
     # What the tool reads besides the pixels and its arguments, for its cache key:
     # "file_name" (two copies of a photo under two names are two results).
     cache_inputs: ClassVar[tuple[str, ...]] = ()
+    # What the findings give away (see the module docstring).
+    reveals: ClassVar[frozenset[Reveal]] = frozenset()
+    # When the offline reasoner calls the tool (None: never; see ``offline_calls``). By
+    # default a tool that needs no arguments is called with the metadata and the OCR.
+    stage: ClassVar[Stage | None] = "observe"
+    # The tool's own settings, from the config's ``[tools.NAME]`` table.
+    Options: ClassVar[type[BaseModel]] = NoOptions
+    # API keys the tool may read from ``ctx.settings`` (the others are blanked there).
+    api_keys: ClassVar[tuple[ApiKey, ...]] = ()
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        """The arguments of each call the offline reasoner makes at the tool's ``stage``.
+
+        The default is one call without arguments when the tool needs none, else nothing:
+        a tool that takes arguments says how to build them from ``plan`` (the text read,
+        the hypotheses, the investigator's clues).
+        """
+        return [] if self.parameters.get("required") else [{}]
 
     def availability(self) -> Availability:
         """Whether the tool can run here; override to check more than ``requires``."""
@@ -106,7 +150,11 @@ class ClueTool(ABC):
         """
         import json
 
-        extra = {"file_name": ctx.case.path.name} if "file_name" in self.cache_inputs else {}
+        extra: dict[str, Any] = (
+            {"file_name": ctx.case.path.name} if "file_name" in self.cache_inputs else {})
+        options = ctx.options.model_dump(mode="json")
+        if options:  # settings of the tool change its results
+            extra["options"] = options
         return json.dumps(
             [self.name, self.version, ctx.case.image.sha256, ctx.case.ignore_metadata, args,
              *([extra] if extra else [])],

@@ -17,11 +17,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from geosleuth.cases.session import Session
 from geosleuth.settings import Settings
 from geosleuth.tui.screens.case import CaseScreen
 from geosleuth.tui.screens.dialogs import ErrorScreen
 from geosleuth.tui.screens.open import OpenScreen
-from geosleuth.tui.session import Session
 from geosleuth.tui.widgets.photo import ImageMode, thumbnail
 
 SessionFactory = Callable[[Path, Settings], Session]

@@ -13,7 +13,7 @@ from geosleuth_plugins.exif_metadata.claims import (
 from geosleuth_plugins.exif_metadata.metadata import read_metadata
 
 from geosleuth.model import BandConstraint, Finding, PointConstraint
-from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.api import ClueTool, Requirement, Reveal, Stage
 from geosleuth.tools.context import ToolContext
 
 GPS_STRENGTH = 0.97  # strong, but EXIF can be edited or simply wrong
@@ -119,6 +119,8 @@ class ExifMetadataTool(ClueTool):
     """Reads the photo's EXIF: GPS position, capture time and UTC offset, camera, edits."""
 
     name: ClassVar[str] = "exif_metadata"
+    reveals: ClassVar[frozenset[Reveal]] = frozenset({"camera_metadata"})
+    stage: ClassVar[Stage | None] = "observe"
     description: ClassVar[str] = (
         "Read the photo's EXIF metadata: GPS position with its precision, altitude and GPS "
         "time; capture time with its UTC offset; camera make and model, lens, orientation, "

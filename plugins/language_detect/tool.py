@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 from geosleuth.errors import ToolError
 from geosleuth.model import CountryConstraint, Finding
 from geosleuth.text.langid import LanguageReport, identify
-from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.api import ClueTool, Requirement, Stage
 from geosleuth.tools.context import ToolContext
+from geosleuth.tools.plan import PlanInput
 
 MAX_CHARS = 5000  # longer input is cut: a photo's signage never needs more
 MIN_DECIDED_LETTERS = 3  # fewer letters with a language or script opinion: no constraint
@@ -66,6 +67,10 @@ def summarise(report: LanguageReport) -> str:
 
 class LanguageDetectTool(ClueTool):
     name = "language_detect"
+    stage: ClassVar[Stage | None] = "interpret"
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        return [{"text": "\n".join(plan.text)}] if plan.text else []
     version = "1.0"
     description = (
         "Identify the writing scripts and languages of text read in the photo (for example "

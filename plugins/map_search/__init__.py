@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from geosleuth.errors import BadInputError, ConfigError, ToolError, ToolUnavailableError
 from geosleuth.model import Basis, Finding, PointConstraint
 from geosleuth.text.wordfreqs import distinctiveness
-from geosleuth.tools.api import ClueTool, Cost
+from geosleuth.tools.api import ClueTool, Cost, Stage
 from geosleuth.tools.context import ToolContext
+from geosleuth.tools.plan import MAX_MAP_QUERIES, PlanInput
 
 _TAGS = {
     "type": "object",
@@ -83,6 +84,18 @@ def _strength(score: float, rivals: int) -> float:
 
 class MapSearch(ClueTool):
     name: ClassVar[str] = "map_search"
+    stage: ClassVar[Stage | None] = "map"
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        """A name search for each of the longest lines of text, in the path's country."""
+        country = plan.country()
+        calls = []
+        for line in plan.name_lines()[:MAX_MAP_QUERIES]:
+            args: dict[str, Any] = {"op": "search", "text": line[:120]}
+            if country:
+                args["country"] = country
+            calls.append(args)
+        return calls
     version: ClassVar[str] = "1.0.0"
     cost: ClassVar[Cost] = "local"
     basis: ClassVar[Basis] = "read"  # the words searched for were read in the photo

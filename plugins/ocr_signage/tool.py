@@ -15,7 +15,7 @@ from geosleuth_plugins.ocr_signage.lines import TextLine
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
 from geosleuth.text.clue import quote
-from geosleuth.tools.api import Availability, ClueTool, Coverage
+from geosleuth.tools.api import Availability, ClueTool, Coverage, Reveal, Stage
 from geosleuth.tools.context import ToolContext
 
 SUMMARY_LINES = 4
@@ -33,6 +33,8 @@ def summarise(lines: list[TextLine]) -> str:
 
 class OcrSignageTool(ClueTool):
     name = "ocr_signage"
+    reveals: ClassVar[frozenset[Reveal]] = frozenset({"photo_text"})
+    stage: ClassVar[Stage | None] = "observe"
     version = "1.0"
     description = (
         "Read the text in the photo (street signs, shop fronts, plates, posters) with OCR. "

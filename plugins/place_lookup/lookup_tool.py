@@ -11,7 +11,7 @@ from geosleuth.errors import ToolError
 from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
 from geosleuth.model import CountryConstraint, Finding, PointConstraint
 from geosleuth.text.clue import quote
-from geosleuth.tools.api import ClueTool
+from geosleuth.tools.api import ClueTool, Stage
 from geosleuth.tools.context import ToolContext
 
 QUOTE_CHARS = 80  # text from the image is quoted, never obeyed, in summaries
@@ -74,6 +74,7 @@ def _finding(gazetteer: Gazetteer, match: PlaceMatch, strength: float, n: int) -
 
 class PlaceLookupTool(ClueTool):
     name = "place_lookup"
+    stage: ClassVar[Stage | None] = None  # for a model or the investigator
     version = "1.0"
     description = (
         "Look up a place name in the offline GeoNames gazetteer (cities and villages of 500+ "

@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
-from geosleuth.tools.api import ClueTool
+from geosleuth.tools.api import ClueTool, Stage
 from geosleuth.tools.context import ToolContext
 
 
 class ReverseGeocodeTool(ClueTool):
     name = "reverse_geocode"
+    stage: ClassVar[Stage | None] = None  # for a model or the investigator
     version = "1.0"
     description = (
         "Name a point offline: its country (exact to borders), region and the town that "

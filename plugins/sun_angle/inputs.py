@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from geosleuth.clues import ShadowClue, parse_clues, sun_measurement_clue, time_clue
+from geosleuth.clues import ShadowClue, sun_measurement_clue, time_clue, typed_clues
 from geosleuth.errors import BadInputError, ToolError
 from geosleuth.geo.sun_locus import SunMeasurement, TimeWindow
 from geosleuth.geo.timezones import format_offset, parse_offset
@@ -95,7 +95,7 @@ def measurement_from(args: dict[str, Any], case: Case, evidence: Sequence[Eviden
                 float(height), float(length), tolerance_deg=tol,
                 shadow_bearing_deg=None if bearing is None else float(bearing),
             ), "arguments"
-        clue = sun_measurement_clue(parse_clues(case.clues))
+        clue = sun_measurement_clue(typed_clues(case.clues))
     except BadInputError as exc:
         raise ToolError(str(exc)) from None
     if clue is None:
@@ -141,7 +141,7 @@ def window_from(
         if args.get("date"):
             day = date.fromisoformat(str(args["date"]))
             return TimeWindow.local(day=day, hours=hours, offset=offset), "arguments" + note
-        clue = time_clue(parse_clues(case.clues))
+        clue = time_clue(typed_clues(case.clues))
         if clue is not None:
             source = f"clue {clue.text!r}"
             aware = clue.when is not None and clue.when.tzinfo is not None

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from geosleuth_plugins.sun_angle.inputs import measurement_from, window_from
 
+from geosleuth.clues import sun_measurement_clue, typed_clues
 from geosleuth.geo.sun_locus import (
     Locus,
     SunMeasurement,
@@ -17,8 +18,9 @@ from geosleuth.geo.sun_locus import (
     sun_locus,
 )
 from geosleuth.model import Finding
-from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.api import ClueTool, Requirement, Stage
 from geosleuth.tools.context import ToolContext
+from geosleuth.tools.plan import PlanInput
 
 STRENGTH = 0.85  # a shadow is geometry, but objects lean, ground slopes, clocks drift
 RESOLUTION_DEG = 0.1
@@ -26,6 +28,11 @@ RESOLUTION_DEG = 0.1
 
 class SunAngleTool(ClueTool):
     name: ClassVar[str] = "sun_angle"
+    stage: ClassVar[Stage | None] = "interpret"
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        """One call when the investigator gave a shadow or sun measurement."""
+        return [{}] if sun_measurement_clue(typed_clues(plan.clues)) is not None else []
     version: ClassVar[str] = "1.0.0"
     description: ClassVar[str] = (
         "Shadow analysis: from the capture time and the sun's elevation (measured directly, "

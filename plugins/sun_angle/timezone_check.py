@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 from geosleuth_plugins.sun_angle.inputs import exif_time
 
-from geosleuth.clues import parse_clues, time_clue
+from geosleuth.clues import time_clue, typed_clues
 from geosleuth.errors import BadInputError, ToolError
 from geosleuth.geo.timezones import (
     format_offset,
@@ -30,8 +30,9 @@ from geosleuth.geo.timezones import (
     zone_at,
 )
 from geosleuth.model import Finding, RasterConstraint
-from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.api import ClueTool, Requirement, Stage
 from geosleuth.tools.context import ToolContext
+from geosleuth.tools.plan import PlanInput
 
 STRENGTH = 0.6
 RESOLUTION_DEG = 0.25  # the default grid; an instance may set a coarser resolution_deg
@@ -39,6 +40,14 @@ RESOLUTION_DEG = 0.25  # the default grid; an instance may set a coarser resolut
 
 class TimezoneCheckTool(ClueTool):
     name: ClassVar[str] = "timezone_check"
+    stage: ClassVar[Stage | None] = "verify"
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        """Check a hypothesis against the camera's UTC offset (path i: the i-th one)."""
+        if not (plan.camera.get("utc_offset") or plan.camera.get("offset")) or not plan.hypotheses:
+            return []
+        h = plan.hypotheses[plan.path % len(plan.hypotheses)]
+        return [{"lat": h.lat, "lon": h.lon}]
     version: ClassVar[str] = "1.0.0"
     description: ClassVar[str] = (
         "Check the camera's UTC offset (EXIF OffsetTime, or one you give) against the legal "
@@ -79,7 +88,7 @@ class TimezoneCheckTool(ClueTool):
             if args.get("when"):
                 days, day_source = [_day(str(args["when"]))], "arguments"
             else:
-                clue = time_clue(parse_clues(ctx.case.clues))
+                clue = time_clue(typed_clues(ctx.case.clues))
                 if clue is not None and (clue.when is not None or clue.day is not None):
                     days = [clue.when.date() if clue.when is not None else clue.day]  # type: ignore[list-item]
                     day_source = f"clue {clue.text!r}"

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
 from geosleuth.text.find import find_text_clues
-from geosleuth.tools.api import ClueTool, Requirement
+from geosleuth.tools.api import ClueTool, Requirement, Stage
 from geosleuth.tools.context import ToolContext
+from geosleuth.tools.plan import PlanInput
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer
@@ -32,6 +33,10 @@ def _gazetteer(ctx: ToolContext) -> tuple[Gazetteer | None, str | None]:
 
 class TextCluesTool(ClueTool):
     name = "text_clues"
+    stage: ClassVar[Stage | None] = "interpret"
+
+    def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
+        return [{"text": "\n".join(plan.text)}] if plan.text else []
     version = "1.0"
     description = (
         "Find the geographic clues in text read in the photo: place names (matched against "

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
-from geosleuth.tools.api import ClueTool
+from geosleuth.tools.api import ClueTool, Stage
 from geosleuth.tools.context import ToolContext
 
 MIN_SIDE_PX = 16
@@ -33,6 +33,7 @@ def region_px(box: dict[str, float], width: int, height: int) -> tuple[int, int,
 
 class ZoomTool(ClueTool):
     name = "zoom"
+    stage: ClassVar[Stage | None] = None  # for a model or the investigator
     version = "1.0"
     basis = "read"
     description = (

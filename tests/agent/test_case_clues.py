@@ -11,10 +11,10 @@ from geosleuth.agent.events import CaseFinished
 from geosleuth.agent.investigator import seed_case_clues
 from geosleuth.agent.reasoner import Action, View
 from geosleuth.agent.recorder import Recorder
-from geosleuth.agent.run import run_case
+from geosleuth.cases.paths import run_paths
+from geosleuth.cases.runner import investigate_photo
 from geosleuth.errors import BadInputError
 from geosleuth.images import load_case
-from geosleuth.investigation import investigate_photo
 from geosleuth.settings import Settings
 from geosleuth.tools.registry import Registry
 
@@ -38,7 +38,9 @@ def test_clues_become_investigator_evidence(photo: Path) -> None:
     clues = ("country: PT", "not-country: ES", "point: 41.15, -8.61 5",
              "time: 2024-06-01T14:30+01:00")
     case = load_case(photo, clues=clues)
-    events = list(run_case(case, Settings(steps=2), reasoner=Conclude(), tools=Registry()))
+    events: list = []
+    run_paths(case, Settings(steps=2), k=1, make=lambda s, i: Conclude(), tools=Registry(),
+              on_event=events.append)
     state = events[-1].state if isinstance(events[-1], CaseFinished) else None
     assert state is not None
     mine = [e for e in state.evidence if e.author == "investigator"]

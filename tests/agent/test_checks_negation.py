@@ -30,6 +30,7 @@ def test_a_verdict_far_from_a_rejected_place_is_accepted(tmp_path: Path) -> None
 
 def test_a_verdict_far_from_a_hard_point_is_still_refused(tmp_path: Path) -> None:
     gps = Evidence(id="E1", tool="exif_metadata", tool_version="1", summary="GPS",
+                   reveals=("camera_metadata",),
                    constraint=PointConstraint(lat=MADRID.lat, lon=MADRID.lon, radius_km=0.05,
                                               strength=0.97))
     problem = check_submission(LISBON, state(tmp_path, gps))

@@ -16,11 +16,11 @@ from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState
 from geosleuth.backends.chat import Capabilities, ChatReply, Message
 from geosleuth.backends.llm_reasoner import LLMReasoner
+from geosleuth.cases.record import case_record
 from geosleuth.images import load_case
 from geosleuth.model import Hypothesis, Verdict
 from geosleuth.paths.verifier import EvidenceVerifier, ModelVerifier, path_summary
 from geosleuth.report.markdown import render
-from geosleuth.report.record import case_record
 from geosleuth.settings import Settings
 
 MADRID = Hypothesis(id="H2", lat=40.4168, lon=-3.7038, radius_km=10, score=0.3,

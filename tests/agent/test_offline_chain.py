@@ -8,8 +8,8 @@ from pathlib import Path
 import osmium
 import pytest
 
+from geosleuth.cases.runner import investigate_photo
 from geosleuth.geo.distance import geodesic_km
-from geosleuth.investigation import investigate_photo
 from geosleuth.maps.regions import RegionStore
 from geosleuth.report.markdown import render
 from geosleuth.settings import Settings, load_settings

@@ -84,6 +84,7 @@ class CameraGpsTool(ClueTool):
     name = "exif_metadata"
     version = "1"
     description = "Read the camera metadata."
+    reveals = frozenset({"camera_metadata"})
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
         return Finding(summary="GPS 52.51630, 13.37770 (camera)",

@@ -296,6 +296,7 @@ def test_prompt_stays_bounded_over_a_long_case(tmp_path: Path) -> None:
 class OcrTool(ClueTool):
     name = "ocr_signage"
     version = "1"
+    reveals = frozenset({"photo_text"})
     description = "Read the text in the photo."
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:

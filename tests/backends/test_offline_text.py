@@ -20,6 +20,7 @@ def test_unsure_lines_are_shown_but_not_used_as_clues() -> None:
     info = ImageInfo(path="sign.jpg", sha256="0" * 64, width=1, height=1, format="JPEG",
                      size_bytes=0)
     ocr = Evidence(id="E1", tool="ocr_signage", tool_version="1", summary="5 lines",
+                   reveals=("photo_text",),
                    data={"lines": lines}, basis="read")
     text = ocr_text(CaseState(case=Case(image=info), evidence=[ocr]))
     assert text.splitlines() == ["ทางออก", "Way Out", "दारोगा प्रसाद राय पथ",

@@ -11,13 +11,13 @@ import pytest
 from paths_helpers import registry, session_cache
 from typer.testing import CliRunner
 
-from geosleuth.agent.run import geo_services
 from geosleuth.agent.state import CaseState
+from geosleuth.cases.conclude import conclude
+from geosleuth.cases.paths import run_paths
+from geosleuth.cases.runner import investigate_photo
+from geosleuth.cases.wiring import geo_services
 from geosleuth.images import load_case
-from geosleuth.investigation import investigate_photo
 from geosleuth.model import Finding, PointConstraint
-from geosleuth.paths.aggregate import conclude
-from geosleuth.paths.runner import run_paths
 from geosleuth.paths.verifier import pooled_evidence
 from geosleuth.settings import Settings
 from geosleuth.testing import render_photo
@@ -72,7 +72,7 @@ def photo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def tools(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("geosleuth.agent.run.registry", lambda: registry(TwoCapitals()))
+    monkeypatch.setattr("geosleuth.cases.wiring.registry", lambda: registry(TwoCapitals()))
 
 
 @pytest.mark.parametrize(("clue", "country"), CLUES)

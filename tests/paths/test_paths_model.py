@@ -17,7 +17,7 @@ from paths_helpers import (
 )
 
 from geosleuth.agent.events import CaseFinished, Event, VerdictReached
-from geosleuth.investigation import investigate_photo
+from geosleuth.cases.runner import investigate_photo
 from geosleuth.report.markdown import render
 from geosleuth.testing import render_photo
 
@@ -32,7 +32,7 @@ def photo(tmp_path: Path) -> Path:
 @pytest.fixture
 def tool(monkeypatch: pytest.MonkeyPatch) -> LandmarkTool:
     landmark = LandmarkTool()
-    monkeypatch.setattr("geosleuth.agent.run.registry", lambda: registry(landmark))
+    monkeypatch.setattr("geosleuth.cases.wiring.registry", lambda: registry(landmark))
     return landmark
 
 

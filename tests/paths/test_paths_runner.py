@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from geosleuth_plugins.map_search import MapSearch
 from paths_helpers import PLACES, LandmarkTool, registry, session_cache
 
 from geosleuth.agent.events import CaseFinished, Event, StepStarted, ToolCalled
 from geosleuth.agent.reasoner import Action, View
 from geosleuth.agent.state import Submission, ToolCall
+from geosleuth.cases.paths import run_paths
+from geosleuth.cases.runner import investigate_photo
 from geosleuth.images import load_case
-from geosleuth.investigation import investigate_photo
 from geosleuth.model import Case, Finding, PointConstraint
 from geosleuth.paths.confidence import CalibrationMap
-from geosleuth.paths.runner import run_paths
 from geosleuth.report.markdown import render
 from geosleuth.settings import Settings
 from geosleuth.testing import render_photo
@@ -104,6 +105,7 @@ def test_a_bug_in_one_path_leaves_the_others(case: Case) -> None:
 class FakeOCR(ClueTool):
     name = "ocr_signage"
     version = "1"
+    reveals = frozenset({"photo_text"})
     description = "reads signs"
     LINES: ClassVar[list[str]] = ["Boulangerie du Marché", "Pharmacie Centrale", "Rue de Rivoli",
                                   "Hôtel de Ville", "Tabac Presse"]
@@ -115,6 +117,8 @@ class FakeOCR(ClueTool):
 class FakeMap(ClueTool):
     name = "map_search"
     version = "1"
+    stage = "map"
+    offline_calls = MapSearch.offline_calls  # the built-in tool's plan, on a fake map
     description = "search names"
     parameters: ClassVar[dict[str, Any]] = {"type": "object", "properties": {
         "op": {"type": "string"}, "text": {"type": "string"}, "country": {"type": "string"}}}
@@ -144,7 +148,7 @@ def test_offline_paths_search_different_lines(case: Case) -> None:
 
 
 def test_one_path_is_unchanged_and_several_are_recorded(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("geosleuth.agent.run.registry",
+    monkeypatch.setattr("geosleuth.cases.wiring.registry",
                         lambda: registry(FakeOCR(), FakeMap()))
     photo = render_photo(tmp_path / "scene.jpg", size=(600, 400))
     one = investigate_photo(photo, settings()).record

@@ -127,7 +127,7 @@ def test_country_only_fields_give_a_country(tmp_path: Path, gazetteer: Gazetteer
 
 def test_location_fields_lead_the_verdict_without_gps(tmp_path: Path, gazetteer: Gazetteer
                                                        ) -> None:
-    from geosleuth.investigation import investigate_photo
+    from geosleuth.cases.runner import investigate_photo
 
     path = render_photo(tmp_path / "v.jpg", size=SMALL,
                         iptc={"city": "Porto", "country": "Portugal"})

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from geosleuth.agent.state import CaseState, StepRecord, ToolCall
+from geosleuth.cases.folder import write_case
+from geosleuth.cases.record import SCHEMA, case_record
 from geosleuth.model import Case, Evidence, Hypothesis, ImageInfo, PointConstraint, Verdict
 from geosleuth.report.markdown import render
-from geosleuth.report.record import SCHEMA, case_record
-from geosleuth.report.writer import write_case
 from geosleuth.settings import Settings
 
 HOSTILE = (
@@ -178,7 +178,7 @@ def test_writer_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     roles = {f["properties"]["role"] for f in geo["features"]}
     assert {"verdict", "verdict-circle", "hypothesis", "evidence"} <= roles
 
-    import geosleuth.report.writer as writer
+    import geosleuth.cases.folder as writer
 
     def broken(_record: dict) -> str:
         raise RuntimeError("disk full")

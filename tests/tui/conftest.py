@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, ImageDraw
 from tui_scripted import ScriptedReasoner, scripted_registry
 
+from geosleuth.cases.session import Session
 from geosleuth.settings import Settings
 from geosleuth.tui.app import InvestigationApp
-from geosleuth.tui.session import Session
 
 
 @pytest.fixture

@@ -214,8 +214,8 @@ async def test_a_backend_that_cannot_start_is_an_error_dialog(photo: Path, tmp_p
                                                                monkeypatch) -> None:
     from tui_scripted import scripted_registry
 
+    from geosleuth.cases.session import Session
     from geosleuth.settings import Settings
-    from geosleuth.tui.session import Session
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     settings = Settings(out=tmp_path / "cases", cache=False, backend="openai")

@@ -38,7 +38,7 @@ def test_only_the_tui_imports_textual() -> None:
 def test_the_session_and_resume_are_headless() -> None:
     code = (
         "import sys\n"
-        "import geosleuth.agent.resume, geosleuth.tui.session, geosleuth.agent.investigator\n"
+        "import geosleuth.cases.resume, geosleuth.cases.session, geosleuth.agent.investigator\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'textual_image'}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ from tui_scripted import LISBON, ScriptedReasoner
 
 from geosleuth.agent.events import CaseFinished, Event, StepStarted, VerdictReached
 from geosleuth.agent.investigator import read_input
-from geosleuth.agent.resume import load_case_folder
+from geosleuth.cases.resume import load_case_folder
 from geosleuth.errors import BadInputError
 from geosleuth.model import CountryConstraint, PointConstraint
 

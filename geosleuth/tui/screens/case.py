@@ -27,12 +27,12 @@ from geosleuth.agent.events import (
     StepStarted,
     VerdictReached,
 )
+from geosleuth.cases.session import Session
 from geosleuth.errors import GeosleuthError
 from geosleuth.model import Evidence
 from geosleuth.tui.screens.clue import ClueScreen
 from geosleuth.tui.screens.dialogs import DetailScreen, ErrorScreen, HelpScreen
 from geosleuth.tui.screens.tool import ToolScreen
-from geosleuth.tui.session import Session
 from geosleuth.tui.widgets.evidence import EvidenceTable, provenance
 from geosleuth.tui.widgets.hypotheses import HypothesesTable, hypothesis_detail
 from geosleuth.tui.widgets.hypothesis_map import HypothesisMap

@@ -15,6 +15,7 @@ from typing import Any
 
 from geosleuth.agent.state import CaseState
 from geosleuth.backends.chat import ChatModel
+from geosleuth.cases.paths import PathRun, PathsOutcome
 from geosleuth.fusion.verdicts import mass_within
 from geosleuth.model import Case, Verdict, level_for_radius
 from geosleuth.paths.budgets import MeteredChat
@@ -25,7 +26,6 @@ from geosleuth.paths.confidence import (
     final_confidence,
     observed_support,
 )
-from geosleuth.paths.runner import PathRun, PathsOutcome
 from geosleuth.paths.verifier import (
     EvidenceVerifier,
     ModelVerifier,

@@ -1,63 +1,26 @@
-"""Resuming a case folder: the CaseState rebuilt from its case.json, and a recorder around it.
+"""Resuming a case folder: the CaseState rebuilt from its case.json.
 
 A case folder holds everything the loop needs to continue: the evidence (with ids and
 provenance), the step records (tool calls, observations, submissions), the hypotheses
 and the verdict. ``load_case_folder`` reads it back, checks that the photo beside it is
-still the same file (by sha256), and returns the state; ``resume_recorder`` wraps that
-state in a Recorder whose evidence numbering continues after the last id. Reasoners
-that decide from the state alone (the offline reasoner) then carry on where it stopped.
+still the same file (by sha256), and returns the state; ``wiring.open_recorder`` wraps
+it in a recorder whose evidence numbering continues after the last id. Reasoners that
+decide from the state alone (the offline reasoner) then carry on where it stopped.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import ValidationError
 
-from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission, ToolCall, Usage
+from geosleuth.cases.folder import find_photo, read_record
 from geosleuth.errors import BadInputError
 from geosleuth.images import DEFAULT_MAX_PIXELS, load_case
 from geosleuth.model import Case, Evidence, Hypothesis, Verdict
 from geosleuth.tools.context import Egress
-
-CASE_FILE = "case.json"
-# The record format (report.record.SCHEMA); named here because the agent must not import
-# the report package (dependencies point from report to agent).
-SCHEMA = "geosleuth.case/1"
-
-
-def read_record(folder: Path) -> dict[str, Any]:
-    """The case.json of a case folder (or the file itself), checked for its schema."""
-    path = folder / CASE_FILE if folder.is_dir() else folder
-    if not path.is_file():
-        raise BadInputError(f"{folder}: no {CASE_FILE} here; give a photo or a case folder")
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInputError(f"{path}: not valid JSON ({exc}); the case file is damaged") from None
-    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
-        raise BadInputError(f"{path}: not a {SCHEMA} case file")
-    return record
-
-
-def find_photo(record: dict[str, Any], folder: Path) -> Path:
-    """The photo of a case: its recorded path, else that path or its name beside the folder."""
-    recorded = Path(record["image"]["path"])
-    candidates = [recorded]
-    if not recorded.is_absolute():
-        candidates += [folder / recorded, folder.parent / recorded, folder.parent.parent / recorded]
-    candidates += [folder / recorded.name]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise BadInputError(
-        f"{folder}: the photo {recorded} is not found; put it back or copy it into the case folder"
-    )
 
 
 def _step(raw: dict[str, Any]) -> StepRecord:
@@ -86,6 +49,18 @@ def _step(raw: dict[str, Any]) -> StepRecord:
     )
 
 
+def _evidence(raw: dict[str, Any]) -> Evidence:
+    """One piece of evidence; one written before tools declared what they reveal gets its
+    installed tool's declaration (so a resumed case withholds its metadata as before)."""
+    if "reveals" not in raw and raw.get("author", "tool") == "tool":
+        from geosleuth.cases.wiring import registry
+
+        tool = registry().get(str(raw.get("tool")))
+        if tool is not None and tool.reveals:
+            raw = {**raw, "reveals": sorted(tool.reveals)}
+    return Evidence.model_validate(raw)
+
+
 def _verdict(raw: dict[str, Any]) -> Verdict:
     fields = set(Verdict.model_fields)
     return Verdict.model_validate({k: v for k, v in raw.items() if k in fields})
@@ -100,7 +75,7 @@ def state_from_record(record: dict[str, Any], case: Case) -> CaseState:
         ]
         state = CaseState(
             case=case,
-            evidence=[Evidence.model_validate(e) for e in record.get("evidence", [])],
+            evidence=[_evidence(e) for e in record.get("evidence", [])],
             hypotheses=hypotheses,
             verdict=_verdict(record.get("verdict") or {}),
             steps=[_step(s) for s in record.get("steps", [])],
@@ -135,29 +110,3 @@ def load_case_folder(
             f"{photo}: this is not the photo of the case in {folder} (its sha256 differs)"
         )
     return state_from_record(record, case), record
-
-
-def last_evidence_number(state: CaseState) -> int:
-    numbers = [int(e.id[1:]) for e in state.evidence if e.id[:1] == "E" and e.id[1:].isdigit()]
-    return max(numbers, default=0)
-
-
-def resume_recorder(
-    state: CaseState,
-    *,
-    coverage: float = 0.8,
-    countries: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-    describe: Callable[[float, float], Any] | None = None,
-) -> Recorder:
-    """A recorder that carries on with ``state``: new evidence ids follow the last one."""
-    recorder = Recorder(state.case, coverage=coverage, countries=countries, describe=describe,
-                        path=state.path)
-    recorder.state = state
-    # The recorder numbers evidence from a private counter; a resumed case must continue
-    # after the ids already in the record, so the counter is set here, in the same package.
-    recorder._next = last_evidence_number(state)
-    recorder.failures = [
-        f"{o.tool}: {o.error}" for step in state.steps for o in step.observations if o.error
-    ]
-    state.summary = recorder.summary()
-    return recorder

@@ -1,15 +1,14 @@
-"""K investigation paths of one case, run concurrently in threads.
+"""K ≥ 1 investigation paths of one case, run concurrently in threads (one path is K = 1).
 
 Each path has its own reasoner (``create_reasoner(settings, path=i)``), executor and
 recorder; their events carry ``path=i`` and reach the caller's ``on_event`` from the
-calling thread, in the order they happen. Every path starts from the case's clues
-(``--clue``), recorded as the investigator's evidence before its first step exactly as
-``agent.run.run_case`` does for one path; the verifier's pooled evidence holds each once.
-The paths share:
+calling thread, in the order they happen. Every path is opened by ``wiring``: it starts
+from the case's clues (``--clue``), recorded as the investigator's evidence before its
+first step; the verifier's pooled evidence holds each once. The paths share:
 
-- the tool results: ``SharedTools`` wraps every tool so that one call (same tool, same
-  cache key) runs once per case however many paths ask for it at the same moment (the
-  others wait for it and reuse its findings), on top of the persistent ``ResultCache``;
+- the tool results (``shared.SharedResults``): one call (same tool, same cache key) runs
+  once per case however many paths ask for it at the same moment, on top of the
+  persistent ``ResultCache``;
 - the total budget (``budgets.TotalBudget``): model calls, tokens and cost across paths.
 
 Diversity: the offline reasoner varies its map queries, candidate country and checked
@@ -36,106 +35,21 @@ from typing import Any
 
 from geosleuth.agent.events import CaseFinished, Event
 from geosleuth.agent.executor import Executor
-from geosleuth.agent.investigator import read_input, seed_case_clues
+from geosleuth.agent.investigator import read_input
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Reasoner
-from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, Usage
 from geosleuth.backends.chat import ChatModel
-from geosleuth.model import Case, Finding, Verdict
+from geosleuth.cases import wiring
+from geosleuth.cases.shared import SharedResults
+from geosleuth.model import Case, Verdict
 from geosleuth.paths.budgets import BudgetedReasoner, TotalBudget, agreement
 from geosleuth.settings import Settings
-from geosleuth.tools.api import Availability, ClueTool
 from geosleuth.tools.cache import ResultCache
-from geosleuth.tools.context import ToolContext
 from geosleuth.tools.registry import Registry
 
 OnEvent = Callable[[Event], None]
 ReasonerFactory = Callable[[Settings, int], Reasoner]
-
-
-# -- shared tool results ----------------------------------------------------------------
-
-
-class _Flight:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.done = False
-        self.findings: list[Finding] | None = None
-        self.error: Exception | None = None
-
-
-class SharedTool(ClueTool):
-    """A tool whose identical calls run once per case across paths (single flight)."""
-
-    def __init__(self, inner: ClueTool, memo: SharedTools) -> None:
-        self.inner = inner
-        self.memo = memo
-        self.name = inner.name  # type: ignore[misc]
-        self.version = inner.version  # type: ignore[misc]
-        self.description = inner.description  # type: ignore[misc]
-        self.parameters = inner.parameters  # type: ignore[misc]
-        self.cost = inner.cost  # type: ignore[misc]
-        self.requires = inner.requires  # type: ignore[misc]
-
-    def availability(self) -> Availability:
-        return self.inner.availability()
-
-    def cache_key(self, ctx: ToolContext, args: dict[str, Any]) -> str | None:
-        return self.inner.cache_key(ctx, args)
-
-    def spec(self) -> dict[str, Any]:
-        return self.inner.spec()
-
-    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding | list[Finding]:
-        key = self.inner.cache_key(ctx, args)
-        if key is None:  # reads other evidence or the clock: every path runs its own
-            return self.inner.run(ctx, args)
-        flight = self.memo.flight(key)
-        ran_here = False
-        with flight.lock:
-            if not flight.done:
-                ran_here = True
-                self.memo.count(self.name, ran=True)
-                try:
-                    produced = self.inner.run(ctx, args)
-                    flight.findings = [produced] if isinstance(produced, Finding) else list(
-                        produced)
-                except Exception as exc:  # the same failure for every path that asks
-                    flight.error = exc
-                flight.done = True
-            else:
-                self.memo.count(self.name, ran=False)
-        if flight.error is not None:
-            raise flight.error
-        findings = flight.findings or []
-        if not ran_here and any(f.host for f in findings):
-            # Network answers are not shared: each path records its own egress.
-            return self.inner.run(ctx, args)
-        return list(findings)
-
-
-class SharedTools:
-    """A registry whose tools share their results between the paths of one case."""
-
-    def __init__(self, registry: Registry) -> None:
-        self._flights: dict[str, _Flight] = {}
-        self._lock = threading.Lock()
-        self.runs: dict[str, int] = {}
-        self.reused: dict[str, int] = {}
-        self.registry = Registry(
-            tools={n: SharedTool(t, self) for n, t in registry.tools.items()},
-            plugins=dict(registry.plugins), warnings=list(registry.warnings),
-        )
-
-    def flight(self, key: str) -> _Flight:
-        with self._lock:
-            return self._flights.setdefault(key, _Flight())
-
-    def count(self, tool: str, *, ran: bool) -> None:
-        with self._lock:
-            target = self.runs if ran else self.reused
-            target[tool] = target.get(tool, 0) + 1
 
 
 class PathExecutor(Executor):
@@ -189,6 +103,7 @@ class PathRun:
     error: str | None = None
     elapsed_ms: float = 0.0
     note: str | None = None
+    exception: Exception | None = field(default=None, repr=False)  # a bug, not a failure
 
     @property
     def verdict(self) -> Verdict | None:
@@ -243,15 +158,15 @@ def run_paths(
     ``make(settings, i)`` builds path i's reasoner; by default ``make_reasoner`` with the
     shared ``chat`` (or a chat per path when none is given).
     """
-    from geosleuth.agent.run import geo_services, make_cache, registry
-
     started = time.perf_counter()
     k = k or settings.paths
     budget = budget or TotalBudget.from_settings(settings)
-    shared = SharedTools(tools or registry())
+    shared = SharedResults()
+    tools = tools or wiring.registry()
+    wiring.check_tool_options(tools, settings)
     if geo and countries is None and describe is None:
-        countries, describe = geo_services(settings)
-    cache = cache if cache is not None else make_cache(settings)
+        countries, describe = wiring.geo_services(settings)
+    cache = cache if cache is not None else wiring.make_cache(settings)
     events: queue.Queue[tuple[int, Any]] = queue.Queue()
     stop = threading.Event()
     runs = [PathRun(i) for i in range(k)]
@@ -270,14 +185,13 @@ def run_paths(
         t0 = time.perf_counter()
         try:
             reasoner = reasoners[i]
-            executor = PathExecutor(shared.registry, path=i, cache=cache,
-                                    disabled=tuple(settings.disabled_tools))
-            recorder = Recorder(case, coverage=settings.coverage, countries=countries,
-                                describe=describe, path=i)
+            executor = wiring.make_executor(tools, settings, cache, PathExecutor, path=i,
+                                            shared=shared)
+            # The investigator's clues (--clue) are evidence of every path: each path
+            # records the same readings, which the pooled fusion counts once.
+            recorder = wiring.open_recorder(CaseState(case=case, path=i), settings,
+                                            countries=countries, describe=describe)
             run.state = recorder.state
-            # The investigator's clues (--clue) are evidence of every path, as with one path:
-            # each path records the same readings, which the pooled fusion counts once.
-            seed_case_clues(recorder)
             stream = investigate(reasoner, executor, recorder, settings)
             for event in stream:
                 events.put((i, event))
@@ -290,6 +204,7 @@ def run_paths(
                     break
         except Exception as exc:  # a bug in one path must not hang the others
             run.status, run.error = "failed", f"{type(exc).__name__}: {exc}"
+            run.exception = exc
         finally:
             run.elapsed_ms = (time.perf_counter() - t0) * 1000.0
             events.put((i, _DONE))
@@ -334,6 +249,9 @@ def run_paths(
     finally:
         for t in threads.values():
             t.join(timeout=0 if stop.is_set() else None)
+    crashed = [r.exception for r in runs if r.exception is not None]
+    if crashed and not any(r.status == "done" for r in runs):
+        raise crashed[0]  # every path hit the same bug: report it as one
     return PathsOutcome(runs=runs, budget=budget, early_stop=early,
                         tool_runs=dict(shared.runs), tool_reuses=dict(shared.reused),
                         elapsed_ms=(time.perf_counter() - started) * 1000.0)

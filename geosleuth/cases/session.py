@@ -9,7 +9,8 @@ that state: the reasoner sees everything. Each run of the loop is a fresh
 ``investigate`` generator over the same recorder, so the tool context always holds the
 current case (with the clues added since), and step records are numbered across runs.
 
-Nothing here imports Textual; the tests drive it headless too.
+Nothing here imports Textual: the TUI drives it, and so do the tests, headless. Its
+path is opened by ``wiring`` like every other path of every case.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import numpy as np
 
 from geosleuth.agent import investigator
 from geosleuth.agent.events import CaseFinished, Event, StepStarted
-from geosleuth.agent.executor import Executor
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Action, Reasoner, View
 from geosleuth.agent.recorder import Recorder
-from geosleuth.agent.resume import load_case_folder, resume_recorder
 from geosleuth.agent.state import CaseState, ToolCall
+from geosleuth.cases import wiring
+from geosleuth.cases.resume import load_case_folder
 from geosleuth.clues import ShadowClue, SunClue, TimeClue
 from geosleuth.errors import BadInputError
 from geosleuth.images import load_case
@@ -77,16 +78,14 @@ class Session:
         previous_ms: float = 0.0,
         finished: bool = False,
     ) -> None:
-        from geosleuth.agent.run import geo_services, make_cache, registry
-
         self.settings = settings
-        countries, describe = geo_services(settings) if geo else (None, None)
-        self.recorder: Recorder = resume_recorder(state, coverage=settings.coverage,
-                                                  countries=countries, describe=describe)
-        investigator.seed_case_clues(self.recorder)
-        self.executor = Executor(tools or registry(),
-                                 cache=cache if cache is not None else make_cache(settings),
-                                 disabled=tuple(settings.disabled_tools))
+        countries, describe = wiring.geo_services(settings) if geo else (None, None)
+        self.recorder: Recorder = wiring.open_recorder(state, settings, countries=countries,
+                                                       describe=describe)
+        tools = tools or wiring.registry()
+        wiring.check_tool_options(tools, settings)
+        self.executor = wiring.make_executor(
+            tools, settings, cache if cache is not None else wiring.make_cache(settings))
         self._reasoner = SteeredReasoner(reasoner) if reasoner is not None else None
         self.folder = folder
         self.finished = finished
@@ -274,11 +273,11 @@ class Session:
 
     def _sun_run(self) -> list[Evidence]:
         """Run sun_angle on the case's clues when it is installed and has a measurement."""
-        from geosleuth.clues import parse_clues, sun_measurement_clue
+        from geosleuth.clues import sun_measurement_clue, typed_clues
 
         if SUN_TOOL not in self.executor.available():
             return []
-        if sun_measurement_clue(parse_clues(self.state.case.clues)) is None:
+        if sun_measurement_clue(typed_clues(self.state.case.clues)) is None:
             return []
         return self._run_tool(SUN_TOOL, {})[0]
 
@@ -323,7 +322,7 @@ class Session:
     # ------------------------------------------------------------------ the report
 
     def record(self) -> dict[str, Any]:
-        from geosleuth.report.record import case_record
+        from geosleuth.cases.record import case_record
 
         with self._lock:
             self._renumber()
@@ -340,7 +339,7 @@ class Session:
 
     def save(self, out: Path | None = None) -> Path:
         """Write the case folder now (report.md, case.json, hypotheses.geojson); returns it."""
-        from geosleuth.report.writer import write_case
+        from geosleuth.cases.folder import write_case
 
         record = self.record()
         with self._lock:
