@@ -59,6 +59,11 @@ def test_example_plugin_installs_lists_and_runs(tmp_path: Path) -> None:
         rows["filename_hints"]["available"]
         and "geosleuth-filename-hints" in rows["filename_hints"]["plugin"]
     )
+    # what the tools declare is listed: what they reveal, when the offline plan calls them,
+    # and their settings
+    assert rows["filename_hints"]["reveals"] == ["camera_metadata"]
+    assert rows["text_coordinates"]["offline_stage"] == "interpret"
+    assert set(rows["text_coordinates"]["settings"]) == {"strength", "radius_km"}
 
     from PIL import Image
 
