@@ -7,10 +7,14 @@ names, give or take ``tolerance_km``") or only a country:
 - **outcome** of an answered photo: with a point label, the truth lies within the
   verdict's radius plus the label's tolerance; with a country-only label, the verdict's
   country is the label's country;
-- **confidently wrong**: answered, stated confidence >= 0.5, and the outcome is false
+- **stated** probability of that outcome: the verdict's confidence (the probability that
+  the truth lies within its radius); with a country-only label, the verdict's
+  ``country_confidence`` (the probability of its country, whatever the radius) when the
+  case gives one, since that is the outcome judged;
+- **confidently wrong**: answered, stated probability >= 0.5, and the outcome is false
   (a photo without an answer is never confidently wrong);
-- **ECE** over the answered photos against that outcome, with the eval's own
-  10 equal-width bins (``geosleuth.eval.metrics.reliability_table``);
+- **ECE** over the answered photos, stated probability against the outcome, with the
+  eval's own 10 equal-width bins (``geosleuth.eval.metrics.reliability_table``);
 - the per-set figures (answered share, right country, within 25 km, median error,
   median seconds per photo)
   and the deterministic tune/holdout split by a hash of the file name.
@@ -57,6 +61,7 @@ class PhotoRow:
     level: str | None = None
     truth_place: str | None = None
     confidence_raw: float | None = None  # before any calibration map
+    country_confidence: float | None = None  # the stated probability of pred_country
     elapsed_s: float | None = None  # the investigation's own time
     set_name: str = ""
     condition: str = ""
@@ -102,9 +107,18 @@ def outcome(row: PhotoRow) -> bool | None:
     return None
 
 
+def stated(row: PhotoRow) -> float | None:
+    """The probability the case stated for the outcome ``outcome`` judges."""
+    if not row.has_point and row.truth_country is not None and row.country_confidence is not None:
+        return row.country_confidence
+    return row.confidence
+
+
 def confidently_wrong(row: PhotoRow, threshold: float = CONFIDENT) -> bool:
-    """Answered with confidence >= threshold, and the truth is outside what it claimed."""
-    if not row.answered or row.confidence is None or row.confidence < threshold:
+    """Answered with a stated probability >= threshold, and the truth is outside what it
+    claimed."""
+    p = stated(row)
+    if not row.answered or p is None or p < threshold:
         return False
     return outcome(row) is False
 
@@ -115,8 +129,8 @@ def _share(flags: list[bool]) -> float | None:
 
 def calibration(rows: list[PhotoRow], bins: int = CALIBRATION_BINS) -> dict[str, Any]:
     """Reliability table and ECE of the stated confidence against ``outcome``."""
-    judged = [(float(r.confidence), o) for r in rows
-              if r.confidence is not None and (o := outcome(r)) is not None]
+    judged = [(float(p), o) for r in rows
+              if (p := stated(r)) is not None and (o := outcome(r)) is not None]
     table, ece, brier = reliability_table([c for c, _ in judged], [o for _, o in judged], bins)
     return {"n": len(judged), "ece": ece, "brier": brier, "bins": table}
 
@@ -229,6 +243,7 @@ def rows_from_eval(out: Path, set_name: str = "", condition: str = "") -> list[P
             tolerance_km=_float(labels.get("tolerance_km")) or 0.0,
             status=str(s.get("status") or ""), place=b.get("place"), level=b.get("level"),
             truth_place=labels.get("place") or None, confidence_raw=b.get("confidence_raw"),
+            country_confidence=b.get("country_confidence"),
             elapsed_s=s.get("elapsed_s"),
             set_name=set_name, condition=condition,
         ))

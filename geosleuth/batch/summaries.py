@@ -103,6 +103,7 @@ def row_from_record(
         # before any calibration map: what a new calibration is fitted on
         "confidence_raw": v.get("confidence_raw", v.get("confidence")),
         "country_code": v.get("country_code"),
+        "country_confidence": v.get("country_confidence"),
         "place": v.get("place"),
         "level": v.get("level"),
         "forced": v.get("forced"),
@@ -131,7 +132,7 @@ def error_row(
         "schema": ROW_SCHEMA, "path": path, "sha256": sha256, "size_bytes": size_bytes,
         "mtime_ns": mtime_ns, "status": "error", "lat": None, "lon": None,
         "radius_km": None, "confidence": None, "confidence_raw": None, "country_code": None,
-        "place": None,
+        "country_confidence": None, "place": None,
         "level": None, "forced": None, "steps": 0, "evidence": 0, "tokens_in": 0,
         "tokens_out": 0, "cost_usd": 0.0, "elapsed_ms": round(elapsed_ms, 1),
         "backend": None, "model": None, "ignore_metadata": None, "case_dir": None,

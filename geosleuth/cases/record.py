@@ -48,6 +48,7 @@ def case_record(
             "radius_km": verdict.radius_km,
             "confidence": verdict.confidence,
             "country_code": verdict.country_code,
+            "country_confidence": verdict.country_confidence,
             "place": verdict.place,
             "level": verdict.level,
             "rationale": verdict.rationale,

@@ -60,6 +60,9 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
             f"({v['lat']:.5f}, {v['lon']:.5f}) within {v['radius_km']:g} km, "
             f"confidence [bold]{v['confidence']:.2f}[/bold], level {v['level']}"
         )
+        if v.get("country_confidence") is not None and v.get("country_code"):
+            out.print(f"  in {escape(v['country_code'])} (anywhere in it): probability"
+                      f" {v['country_confidence']:.2f}")
     if record["hypotheses"]:
         table = Table(title="Hypotheses", show_lines=False)
         for col in ("id", "p", "place", "lat, lon", "km", "supported by", "contradicted by"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from geosleuth.fusion.hypotheses import RADII_KM, Describe, extract
 from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import Posterior, posterior
-from geosleuth.fusion.verdicts import mass_within, verdict_level
+from geosleuth.fusion.verdicts import country_mass, mass_within, verdict_level
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Evidence, Hypothesis, PointConstraint, Verdict
 
@@ -101,6 +101,7 @@ def fuse(
         radius_km=top.radius_km,
         confidence=top.score,
         country_code=top.country_code,
+        country_confidence=country_mass(post, top.country_code, countries),
         place=top.place,
         level=level,
         rationale=rationale,

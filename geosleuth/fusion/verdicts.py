@@ -35,6 +35,16 @@ def mass_within(post: Posterior, lat: float, lon: float, radius_km: float) -> fl
 COUNTRY_SHARE = 0.8  # a wide verdict is "country" level when this much of it is one country
 
 
+def country_mass(post: Posterior, code: str | None, countries: CountryLookup | None
+                 ) -> float | None:
+    """The posterior probability that the photo was taken in country ``code`` (cells are
+    counted by the country of their centre), or None when it cannot be told."""
+    if not code or countries is None or len(post.constraints) == 0 or len(post.mass) == 0:
+        return None
+    codes = countries(post.cells.lat, post.cells.lon)
+    return round(float(min(post.mass[codes == code].sum(), 1.0)), 4)
+
+
 def verdict_level(
     post: Posterior,
     lat: float,
@@ -77,6 +87,7 @@ def verdict_from_submission(
         radius_km=sub.radius_km,
         confidence=confidence,
         country_code=place.country_code if place else None,
+        country_confidence=country_mass(post, code, countries),
         place=sub.place or (place.label() if place else None) or None,
         level=level if confidence > 0 else "unknown",
         rationale=(sub.rationale + "; " if sub.rationale else "")

@@ -83,6 +83,9 @@ class Verdict(BaseModel):
     radius_km: float | None = None
     confidence: float = Field(0.0, ge=0.0, le=1.0)
     country_code: str | None = None
+    # The probability that the photo was taken in ``country_code`` (the posterior mass in
+    # that country, whatever the radius): what a country-level reader of the verdict needs.
+    country_confidence: float | None = Field(None, ge=0.0, le=1.0)
     place: str | None = None
     level: Level = "unknown"
     rationale: str = ""

@@ -95,6 +95,9 @@ def verdict_section(record: dict[str, Any]) -> list[str]:
             f"- Within **{v['radius_km']:g} km**, confidence **{v['confidence']:.2f}**,"
             f" level **{v['level']}**"
         )
+        if v.get("country_confidence") is not None and v.get("country_code"):
+            out.append(f"- In **{md(v['country_code'])}** (anywhere in it): probability"
+                       f" **{v['country_confidence']:.2f}**")
     how = (
         "forced at the end of the step budget"
         if v.get("forced")

@@ -165,3 +165,36 @@ def test_a_ring_thinner_than_a_grid_cell_still_counts() -> None:
     h = result.hypotheses[0]
     assert geodesic_km(h.lat, h.lon, 57.7089, 11.9746) < 25
     assert result.verdict.confidence > 0.5
+
+
+def test_a_verdict_states_the_probability_of_its_country() -> None:
+    from geosleuth.agent.state import Submission
+    from geosleuth.fusion.verdicts import country_mass, verdict_from_submission
+    from geosleuth.model import CountryConstraint, Evidence, Place, PointConstraint
+
+    def countries(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        return np.where((lon < -6.2) & (lat < 42.2) & (lat > 36.9), "PT", "ES")
+
+    def describe(lat: float, lon: float) -> Place:
+        code = str(countries(np.array([lat]), np.array([lon]))[0])
+        return Place(country_code=code, country={"PT": "Portugal", "ES": "Spain"}[code])
+
+    def ev(eid: str, constraint: object) -> Evidence:
+        return Evidence(id=eid, tool="t", tool_version="1", summary=eid,
+                        constraint=constraint)  # type: ignore[arg-type]
+
+    evidence = [ev("E1", CountryConstraint(weights={"PT": 1.0}, strength=0.9)),
+                ev("E2", PointConstraint(lat=38.7223, lon=-9.1393, radius_km=5, strength=0.5))]
+    result = fuse(evidence, countries=countries, describe=describe)
+    post = result.posterior
+    in_pt = float(post.mass[countries(post.cells.lat, post.cells.lon) == "PT"].sum())
+    assert 0.9 <= in_pt <= 1.0
+    v = result.verdict
+    assert v.country_code == "PT" and v.country_confidence == pytest.approx(in_pt, abs=1e-3)
+    assert v.country_confidence > v.confidence  # the country holds more than the circle
+    # a submitted circle states it too; without a country lookup nothing is claimed
+    sub = Submission(lat=38.72, lon=-9.14, radius_km=10)
+    assert verdict_from_submission(sub, post, describe, countries).country_confidence == (
+        pytest.approx(in_pt, abs=1e-3))
+    assert country_mass(post, "PT", None) is None
+    assert country_mass(post, "ES", countries) == pytest.approx(1 - in_pt, abs=1e-3)

@@ -173,3 +173,17 @@ def test_rows_from_eval_joins_batch_rows(tmp_path: Path) -> None:
     assert rm.outcome(a) is True  # 11.1 <= 5 + 10
     assert not b.answered and b.tolerance_km == 0.0 and b.truth_place is None
     assert rm.outcome(b) is None
+
+
+def test_a_country_label_is_judged_against_the_stated_probability_of_the_country() -> None:
+    from dataclasses import replace
+
+    # a 25 km circle at 0.3 whose country holds 0.8: the country label judges the 0.8
+    wrong = replace(country_only("w", "NG", conf=0.3), country_confidence=0.8)
+    right = replace(country_only("r", "JP", conf=0.3), country_confidence=0.9)
+    assert rm.stated(wrong) == 0.8 and rm.confidently_wrong(wrong)
+    assert not rm.confidently_wrong(country_only("w", "NG", conf=0.3))  # no country figure
+    # a point label judges the circle's own confidence
+    assert rm.stated(replace(point("p", 5.0, conf=0.4), country_confidence=0.95)) == 0.4
+    table = rm.calibration([wrong, right])
+    assert table["n"] == 2 and table["ece"] == pytest.approx((0.8 + 0.1) / 2)
