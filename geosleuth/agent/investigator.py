@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geosleuth import __version__
-from geosleuth.clues import KINDS, Clue, CountryClue, parse_clue
+from geosleuth.agent.clues import KINDS, Clue, CountryClue, parse_clue
 from geosleuth.errors import BadInputError
 from geosleuth.model import Evidence, GeoConstraint, Hypothesis, PointConstraint
 

@@ -31,7 +31,7 @@ from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, ToolCall
 from geosleuth.cases import wiring
 from geosleuth.cases.resume import load_case_folder
-from geosleuth.clues import ShadowClue, SunClue, TimeClue
+from geosleuth.agent.clues import ShadowClue, SunClue, TimeClue
 from geosleuth.errors import BadInputError
 from geosleuth.images import load_case
 from geosleuth.model import Evidence, Hypothesis
@@ -273,7 +273,7 @@ class Session:
 
     def _sun_run(self) -> list[Evidence]:
         """Run sun_angle on the case's clues when it is installed and has a measurement."""
-        from geosleuth.clues import sun_measurement_clue, typed_clues
+        from geosleuth.agent.clues import sun_measurement_clue, typed_clues
 
         if SUN_TOOL not in self.executor.available():
             return []

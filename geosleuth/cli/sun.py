@@ -48,7 +48,7 @@ def _measurement(
 
 
 def _window(time: str | None, date: str | None, hours: str | None, offset: str | None) -> Any:
-    from geosleuth.clues import TimeClue
+    from geosleuth.agent.clues import TimeClue
     from geosleuth.errors import BadInputError
 
     if time is not None and date is not None:
@@ -69,7 +69,7 @@ def _window(time: str | None, date: str | None, hours: str | None, offset: str |
 
 def _parse(text: str, flag: str) -> Any:
     """The clue parser's verdict on a flag's value, its message worded for the flag."""
-    from geosleuth.clues import parse_clue
+    from geosleuth.agent.clues import parse_clue
     from geosleuth.errors import BadInputError
 
     try:
@@ -190,7 +190,7 @@ def times_cmd(
     from datetime import date as date_cls
     from datetime import datetime
 
-    from geosleuth.clues import TimeClue
+    from geosleuth.agent.clues import TimeClue
     from geosleuth.errors import BadInputError
     from geosleuth.geo.sun_locus import check_time, matching_times
     from geosleuth.geo.timezones import format_offset, localize, utc_offset_at

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from geosleuth.clues import ShadowClue, sun_measurement_clue, time_clue, typed_clues
+from geosleuth.agent.clues import ShadowClue, sun_measurement_clue, time_clue, typed_clues
 from geosleuth.errors import BadInputError, ToolError
 from geosleuth.geo.sun_locus import SunMeasurement, TimeWindow
 from geosleuth.geo.timezones import format_offset, parse_offset

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from geosleuth_plugins.sun_angle.inputs import measurement_from, window_from
 
-from geosleuth.clues import sun_measurement_clue, typed_clues
+from geosleuth.agent.clues import sun_measurement_clue, typed_clues
 from geosleuth.geo.sun_locus import (
     Locus,
     SunMeasurement,

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 from geosleuth_plugins.sun_angle.inputs import exif_time
 
-from geosleuth.clues import time_clue, typed_clues
+from geosleuth.agent.clues import time_clue, typed_clues
 from geosleuth.errors import BadInputError, ToolError
 from geosleuth.geo.timezones import (
     format_offset,

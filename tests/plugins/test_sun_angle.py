@@ -250,7 +250,7 @@ def test_a_shadow_direction_in_the_frame_uses_the_camera_heading(tmp_path: Path)
 
 
 def test_frame_and_bearing_together_are_refused() -> None:
-    from geosleuth.clues import parse_clue
+    from geosleuth.agent.clues import parse_clue
     from geosleuth.errors import BadInputError
 
     with pytest.raises(BadInputError, match="bearing= or frame="):

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from geosleuth.clues import (
+from geosleuth.agent.clues import (
     CountryClue,
     ShadowClue,
     SunClue,
