@@ -11,31 +11,35 @@ count only when they name a big place exactly (see ``_famous_enough``): "Paris" 
 of 10,000 people or more (or one in a hinted country):
 shop names and OCR noise match hamlets all over the world.
 
-A match becomes a point constraint around the place (radius by population), trusted by
-match score and by how clearly one place stands out among those bearing the name; a
-country's name becomes a country constraint. A sign naming a place is not proof of
-being there, so the strengths stay moderate.
+The stretches looked up come from ``text.name_candidates``; a match becomes a clue as
+``text.place_clues`` makes it (a point constraint around the place, or a country
+constraint for a country's name).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
-
-from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.name_candidates import Candidate, candidates, named_elsewhere, overlaps
+from geosleuth.text.place_clues import (
+    country_clue,
+    place_clue,
+    radius_for_population,
+    romanised,
+    strength_of,
+    weight,
+)
 from geosleuth.text.wordfreqs import ALL_LANGUAGES, COMMON_LANGUAGES
 from geosleuth.text.wordfreqs import zipf as _zipf
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
 
-MAX_WORDS = 4
+__all__ = ["find_place_names", "radius_for_population", "strength_of"]
+
 MIN_SCORE = 0.85  # fuzzy matches below this are OCR noise or another word
 COMMON_ZIPF = 4.0
 FAME_MARGIN = 0.6
@@ -44,130 +48,12 @@ HOME_DISCOUNT = 1.0  # Zipf points a name's frequency in its own country's langu
 # "Essen" is food on a German sign, "Tours" a boat trip on an English one).
 SIGN_VOCABULARY = frozenset({"sale", "soldes", "open", "exit", "bar", "bank", "hotel",
                              "essen", "tours"})
-HINT_BOOST = 10.0
-COUNTRY_STRENGTH = 0.4
-MAX_STRENGTH = 0.6
-MIN_STRENGTH = 0.05
-SMALL_PLACE_POPULATION = 100_000  # a lone word naming a smaller town is weaker evidence
 MAX_CLUES = 8
 MAX_FUZZY_LOOKUPS = 4  # each scans the name keys of similar length (~50 ms)
 MIN_FUZZY_CHARS = 6
 MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
-KIND_FACTOR = {"city": 1.0, "admin1": 0.5, "us_state": 0.5, "country": 1.0}
 PLACE_KINDS = ("city", "admin1", "us_state", "country")
-
-_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-.]*", flags=regex.V1)
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}ー]{2,}", flags=regex.V1)
-_SCRIPT_SEAM = regex.compile(
-    r"(?<=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])(?=\p{Latin})"
-    r"|(?<=\p{Latin})(?=[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])", flags=regex.V1)
-_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}ー]+", flags=regex.V1)
-# Thai writes no spaces between words and the OCR joins a Thai line without them, so a
-# town's name sits inside a longer run ("ถนนสุขุมวิทกรุงเทพมหานคร"). A stretch may not begin
-# with a mark or a following vowel, nor end before one or after a leading vowel.
-_THAI = regex.compile(r"\p{Thai}{3,}", flags=regex.V1)
-_THAI_NO_START = regex.compile(r"[\p{Mn}\u0e30\u0e32\u0e33\u0e45\u0e46]", flags=regex.V1)
-_THAI_LEADING_VOWEL = regex.compile(r"[\u0e40-\u0e44]", flags=regex.V1)
-THAI_MIN, THAI_MAX, THAI_RUN_MAX = 3, 20, 60
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    text: str
-    span: tuple[int, int, int]  # line, first token, last token (exclusive)
-    words: int
-    exact_only: bool = False  # a stretch cut out of a Thai run: only exact names count
-
-
-def radius_for_population(population: int | None) -> float:
-    """km within which a photo "at" a place of this size lies (95 %): 5 km to 60 km."""
-    pop = max(population or 0, 1000)
-    return float(min(60.0, max(5.0, 3.0 * (pop / 1000) ** (1 / 3))))
-
-
-# Languages whose street word comes before the street's own name ("Via Roma", "Rua
-# Augusta", "улица Ленина", "شارع الملك فهد"): the words right after it name the street
-# (after a person or another town), not the place where the sign stands.
-NAME_FOLLOWS_STREET_WORD = frozenset({
-    "fr", "es", "ca", "pt", "it", "pl", "ro", "ru", "uk", "be", "bg", "sr", "hr", "el", "vi",
-    "ar", "fa", "he", "th", "ms", "tl", "sq",
-})
-
-
-@lru_cache(maxsize=2)
-def _street_words(name_follows: bool = False) -> regex.Pattern[str]:
-    """Street-type words (all, or those of ``NAME_FOLLOWS_STREET_WORD``), any case: signs
-    write "Rua", "Via", "Улица" capitalised."""
-    from geosleuth.text.streets import _compiled
-
-    return regex.compile(
-        "|".join(f"(?:{p.pattern})" for w, p in _compiled()
-                 if not name_follows or w.language in NAME_FOLLOWS_STREET_WORD),
-        flags=regex.V1 | regex.IGNORECASE)
-
-
-def _candidates(text: str) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    street, before_name = _street_words(), _street_words(name_follows=True)
-    for li, line in enumerate(text.splitlines()):
-        # a CJK glyph glued to a Latin word ("大TEXAS": the OCR joined a sign behind a
-        # plate) is another word
-        spaced = _SCRIPT_SEAM.sub(" ", line)
-        words = [m.group(0).strip(".-’'") for m in _WORD.finditer(spaced)]
-        words = [w for w in words if w]
-        for n in range(min(MAX_WORDS, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                gram = words[i : i + n]
-                if n == 1 and (len(gram[0]) < 3 or street.fullmatch(gram[0])):
-                    continue
-                if street.fullmatch(gram[0]) or street.fullmatch(gram[-1]):
-                    continue  # "rue de Rivoli" names a street, not the place Rivoli
-                if i > 0 and before_name.fullmatch(words[i - 1]):
-                    continue  # "Via Roma Firenze": Roma is the street's name
-                out.append(_Candidate(" ".join(gram), (li, i, i + n), n))
-        for run in _CJK.finditer(line):
-            s = run.group(0)
-            if len(s) > 12:
-                continue
-            kana_runs = {(m.start(), m.end()) for m in _KANA.finditer(s)}
-            for n in range(min(6, len(s)), 1, -1):
-                for i in range(len(s) - n + 1):
-                    if _KANA.fullmatch(s[i : i + n]) and (i, i + n) not in kana_runs:
-                        continue  # a piece of a kana word ("うと" of "きょうと") names nothing
-                    out.append(_Candidate(s[i : i + n], (li, 1000 + run.start() + i,
-                                                         1000 + run.start() + i + n), 1))
-        out += _thai_candidates(line, li)
-    return out
-
-
-def _thai_candidates(line: str, li: int) -> list[_Candidate]:
-    """Stretches of the Thai runs of ``line`` that could be words, longest first."""
-    out: list[_Candidate] = []
-    for run in _THAI.finditer(line):
-        s = run.group(0)
-        if len(s) > THAI_RUN_MAX:
-            continue
-        for n in range(min(THAI_MAX, len(s)), THAI_MIN - 1, -1):
-            for i in range(len(s) - n + 1):
-                j = i + n
-                if (_THAI_NO_START.match(s[i]) or _THAI_LEADING_VOWEL.match(s[j - 1])
-                        or (j < len(s) and _THAI_NO_START.match(s[j]))):
-                    continue
-                if n == len(s):
-                    continue  # the whole run is a word of the line, tried already
-                out.append(_Candidate(s[i:j], (li, 1000 + run.start() + i,
-                                               1000 + run.start() + j), 1, exact_only=True))
-    return out
-
-
-def _overlaps(span: tuple[int, int, int], taken: list[tuple[int, int, int]]) -> bool:
-    return any(span[0] == t[0] and span[1] < t[2] and t[1] < span[2] for t in taken)
-
-
-def _weight(m: PlaceMatch, hint: set[str]) -> float:
-    boost = HINT_BOOST if m.place.country_code in hint else 1.0
-    kind = KIND_FACTOR.get(m.place.kind, 0.5)
-    return (m.score**4) * math.sqrt((m.place.population or 0) + 1000) * boost * kind
+TRANSLITERATED_POPULATION = 500_000
 
 
 def find_place_names(
@@ -180,15 +66,15 @@ def find_place_names(
     hint = {c.upper() for c in country_hint}
     langs = tuple(dict.fromkeys([*ALL_LANGUAGES, *languages]))
     local = _local_scripts(text)
-    elsewhere = _named_elsewhere(text)
+    elsewhere = named_elsewhere(text)
     clues: list[TextClue] = []
     taken: list[tuple[int, int, int]] = []
     seen_places: set[int] = set()
     fuzzy_budget = MAX_FUZZY_LOOKUPS
-    for cand in _candidates(text):
+    for cand in candidates(text):
         if len(clues) >= MAX_CLUES:
             break
-        if _overlaps(cand.span, taken):
+        if overlaps(cand.span, taken):
             continue
         if cand.span[:2] >= elsewhere:
             break  # the rest names a twin town or a destination, not where the sign stands
@@ -205,64 +91,22 @@ def find_place_names(
         exact_country = [m for m in exact_country if _script_fits(cand.text, m, local)]
         if exact_country:
             taken.append(cand.span)
-            clues.append(_country_clue(cand.text, exact_country[0].place.country_code))
+            clues.append(country_clue(cand.text, exact_country[0].place.country_code))
             continue
         matches = [m for m in matches
                    if m.place.kind != "country" and _script_fits(cand.text, m, local)]
         if not matches:
             continue
-        best = max(matches, key=lambda m: _weight(m, hint))
+        best = max(matches, key=lambda m: weight(m, hint))
         if common and not _famous_enough(cand.text, best, langs):
             continue  # a common word that happens to be a place's name
         taken.append(cand.span)
         if best.place.geonameid in seen_places:
             continue
         seen_places.add(best.place.geonameid)
-        clue = _place_clue(cand.text, best, matches, hint, cand.words)
-        clues.append(_romanised(clue, best) if not local else clue)
+        clue = place_clue(cand.text, best, matches, hint, cand.words)
+        clues.append(romanised(clue, best) if not local else clue)
     return clues
-
-
-# Phrases after which a sign names another place than its own: twin towns ("Epping,
-# twinned with Eppingen"). Everything after one, on its line and below, is passed over.
-TWINNING = regex.compile(
-    r"twinned\s+with|twin\s+towns?|sister\s+cit(?:y|ies)|partnerst[aä]dt|"
-    r"st[aä]dtepartnerschaft|jumel[ée]e?s?\s+avec|jumelage|gemellat[ao]\s+con|gemellaggio|"
-    r"hermanad[ao]\s+con|ciudad(?:es)?\s+hermanas?|geminad[ao]\s+com|cidades?[-\s]irm[ãa]s?|"
-    r"miasta?\s+partnerski|zustersted|vänort|partnerby|ystävyyskaupun",
-    flags=regex.V1 | regex.IGNORECASE,
-)
-
-
-def _named_elsewhere(text: str) -> tuple[int, int]:
-    """(line, first word) from which on the text names places other than its own."""
-    for li, line in enumerate(text.splitlines()):
-        m = TWINNING.search(line)
-        if m:
-            return li, len(_WORD.findall(line[: m.start()]))
-    return 1_000_000, 0
-
-
-TRANSLITERATED_POPULATION = 500_000
-ROMANISED = 0.3  # a Latin name alone, of a place whose country writes another script
-LATIN_COUNTRY = 0.1  # CLDR weight of Latin script below which a country writes another
-
-
-def _romanised(clue: TextClue, best: PlaceMatch) -> TextClue:
-    """A name in Latin letters alone, of a place in a country that writes another script
-    ("TOYOTA" on a car, "SEOUL" on a T-shirt), is weaker: signs there name their places in
-    the local script too."""
-    from geosleuth.text.languages import countries_for_script
-
-    c = clue.constraint
-    if c is None or countries_for_script("Latin").get(best.place.country_code or "", 0.0) \
-            >= LATIN_COUNTRY:
-        return clue
-    strength = round(max(MIN_STRENGTH, c.strength * ROMANISED), 3)
-    return TextClue(kind=clue.kind, text=clue.text,
-                    summary=clue.summary + "; in Latin letters only, where another script is "
-                    "written", data={**clue.data, "romanised_only": True},
-                    constraint=c.model_copy(update={"strength": strength}))
 
 
 def _local_scripts(text: str) -> frozenset[str]:
@@ -343,7 +187,7 @@ def _lookup(gazetteer: Gazetteer, text: str, hint: set[str], fuzzy: bool) -> lis
     return list(by_key.values())
 
 
-def _may_fuzz(cand: _Candidate) -> bool:
+def _may_fuzz(cand: Candidate) -> bool:
     """OCR-tolerant matching is for longer names of one or two words."""
     return cand.words <= 2 and len(cand.text) >= MIN_FUZZY_CHARS
 
@@ -360,65 +204,3 @@ def _good(matches: list[PlaceMatch], hint: set[str], words: int) -> list[PlaceMa
             continue
         out.append(m)
     return out
-
-
-def _country_clue(text: str, code: str) -> TextClue:
-    return TextClue(
-        kind="place_name",
-        text=text,
-        summary=f"country name {quote(text)}: {code}",
-        data={"name": text, "country": code, "kind": "country"},
-        constraint=CountryConstraint(weights={code: 1.0}, default=0.2, strength=COUNTRY_STRENGTH),
-    )
-
-
-def strength_of(best: PlaceMatch, share: float, words: int) -> float:
-    """How likely a name read on a photo is to name the place the photo is at.
-
-    A name that fits one place exactly gets up to ``MAX_STRENGTH`` (a sign names many
-    other places than its own: destinations, shops, streets after people and towns). Less
-    when the name is shared (``share``: the place's part of the name's weight), when the
-    reading is fuzzy (score⁴: a near-miss is mostly another word), and, for a lone word,
-    when the place is small (√(population / 100,000)): short words match small towns all
-    over the world by chance, while a name of several words rarely does.
-    """
-    exact = best.score**4
-    size = 1.0
-    if words == 1 and best.place.kind == "city":
-        size = min(1.0, math.sqrt((best.place.population or 0) / SMALL_PLACE_POPULATION))
-    return round(max(MIN_STRENGTH, MAX_STRENGTH * exact * math.sqrt(share) * size), 3)
-
-
-def _place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set[str],
-                words: int = 1) -> TextClue:
-    weights = [_weight(m, hint) for m in matches]
-    share = _weight(best, hint) / sum(weights)
-    place = best.place
-    if place.kind in ("admin1", "us_state"):
-        radius = max(50.0, place.extent_km or 150.0)
-    else:
-        radius = radius_for_population(place.population)
-    strength = strength_of(best, share, words)
-    others = len({m.place.geonameid for m in matches}) - 1
-    alt = f"; {others} other place(s) share the name" if others else ""
-    return TextClue(
-        kind="place_name",
-        text=text,
-        summary=f"place name {quote(text)}: {place.name} ({place.country_code}, "
-        f"{place.kind}, pop. {place.population or 0:,}) score {best.score:.2f}{alt}",
-        data={
-            "name": text,
-            "place": {"geonameid": place.geonameid, "name": place.name, "lat": place.lat,
-                      "lon": place.lon, "country": place.country_code, "kind": place.kind,
-                      "population": place.population, "admin1": place.admin1},
-            "matched": best.matched,
-            "score": round(best.score, 3),
-            "ambiguity": round(1 - share, 3),
-            "alternatives": [
-                {"name": m.place.name, "country": m.place.country_code, "score": round(m.score, 3)}
-                for m in matches if m is not best
-            ][:5],
-        },
-        constraint=PointConstraint(lat=place.lat, lon=place.lon, radius_km=radius,
-                                   strength=strength),
-    )

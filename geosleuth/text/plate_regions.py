@@ -17,7 +17,7 @@ import regex
 from geosleuth.geo.folding import fold_name
 from geosleuth.model import PointConstraint
 from geosleuth.text.clue import TextClue, quote
-from geosleuth.text.placenames import radius_for_population
+from geosleuth.text.place_clues import radius_for_population
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer

@@ -20,7 +20,7 @@ import regex
 
 from geosleuth.model import CountryConstraint, PointConstraint
 from geosleuth.text.clue import TextClue, quote
-from geosleuth.text.placenames import radius_for_population
+from geosleuth.text.place_clues import radius_for_population
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
