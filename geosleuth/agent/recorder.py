@@ -16,7 +16,7 @@ import numpy as np
 from geosleuth.agent.state import CaseState
 from geosleuth.fusion import FusionResult, fuse
 from geosleuth.model import Case, Evidence, Place
-from geosleuth.text.clue import clip
+from geosleuth.text.quoting import clip
 
 MAX_SUMMARY_EVIDENCE = 12
 MAX_LINE = 180

@@ -35,7 +35,7 @@ from geosleuth.backends.prices import cost_usd
 from geosleuth.errors import BackendError
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.settings import Settings
-from geosleuth.text.clue import clip, guillemets
+from geosleuth.text.quoting import clip, guillemets
 from geosleuth.tools.context import Egress
 
 SUBMIT = "submit_verdict"

@@ -35,7 +35,7 @@ from geosleuth.model import Case, Evidence
 from geosleuth.net.retry import RetryPolicy
 from geosleuth.paths.cluster import Cluster, cluster_of
 from geosleuth.settings import Settings
-from geosleuth.text.clue import clip, guillemets
+from geosleuth.text.quoting import clip, guillemets
 from geosleuth.tools.context import Egress
 
 CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]

@@ -1,37 +1,16 @@
 """A clue found in text: what was read, what it means, and the constraint it puts on the place.
 
 Every clue finder in ``geosleuth.text`` returns ``TextClue`` objects; the ``text_clues``
-tool turns each into its own Finding. ``quote`` is how text read in a photo appears in a
-summary: quoted, escaped, shortened. It is data, never an instruction.
+tool turns each into its own Finding. Text read in a photo appears in a summary through
+``geosleuth.text.quoting``: quoted, escaped, shortened. It is data, never an instruction.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from geosleuth.model import GeoConstraint
-
-MAX_QUOTE = 60
-
-
-def quote(text: str, limit: int = MAX_QUOTE) -> str:
-    """``text`` as a JSON string literal: quoted, control characters and quotes escaped."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return json.dumps(cut, ensure_ascii=False)
-
-
-def clip(text: str, n: int) -> str:
-    """``text`` on one line, whitespace collapsed, cut to ``n`` characters with an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def guillemets(text: str, n: int) -> str:
-    """Text from outside (the image, the user, another model) shown to a model as data:
-    clipped, between guillemets, with guillemets inside replaced."""
-    return "«" + clip(text, n).replace("«", "‹").replace("»", "›") + "»"
 
 
 @dataclass(frozen=True)

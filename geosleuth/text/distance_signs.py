@@ -33,7 +33,8 @@ from geographiclib.geodesic import Geodesic
 
 from geosleuth.geo.distance import EARTH_RADIUS_KM, destination, geodesic_km, haversine_km
 from geosleuth.model import PointConstraint, RasterConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer, GazPlace

@@ -14,7 +14,8 @@ from functools import lru_cache
 import regex
 
 from geosleuth.model import CountryConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.quoting import quote
 
 STRENGTH = 0.6
 

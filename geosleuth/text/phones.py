@@ -16,7 +16,8 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, geocoder
 
 from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer

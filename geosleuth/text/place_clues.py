@@ -10,7 +10,8 @@ import math
 from typing import TYPE_CHECKING
 
 from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import PlaceMatch

@@ -16,8 +16,9 @@ import regex
 
 from geosleuth.geo.folding import fold_name
 from geosleuth.model import PointConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
 from geosleuth.text.place_clues import radius_for_population
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer

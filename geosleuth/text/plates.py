@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import regex
 
 from geosleuth.model import CountryConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer

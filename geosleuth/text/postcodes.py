@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import regex
 
 from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
 from geosleuth.text.place_clues import radius_for_population
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch

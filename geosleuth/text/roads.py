@@ -17,7 +17,8 @@ from functools import lru_cache
 import regex
 
 from geosleuth.model import CountryConstraint
-from geosleuth.text.clue import TextClue, population_weights, quote
+from geosleuth.text.clue import TextClue, population_weights
+from geosleuth.text.quoting import quote
 
 
 def _codes(spaced: str) -> tuple[str, ...]:

@@ -15,8 +15,9 @@ from functools import lru_cache
 import regex
 
 from geosleuth.model import CountryConstraint
-from geosleuth.text.clue import TextClue, quote
+from geosleuth.text.clue import TextClue
 from geosleuth.text.languages import countries_for_language
+from geosleuth.text.quoting import quote
 
 STRENGTH = 0.4  # a prior: street words travel with a language, and the language tool sees it too
 

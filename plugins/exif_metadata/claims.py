@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from geosleuth_plugins.place_lookup.weighing import TOP_STRENGTH, place_radius_km, strengths
 
 from geosleuth.model import CountryConstraint, Finding, PointConstraint
-from geosleuth.text.clue import quote
+from geosleuth.text.quoting import quote
 
 if TYPE_CHECKING:
     from geosleuth.geo.gazetteer import Gazetteer

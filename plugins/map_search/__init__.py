@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from geosleuth.errors import BadInputError, ConfigError, ToolError, ToolUnavailableError
 from geosleuth.model import Basis, Finding, PointConstraint
+from geosleuth.text.quoting import quote
 from geosleuth.text.wordfreqs import distinctiveness
 from geosleuth.tools.api import ClueTool, Cost, Stage
 from geosleuth.tools.context import ToolContext
@@ -63,7 +64,7 @@ DEFAULT_FINDINGS = 5
 
 def quoted(text: str | None) -> str:
     """Text from an image or a map, quoted and escaped for a one-line summary."""
-    return json.dumps(text or "", ensure_ascii=False)[:120]
+    return quote(text or "", 118)
 
 
 def _kind(tags: dict[str, str]) -> str:

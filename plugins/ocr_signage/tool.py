@@ -14,7 +14,7 @@ from geosleuth_plugins.ocr_signage.lines import TextLine
 
 from geosleuth.errors import ToolError
 from geosleuth.model import Finding
-from geosleuth.text.clue import quote
+from geosleuth.text.quoting import quote
 from geosleuth.tools.api import Availability, ClueTool, Coverage, Reveal, Stage
 from geosleuth.tools.context import ToolContext
 

@@ -10,7 +10,7 @@ from geosleuth_plugins.place_lookup.weighing import merge_nested, place_radius_k
 from geosleuth.errors import ToolError
 from geosleuth.geo.gazetteer import Gazetteer, PlaceMatch
 from geosleuth.model import CountryConstraint, Finding, PointConstraint
-from geosleuth.text.clue import quote
+from geosleuth.text.quoting import quote
 from geosleuth.tools.api import ClueTool, Stage
 from geosleuth.tools.context import ToolContext
 

@@ -7,12 +7,12 @@ import pytest
 
 from geosleuth.geo.gazetteer import Gazetteer
 from geosleuth.model import CountryConstraint, PointConstraint
-from geosleuth.text.clue import quote
 from geosleuth.text.domains import find_domains
 from geosleuth.text.money import find_prices
 from geosleuth.text.phones import find_phones
 from geosleuth.text.plates import find_plates
 from geosleuth.text.postcodes import find_postcodes
+from geosleuth.text.quoting import quote
 from geosleuth.text.roads import find_roads
 from geosleuth.text.streets import find_street_words
 
