@@ -19,7 +19,7 @@ from geosleuth.backends.chat import (
     Message,
     TextPart,
 )
-from geosleuth.backends.sdk import host_of, require_sdk, timed_call
+from geosleuth.backends.sdk import fields, host_of, require_sdk, timed_call
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 2048
@@ -114,12 +114,15 @@ class AnthropicChat:
 
     @staticmethod
     def _reply(resp: Any, latency: float) -> ChatReply:
+        fields(resp, "reply", content=list)  # JSON without a reply's fields is a fault
         texts: list[str] = []
         calls: list[ChatToolCall] = []
-        for block in resp.content:
-            if block.type == "text":
+        for i, block in enumerate(resp.content):
+            if getattr(block, "type", None) == "text":
+                fields(block, f"text block {i}", text=str)
                 texts.append(block.text)
-            elif block.type == "tool_use":
+            elif getattr(block, "type", None) == "tool_use":
+                fields(block, f"tool_use block {i}", id=str, name=str)
                 args = block.input if isinstance(block.input, dict) else None
                 calls.append(ChatToolCall(
                     id=block.id, name=block.name, arguments=args,
@@ -131,7 +134,8 @@ class AnthropicChat:
         return ChatReply(
             text="".join(texts),
             tool_calls=tuple(calls),
-            usage=ChatUsage(resp.usage.input_tokens or 0, resp.usage.output_tokens or 0),
+            usage=ChatUsage(getattr(resp.usage, "input_tokens", 0) or 0,
+                            getattr(resp.usage, "output_tokens", 0) or 0),
             raw=resp.model_dump(mode="json", exclude_none=True),
             finish=resp.stop_reason,
             refusal=refusal,

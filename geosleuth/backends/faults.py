@@ -1,8 +1,9 @@
 """What can go wrong when calling a model, and retrying what is worth retrying.
 
 Adapters turn their SDK's exceptions into these faults; ``with_retries`` retries the
-transient ones (429 with Retry-After, 5xx and overload, timeouts, refused connections)
-with the network layer's backoff policy, and turns exhaustion into a ``BackendError``
+transient ones (429 with Retry-After, 5xx and overload, timeouts, refused connections, an
+answer that is not a reply: HTTP 200 with a body that is not JSON or lacks the reply's
+fields) with the network layer's backoff policy, and turns exhaustion into a ``BackendError``
 that ends the case (exit 3). A context-length fault is not retried as is: the caller
 shrinks its request first.
 """
@@ -39,6 +40,12 @@ class RateLimited(ChatFault):
 
 class ServerFault(ChatFault):
     transient = True
+
+
+class MalformedReply(ServerFault):
+    """The server answered (often HTTP 200) with a body that is not a reply: not JSON, or
+    JSON without the fields of one. A proxy's error page or a server under strain sends
+    these; asking again often helps."""
 
 
 class TimeoutFault(ChatFault):

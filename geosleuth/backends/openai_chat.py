@@ -20,7 +20,7 @@ from geosleuth.backends.chat import (
     TextPart,
     parse_arguments,
 )
-from geosleuth.backends.sdk import host_of, require_sdk, timed_call
+from geosleuth.backends.sdk import fields, host_of, require_sdk, timed_call
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_CAPS = Capabilities(vision=True, native_tools=True, json_mode=True,
@@ -114,15 +114,19 @@ class OpenAIChat:
 
     @staticmethod
     def _reply(resp: Any, latency: float) -> ChatReply:
+        fields(resp, "reply", choices=list)  # JSON without a reply's fields is a fault
         if not resp.choices:
             return ChatReply(raw=resp.model_dump(mode="json"), latency_ms=latency, finish="empty")
         choice = resp.choices[0]
         msg = choice.message
+        fields(msg, "message in the first choice", content=(str, type(None)),
+               tool_calls=(list, type(None)))
         calls = []
         for i, tc in enumerate(msg.tool_calls or ()):
             fn = getattr(tc, "function", None)
             if fn is None:
                 continue
+            fields(fn, f"function of tool call {i}", name=str)
             args, error = parse_arguments(fn.arguments)
             calls.append(ChatToolCall(id=tc.id or f"call{i}", name=fn.name or "", arguments=args,
                                       raw_arguments=fn.arguments or "", error=error))

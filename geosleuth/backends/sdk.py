@@ -2,12 +2,15 @@
 
 Both official SDKs are generated from the same template, so they raise the same exception
 classes (``APITimeoutError``, ``APIConnectionError``, ``APIStatusError``, ``APIError``)
-with the same fields; one mapping turns either into the loop's faults.
+with the same fields; one mapping turns either into the loop's faults. A body that is not
+a reply (not JSON, or JSON without the reply's fields) is a ``MalformedReply``: retried
+like a server error, then the end of the case.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -19,6 +22,7 @@ from geosleuth.backends.faults import (
     ChatFault,
     ConnectionFault,
     ContextTooLong,
+    MalformedReply,
     PermanentFault,
     RateLimited,
     ServerFault,
@@ -27,6 +31,10 @@ from geosleuth.backends.faults import (
 )
 from geosleuth.errors import ConfigError
 from geosleuth.net.retry import parse_retry_after
+
+
+class NotAReply(ValueError):
+    """Raised by an adapter's parser: the body lacks a field every reply has."""
 
 
 def host_of(url: str) -> str:
@@ -48,9 +56,11 @@ def fault_from_sdk(sdk: ModuleType, exc: Exception, what: str) -> ChatFault | No
         return TimeoutFault(f"{what}: the request timed out")
     if isinstance(exc, sdk.APIConnectionError):
         return ConnectionFault(f"{what}: cannot connect ({exc})")
+    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):  # the SDK reads the body
+        return MalformedReply(f"{what}: unreadable response (the body is not JSON: {exc})")
     if not isinstance(exc, sdk.APIStatusError):
         if isinstance(exc, sdk.APIError):  # a 2xx answer the SDK could not read
-            return ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
+            return MalformedReply(f"{what}: unreadable response ({type(exc).__name__}: {exc})")
         return None
     status = exc.status_code
     body = exc.response.text if exc.response is not None else str(exc)
@@ -77,7 +87,7 @@ def fault_from_sdk(sdk: ModuleType, exc: Exception, what: str) -> ChatFault | No
 def timed_call(sdk: ModuleType, what: str, request: Callable[[], Any],
                parse: Callable[[Any, float], ChatReply]) -> ChatReply:
     """``request()`` with its errors as faults, then ``parse(response, latency_ms)``; a
-    body the parser cannot read is a server fault."""
+    body the parser cannot read is a ``MalformedReply``."""
     start = time.perf_counter()
     try:
         resp = request()
@@ -87,8 +97,26 @@ def timed_call(sdk: ModuleType, what: str, request: Callable[[], Any],
             raise
         raise fault from None
     latency = (time.perf_counter() - start) * 1000.0
+    if isinstance(resp, str | bytes):  # the SDK hands over a body that is not JSON as text
+        raise MalformedReply(f"{what}: unreadable response (not a JSON object: {_preview(resp)})")
     try:
         return parse(resp, latency)
-    except (AttributeError, TypeError, ValueError) as exc:  # a body that is not a reply
-        raise ServerFault(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
-                          ) from None
+    except NotAReply as exc:
+        raise MalformedReply(f"{what}: unreadable response ({exc})") from None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a body that is not a reply
+        raise MalformedReply(f"{what}: unreadable response ({type(exc).__name__}: {exc})"
+                             ) from None
+
+
+def _preview(body: str | bytes) -> str:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    return repr(" ".join(text.split())[:80]) if text.strip() else "an empty body"
+
+
+def fields(obj: Any, what: str, **expected: type | tuple[type, ...]) -> None:
+    """Raise NotAReply unless each named attribute of ``obj`` has its expected type."""
+    if obj is None:
+        raise NotAReply(f"the {what} is missing")
+    for name, kind in expected.items():
+        if not isinstance(getattr(obj, name, None), kind):
+            raise NotAReply(f"the {what} has no valid {name!r}")

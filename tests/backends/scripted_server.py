@@ -1,7 +1,7 @@
 """A local HTTP server that replays scripted responses to the real openai/anthropic SDKs.
 
-Each request pops the next ``Scripted`` response (status, JSON body, headers, an
-optional delay before answering) and is recorded (path, headers, JSON body) so tests
+Each request pops the next ``Scripted`` response (status, JSON body or raw bytes, headers,
+an optional delay before answering) and is recorded (path, headers, JSON body) so tests
 can check what the SDK sent. It listens on 127.0.0.1 with a free port; nothing here
 touches the internet.
 """
@@ -23,6 +23,7 @@ class Scripted:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    raw: bytes | None = None  # sent as it is instead of ``body`` (a body that is not JSON)
 
 
 @dataclass
@@ -56,9 +57,12 @@ class ScriptedServer:
                 if item.delay_s:
                     time.sleep(item.delay_s)
                 data = json.dumps(item.body).encode() if item.body is not None else b""
+                if item.raw is not None:
+                    data = item.raw
                 try:
                     self.send_response(item.status)
-                    self.send_header("content-type", "application/json")
+                    if "content-type" not in {k.lower() for k in item.headers}:
+                        self.send_header("content-type", "application/json")
                     self.send_header("content-length", str(len(data)))
                     for k, v in item.headers.items():
                         self.send_header(k, v)
