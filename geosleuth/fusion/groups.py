@@ -8,10 +8,11 @@ Two facts about real photos shape this module:
   were an independent witness turns four weak readings into certainty. So the evidence
   of one *source* is fused as **one witness**: its members' likelihoods are multiplied
   into a joint view (where they agree, the view is sharp), and the whole view is trusted
-  with one strength, that of its most trusted member:
+  with one strength, that of its most trusted member among those that support the view
+  (``supported``: most of the view lies where the member alone points):
 
       L_G(x) = (1 − s_G) + s_G · Π_i L_i(x) / Z_G,   Z_G = ∫ prior · Π_i L_i,
-      s_G = min(cap(basis), max_i s_i).
+      s_G = min(cap(basis), max_{i supports the view} s_i).
 
   With probability s_G the truth is distributed like the members' joint view, otherwise
   anywhere (like the prior), so however many members agree, the group puts at most
@@ -88,6 +89,21 @@ def groups(evidence: Sequence[Evidence]) -> list[Group]:
         strength = min(cap(items[0].basis), max(c.strength for c in constraints if c))
         out.append(Group(tuple(c for c in constraints if c is not None), strength))
     return out
+
+
+def supported(g: Group, agrees: Sequence[bool]) -> float:
+    """The witness's strength, from the members that support its joint view.
+
+    A witness is trusted as far as the clues that point where its joint view lies: its
+    strongest member when that one agrees, else the strongest that does (a plate's format
+    saying Brazil does not vouch for a view that a misread town name pulled to Nigeria),
+    else its weakest member. Agreeing members do not add up: what they share (the same
+    reading of the same sign) is what the witness is.
+    """
+    agreeing = [c.strength for c, ok in zip(g.members, agrees, strict=True) if ok]
+    if not agreeing:
+        return min(g.strength, min(c.strength for c in g.members))
+    return min(g.strength, max(agreeing))
 
 
 def log_norm(log_prior_mass: np.ndarray, joint: np.ndarray) -> float:

@@ -1,0 +1,47 @@
+"""A witness (the clues read from one photo's text) is trusted as far as the clues that
+support its joint view: a strong clue pointing elsewhere does not vouch for it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geosleuth.fusion import fuse
+from geosleuth.fusion.groups import Group, supported
+from geosleuth.model import CountryConstraint, Evidence, PointConstraint
+
+JOS = (9.8965, 8.8583)  # a town in Nigeria that a misread word can name
+
+
+def countries(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    return np.where(lon < -30.0, "BR", np.where((lon > 2.7) & (lon < 14.7) & (lat > 4.2)
+                                               & (lat < 13.9), "NG", "XX"))
+
+
+def read(eid: str, constraint: object) -> Evidence:
+    return Evidence(id=eid, tool="text_clues", tool_version="1", summary=eid, basis="read",
+                    constraint=constraint)  # type: ignore[arg-type]
+
+
+def test_the_strength_comes_from_the_members_that_agree() -> None:
+    plate = CountryConstraint(weights={"BR": 1.0}, default=0.05, strength=0.8)
+    town = PointConstraint(lat=JOS[0], lon=JOS[1], radius_km=20, strength=0.47)
+    g = Group((plate, town), 0.8)
+    assert supported(g, [True, True]) == 0.8  # agreeing members do not add up
+    assert supported(g, [False, True]) == 0.47  # the plate does not vouch for Jos
+    assert supported(g, [True, False]) == 0.8
+    assert supported(g, [False, False]) == 0.47  # a view no member supports: the weakest
+
+
+def test_a_town_that_outvotes_the_plate_in_one_reading_is_not_trusted_as_the_plate() -> None:
+    # a plate format as text_clues gives it: its countries, every other at 0.2
+    plate = read("E1", CountryConstraint(weights={"BR": 1.0}, default=0.2, strength=0.8))
+    town = read("E2", PointConstraint(lat=JOS[0], lon=JOS[1], radius_km=20, strength=0.47))
+    post = fuse([plate, town], countries=countries).posterior
+    codes = countries(post.cells.lat, post.cells.lon)
+    in_ng = float(post.mass[codes == "NG"].sum())
+    # The joint view of the two readings lies mostly at Jos, where the plate does not
+    # point: the witness is trusted as the town's reading (0.47), not as the plate (0.8),
+    # which would put 0.38 in Nigeria
+    alone = fuse([town], countries=countries).posterior
+    assert in_ng < 0.3
+    assert in_ng < float(alone.mass[countries(alone.cells.lat, alone.cells.lon) == "NG"].sum())
