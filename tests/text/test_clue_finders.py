@@ -164,7 +164,9 @@ def test_no_price_without_a_sign_by_a_number(text: str) -> None:
 def test_plates(text: str, countries: list[str]) -> None:
     clues = find_plates(text)
     assert len(clues) == 1 and _countries(clues[0]) == countries
-    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.7
+    # a format says where a car is registered, not where it stands: never more than the
+    # share measured on real plates (geosleuth.text.plates.STRENGTH, 0.8) allows
+    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.8
 
 
 @pytest.mark.parametrize("text", ["Call ABC1D23 now", "Hauptstraße 5", "E 45", "1234 AB"])
