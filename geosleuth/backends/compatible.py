@@ -9,6 +9,8 @@ into tool calls or reports exactly what is wrong with it (never guesses).
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -27,8 +29,7 @@ from geosleuth.backends.openai_chat import OpenAIChat
 from geosleuth.errors import ConfigError
 from geosleuth.settings import ServerConfig, Settings
 
-LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
-DEFAULT_OLLAMA = "http://127.0.0.1:11434"
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
 _FENCE = re.compile(r"\A```(?:json)?\s*(.*?)\s*```\Z", re.S)
 
 
@@ -169,7 +170,50 @@ def server_chat(name: str, server: ServerConfig, settings: Settings,
 def ollama_server(environ: dict[str, str] | None = None) -> ServerConfig:
     """Ollama's OpenAI-compatible endpoint at ``OLLAMA_HOST`` (default 127.0.0.1:11434)."""
     env = os.environ if environ is None else environ
-    host = env.get("OLLAMA_HOST") or DEFAULT_OLLAMA
-    if "://" not in host:
-        host = "http://" + host
-    return ServerConfig(base_url=host.rstrip("/") + "/v1")
+    return ServerConfig(base_url=ollama_url(env.get("OLLAMA_HOST")) + "/v1")
+
+
+def ollama_url(value: str | None) -> str:
+    """``OLLAMA_HOST`` read the way Ollama reads it (``envconfig.Host``): quotes and spaces
+    around it dropped; no scheme means http and port 11434 (``localhost``,
+    ``127.0.0.1``, ``[::1]``); ``:11434`` is that port on 127.0.0.1; a scheme with no
+    port means its own port (http 80, https 443); a port that is not 0-65535 is the
+    default; a path is kept (a proxy). Unset or empty: http://127.0.0.1:11434."""
+    text = (value or "").strip().strip("\"'").strip()
+    scheme, sep, hostport = text.partition("://")
+    default_port = "11434"
+    if not sep:
+        scheme, hostport = "http", text
+    elif scheme in ("http", "https"):
+        default_port = "80" if scheme == "http" else "443"
+    else:
+        raise ConfigError(f"OLLAMA_HOST={value!r}: geosleuth reaches Ollama over http or"
+                          f" https, not {scheme}://")
+    hostport, _, path = hostport.partition("/")
+    split = _split_host_port(hostport)
+    if split is None:
+        host, port = hostport or "127.0.0.1", default_port
+        with contextlib.suppress(ValueError):
+            host = ipaddress.ip_address(hostport.strip("[]")).compressed
+    else:
+        host, port = split
+    if not re.fullmatch(r"[+-]?\d{1,10}", port) or not 0 <= int(port) <= 65535:
+        port = default_port
+    host = host or "127.0.0.1"  # ":11434": the port on this machine
+    if ":" in host:
+        host = f"[{host}]"
+    path = path.strip("/")
+    return f"{scheme}://{host}:{int(port)}" + (f"/{path}" if path else "")
+
+
+def _split_host_port(hostport: str) -> tuple[str, str] | None:
+    """Go's ``net.SplitHostPort``: ("host", "port"), or None when there is no port part."""
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0 or hostport[end + 1:end + 2] != ":":
+            return None
+        return hostport[1:end], hostport[end + 2:]
+    host, sep, port = hostport.rpartition(":")
+    if not sep or ":" in host:
+        return None
+    return host, port

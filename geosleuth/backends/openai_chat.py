@@ -77,7 +77,7 @@ class OpenAIChat:
         json_output: bool = False,
         provider: str = "openai",
     ) -> None:
-        self._sdk = require_sdk("openai")
+        self._sdk = require_sdk("openai", backend=provider)
         self.model = model
         self.base_url = base_url or DEFAULT_BASE_URL
         self.host = host_of(self.base_url)

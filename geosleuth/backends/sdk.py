@@ -41,12 +41,13 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def require_sdk(name: str) -> ModuleType:
-    """The provider's SDK package, or one line saying how to install it."""
+def require_sdk(name: str, backend: str | None = None) -> ModuleType:
+    """The SDK package ``name``, or one line naming the backend the user chose (``ollama``
+    or a named server use the openai package) and how to install the package."""
     try:
         return importlib.import_module(name)
     except ImportError:
-        raise ConfigError(f"the {name} backend needs the {name} package:"
+        raise ConfigError(f"the {backend or name} backend needs the {name} package:"
                           f" pip install 'geosleuth[{name}]'") from None
 
 
