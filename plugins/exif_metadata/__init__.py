@@ -1,8 +1,9 @@
 """The ``exif_metadata`` clue tool and ``read_metadata``, the same facts as a plain function.
 
 Modules: ``reading`` (raw tags from exifread, Pillow as fallback), ``fields`` (tags to
-values: GPS, times, camera, editors), ``metadata`` (``read_metadata``), ``tool`` (the
-ClueTool and its findings).
+values: GPS, times), ``camera`` (camera name, phones, editors), ``metadata``
+(``read_metadata``: each field read on its own, numbers finite and bounded), ``tool``
+(the ClueTool and its findings).
 """
 
 from geosleuth_plugins.exif_metadata.metadata import read_metadata

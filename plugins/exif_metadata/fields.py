@@ -1,4 +1,4 @@
-"""Turning raw EXIF tags into plain fields: GPS position and time, capture time, camera.
+"""Turning raw EXIF tags into plain fields: GPS position and time, capture time.
 
 Every reader here takes normalised tags (see ``reading``) and a list to which it appends a
 warning for anything malformed; none of them raises on bad data.
@@ -11,6 +11,11 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+# The camera fields live in ``camera``; their names stay importable from here.
+from geosleuth_plugins.exif_metadata.camera import KNOWN_EDITORS as KNOWN_EDITORS
+from geosleuth_plugins.exif_metadata.camera import camera_name as camera_name
+from geosleuth_plugins.exif_metadata.camera import editor_of as editor_of
+from geosleuth_plugins.exif_metadata.camera import is_phone as is_phone
 from geosleuth_plugins.exif_metadata.reading import EXIF, GPS, IFD0, TagKey, TagValue
 
 Tags = dict[TagKey, TagValue]
@@ -49,6 +54,15 @@ def clean_text(value: Any, limit: int = MAX_TEXT) -> str | None:
     return text[:limit] or None
 
 
+def _finite(number: float, what: str, warnings: list[str]) -> float | None:
+    """``number``, or None with a warning when it is infinite or NaN (a FLOAT/DOUBLE tag
+    or text can hold those; no field has a use for them)."""
+    if math.isfinite(number):
+        return number
+    warnings.append(f"{what} is not a finite number ({number}); ignored")
+    return None
+
+
 def _number(item: Any, what: str, warnings: list[str]) -> float | None:
     """One numeric value: a rational (num, den), an int or a float; None if unusable."""
     if isinstance(item, tuple) and len(item) == 2:
@@ -58,7 +72,7 @@ def _number(item: Any, what: str, warnings: list[str]) -> float | None:
             return None
         return num / den
     if isinstance(item, int | float) and not isinstance(item, bool):
-        return float(item)
+        return _finite(float(item), what, warnings)
     warnings.append(f"{what} has an unexpected value {item!r:.60}")
     return None
 
@@ -69,10 +83,11 @@ def first_number(tags: Tags, key: TagKey, what: str, warnings: list[str]) -> flo
         return None
     if isinstance(value, str):
         try:
-            return float(value.strip())
+            number = float(value.strip())
         except ValueError:
             warnings.append(f"{what} is not a number: {value!r:.60}")
             return None
+        return _finite(number, what, warnings)
     if isinstance(value, bytes) or not value:
         warnings.append(f"{what} is empty or not numeric")
         return None
@@ -85,9 +100,15 @@ def first_int(tags: Tags, key: TagKey) -> int | None:
         return value[0]
     if isinstance(value, list) and value and isinstance(value[0], int):
         return value[0]
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _digits(value.strip()):
         return int(value.strip())
     return None
+
+
+def _digits(text: str) -> bool:
+    """Whether ``text`` is ASCII digits: ``str.isdigit`` also accepts "²" and "①",
+    which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 # ---------------------------------------------------------------- GPS
@@ -105,6 +126,8 @@ def _coordinate(tags: Tags, key: int, ref_key: int, axis: str,
             degrees = float(value.strip())
         except ValueError:
             warnings.append(f"{name} is unreadable text {value!r:.40}")
+            return None
+        if _finite(degrees, name, warnings) is None:
             return None
     elif isinstance(value, bytes) or not value or len(value) > 3:
         warnings.append(f"{name} should hold 1 to 3 numbers, not {value!r:.60}")
@@ -283,17 +306,45 @@ def read_capture_time(
         except ValueError:
             warnings.append(f"{name} is not a valid date and time: {text!r:.40}")
             continue
-        subsec = clean_text(tags.get((EXIF, subsec_tag)))
-        if subsec and subsec.isdigit():
-            local = local.replace(microsecond=int((subsec + "000000")[:6]))
+        local = _with_subsec(local, tags.get((EXIF, subsec_tag)), subsec_tag, warnings)
         offset, used = None, None
         for tag, tag_name in ((offset_tag, offset_name), (OFFSET_TIME, "OffsetTime")):
             offset = parse_offset(clean_text(tags.get((EXIF, tag))), tag_name, warnings)
             if offset is not None:
                 used = tag_name
                 break
+        if offset is not None and to_utc(local, offset) is None:
+            warnings.append(f"{name} {text!r:.40} at {used} {format_offset(offset)} falls "
+                            "outside the years 1..9999 in UTC; ignored")
+            continue
         return local, name, offset, used
     return None, None, None, None
+
+
+_SUBSEC_NAMES = {SUBSEC: "SubSecTime", SUBSEC_ORIGINAL: "SubSecTimeOriginal",
+                 SUBSEC_DIGITIZED: "SubSecTimeDigitized"}
+
+
+def _with_subsec(local: datetime, value: TagValue | None, tag: int,
+                 warnings: list[str]) -> datetime:
+    """``local`` with the fraction of a second SubSecTime* gives (ASCII digits, the first
+    six read); a value that is not digits is warned about and left out."""
+    subsec = clean_text(value)
+    if not subsec:
+        return local
+    if not _digits(subsec):
+        warnings.append(f"{_SUBSEC_NAMES[tag]} is not digits: {subsec!r:.20}; ignored")
+        return local
+    return local.replace(microsecond=int((subsec + "000000")[:6]))
+
+
+def to_utc(local: datetime, offset: timedelta) -> datetime | None:
+    """The UTC time of ``local`` at ``offset``; None when it falls outside the years
+    1..9999 that a datetime holds (a camera clock at 9999-12-31 23:00 and -12:00)."""
+    try:
+        return aware(local, offset).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def offset_from_gps_time(local: datetime, gps_utc: datetime) -> timedelta | None:
@@ -313,77 +364,3 @@ def offset_from_gps_time(local: datetime, gps_utc: datetime) -> timedelta | None
 
 def aware(local: datetime, offset: timedelta) -> datetime:
     return local.replace(tzinfo=timezone(offset))
-
-
-# ---------------------------------------------------------------- camera
-
-# Makers whose EXIF comes from phones (GPS from a phone fix is typically good to ~30 m).
-_PHONE_MAKERS = {
-    "apple", "samsung", "google", "huawei", "honor", "xiaomi", "redmi", "poco", "oneplus",
-    "oppo", "vivo", "realme", "motorola", "lg electronics", "lge", "htc", "zte", "meizu",
-    "hmd global", "nokia", "fairphone", "nothing", "asus", "lenovo", "tecno", "infinix",
-}
-_PHONE_MODELS = re.compile(r"iphone|ipad|pixel|galaxy|xperia|^sm-[a-z]\d|redmi|nexus",
-                           re.IGNORECASE)
-
-# Software that edits photos, by the text it writes into Software (case-insensitive).
-KNOWN_EDITORS: tuple[tuple[str, str], ...] = (
-    ("lightroom", "Adobe Lightroom"),
-    ("photoshop express", "Adobe Photoshop Express"),
-    ("photoshop", "Adobe Photoshop"),
-    ("camera raw", "Adobe Camera Raw"),
-    ("gimp", "GIMP"),
-    ("affinity photo", "Affinity Photo"),
-    ("pixelmator", "Pixelmator"),
-    ("snapseed", "Snapseed"),
-    ("picasa", "Picasa"),
-    ("paint.net", "Paint.NET"),
-    ("capture one", "Capture One"),
-    ("darktable", "darktable"),
-    ("rawtherapee", "RawTherapee"),
-    ("luminar", "Luminar"),
-    ("acdsee", "ACDSee"),
-    ("paintshop", "Corel PaintShop"),
-    ("photoscape", "PhotoScape"),
-    ("dxo", "DxO"),
-    ("on1 photo", "ON1 Photo"),
-    ("photodirector", "PhotoDirector"),
-    ("polarr", "Polarr"),
-    ("vsco", "VSCO"),
-    ("meitu", "Meitu"),
-    ("faceapp", "FaceApp"),
-    ("canva", "Canva"),
-    ("imagemagick", "ImageMagick"),
-    ("graphicconverter", "GraphicConverter"),
-    ("windows photo editor", "Windows Photo Editor"),
-    ("microsoft photos", "Microsoft Photos"),
-    ("exiftool", "ExifTool"),
-    ("digikam", "digiKam"),
-)
-
-
-def editor_of(software: str | None) -> str | None:
-    if not software:
-        return None
-    lowered = software.lower()
-    for needle, name in KNOWN_EDITORS:
-        if needle in lowered:
-            return name
-    return None
-
-
-def is_phone(make: str | None, model: str | None) -> bool:
-    if make and make.lower().strip() in _PHONE_MAKERS:
-        return True
-    return bool(model and _PHONE_MODELS.search(model))
-
-
-def camera_name(make: str | None, model: str | None) -> str | None:
-    """"Canon EOS 40D" from make "Canon" and model "Canon EOS 40D" (no repeated make)."""
-    if not model:
-        return make
-    if not make:
-        return model
-    # "EASTMAN KODAK COMPANY" + "KODAK CX7530 ZOOM" -> the model alone.
-    words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", make)]
-    return model if any(model.lower().startswith(w) for w in words) else f"{make} {model}"

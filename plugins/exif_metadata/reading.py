@@ -2,9 +2,9 @@
 
 Both readers' values are normalised to one shape, keyed by (IFD, tag number) with IFD one
 of "IFD0", "EXIF", "GPS": ASCII as ``str``, rationals as ``(numerator, denominator)``
-tuples (zero denominators kept, never divided), integers as ``int``, undefined bytes as
-``bytes``; numeric values are lists. Nothing here raises on a malformed file: problems
-become warnings.
+tuples (zero denominators kept, never divided), integers as ``int``, FLOAT/DOUBLE as
+``float`` (possibly infinite or NaN), undefined bytes as ``bytes``; numeric values are
+lists. Nothing here raises on a malformed file: problems become warnings.
 
 exifread is the primary reader (the design card's choice; it parses TIFF, JPEG, PNG, WebP
 and most HEIC). It cannot read some files that Pillow can: WebP whose EXIF chunk lacks
@@ -62,6 +62,8 @@ def _scalar(value: Any) -> Any:
         return int(value)
     if isinstance(value, int | float):
         return value
+    if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], float):
+        return value[0]  # exifread gives a FLOAT/DOUBLE value as struct.unpack's 1-tuple
     num = getattr(value, "numerator", None)
     den = getattr(value, "denominator", None)
     if num is not None and den is not None:
