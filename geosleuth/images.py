@@ -56,6 +56,7 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     if path.stat().st_size == 0:
         raise BadInputError(f"{path}: the file is empty (0 bytes)")
     Image.MAX_IMAGE_PIXELS = max_pixels
+    image: Image.Image | None = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -67,22 +68,44 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
                     " (a decompression bomb?); raise max_pixels if the photo is genuine"
                 )
             image.load()
-    except BadInputError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BadInputError(f"{path}: too many pixels ({exc})") from None
-    except Image.UnidentifiedImageError:
-        raise BadInputError(
-            f"{path}: not an image geosleuth can read (JPEG, PNG, TIFF, WebP, HEIC/HEIF)"
-        ) from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise BadInputError(f"{path}: the image is damaged or truncated ({exc})") from None
+    except Exception as exc:
+        if image is not None:
+            image.close()
+        if isinstance(exc, BadInputError):
+            raise
+        raise _bad_input(path, exc) from None
     return image
 
 
+def _bad_input(path: Path, exc: Exception) -> BadInputError:
+    """What opening ``path`` raised, as the one-line ``BadInputError`` it stands for.
+
+    A damaged file makes Pillow's decoders raise nearly anything (a bit-flipped TIFF tag
+    type gives a ``TypeError``, a broken table an ``IndexError`` or ``struct.error``):
+    every exception is the file's problem.
+    """
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return BadInputError(f"{path}: too many pixels ({exc})")
+    if isinstance(exc, Image.UnidentifiedImageError):
+        return BadInputError(
+            f"{path}: not an image geosleuth can read (JPEG, PNG, TIFF, WebP, HEIC/HEIF)"
+        )
+    detail = " ".join(str(exc).split())[:200]
+    if not isinstance(exc, OSError | SyntaxError | ValueError):  # not a decoder's own report
+        detail = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return BadInputError(f"{path}: the image is damaged or truncated ({detail})")
+
+
 def oriented(image: Image.Image) -> Image.Image:
-    """The image as a viewer shows it: EXIF orientation applied, in RGB."""
-    out = ImageOps.exif_transpose(image)
+    """The image as a viewer shows it: EXIF orientation applied, in RGB.
+
+    A damaged EXIF block can make the transposition itself fail (Pillow rewrites the
+    block without its Orientation tag); the pixels are then kept as stored.
+    """
+    try:
+        out = ImageOps.exif_transpose(image)
+    except Exception:
+        out = image
     return out.convert("RGB") if out.mode != "RGB" else out
 
 

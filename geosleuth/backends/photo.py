@@ -38,7 +38,8 @@ def encode(image: Image.Image, max_side: int, max_bytes: int, label: str) -> Ima
 
 
 def load_pixels(path: Path, max_pixels: int) -> Image.Image:
-    """The full-resolution pixels, as a viewer shows them (for zoom crops)."""
+    """The full-resolution pixels, as a viewer shows them (for zoom crops); as stored when
+    a damaged EXIF block keeps the orientation from being applied."""
     from geosleuth.images import open_image, oriented
 
     return oriented(open_image(path, max_pixels))
@@ -46,18 +47,29 @@ def load_pixels(path: Path, max_pixels: int) -> Image.Image:
 
 def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
     """The pixels decoded at the smallest JPEG scale (1/2, 1/4, 1/8) still at least
-    ``max_side`` on the long side: several times faster than a full decode of a phone photo."""
+    ``max_side`` on the long side: several times faster than a full decode of a phone photo.
+
+    Oriented as a viewer shows them, or as stored when a damaged EXIF block keeps the
+    orientation from being applied; when the fast decode fails, the full one is used (and
+    raises ``BadInputError`` if the file is damaged).
+    """
     from geosleuth.images import open_image, oriented
 
-    with Image.open(path) as probe:
-        width, height = probe.size
-        fmt = probe.format
+    try:
+        with Image.open(path) as probe:
+            width, height = probe.size
+            fmt = probe.format
+    except Exception:  # the full decode says what is wrong with the file
+        fmt, width, height = None, 0, 0
     if fmt != "JPEG" or max(width, height) <= max_side:
         return oriented(open_image(path, max_pixels))
     scale = max_side / max(width, height)
-    image = Image.open(path)
-    image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-    image.load()
+    try:
+        image = Image.open(path)
+        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+        image.load()
+    except Exception:
+        return oriented(open_image(path, max_pixels))
     return oriented(image)
 
 
