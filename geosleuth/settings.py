@@ -10,6 +10,7 @@ pydantic-settings merges its sources without keeping that record.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
@@ -165,7 +166,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
-def _read_env(environ: dict[str, str]) -> dict[str, Any]:
+def _read_env(environ: dict[str, str], problems: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, field in Settings.model_fields.items():
         raw = environ.get(ENV_PREFIX + name.upper())
@@ -178,7 +179,8 @@ def _read_env(environ: dict[str, str]) -> dict[str, Any]:
             try:
                 values[name] = json.loads(raw)
             except json.JSONDecodeError as exc:
-                raise ConfigError(f"{ENV_PREFIX}{name.upper()}: not valid JSON ({exc})") from None
+                problems.append(f"{ENV_PREFIX}{name.upper()}: not valid JSON ({exc})")
+                continue
         if isinstance(values[name], str) and get_origin(field.annotation) is list:
             values[name] = [v.strip() for v in values[name].split(",") if v.strip()]
     return values
@@ -189,30 +191,67 @@ def load_settings(
     environ: dict[str, str] | None = None,
     path: Path | None = None,
 ) -> tuple[Settings, dict[str, Source]]:
-    """Build the settings from the four layers and say where each value came from."""
+    """Build the settings from the four layers and say where each value came from; the
+    first problem (an unknown key, a bad value, a file that is not TOML) is a ConfigError."""
+    settings, sources, problems = read_settings(flags, environ, path)
+    if problems:
+        raise ConfigError(problems[0])
+    return settings, sources
+
+
+def read_settings(
+    flags: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    path: Path | None = None,
+) -> tuple[Settings, dict[str, Source], list[str]]:
+    """The settings as ``load_settings`` builds them, leaving out what is wrong: each
+    unknown key, value that does not validate, or unreadable file is one line in the list
+    (with "did you mean" for a misspelt key), and the value below it stands. ``geosleuth
+    config`` shows both, so a bad config file can still be looked at."""
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     environ = dict(os.environ) if environ is None else environ
     path = path or config_path()
+    problems: list[str] = []
+    try:
+        from_file = _read_file(path)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        from_file = {}
     layers: list[tuple[Source, dict[str, Any]]] = [
-        ("file", _read_file(path)),
-        ("env", _read_env(environ)),
+        ("file", from_file),
+        ("env", _read_env(environ, problems)),
         ("flag", flags),
     ]
-    merged: dict[str, Any] = {}
-    sources: dict[str, Source] = {name: "default" for name in Settings.model_fields}
+    given: dict[str, list[tuple[Source, Any]]] = {}
     for source, values in layers:
         for key, value in values.items():
             if key not in Settings.model_fields:
                 where = path if source == "file" else source
-                raise ConfigError(f"{where}: unknown setting {key!r}; see 'geosleuth config'")
-            merged[key] = value
-            sources[key] = source
-    try:
-        settings = Settings(**merged)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(
-            f"setting {key!r} ({sources.get(str(err['loc'][0]), 'default')}): {err['msg']}"
-        ) from None
-    return settings, sources
+                problems.append(f"{where}: unknown setting {key!r}; "
+                                + (_did_you_mean(key, Settings) or "see 'geosleuth config'"))
+                continue
+            given.setdefault(key, []).append((source, value))
+    while True:
+        merged = {key: layers_of[-1][1] for key, layers_of in given.items()}
+        sources: dict[str, Source] = {name: "default" for name in Settings.model_fields}
+        sources |= {key: layers_of[-1][0] for key, layers_of in given.items()}
+        try:
+            return Settings(**merged), sources, problems
+        except ValidationError as exc:
+            # a misspelt key in a table comes first: it is why a required key is missing
+            err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+            top = str(err["loc"][0])
+            key = ".".join(str(p) for p in err["loc"])
+            hint = ""
+            if err["type"] == "extra_forbidden" and top == "servers" and len(err["loc"]) == 3:
+                hint = "; " + (_did_you_mean(str(err["loc"][2]), ServerConfig)
+                               or f"a server takes {', '.join(ServerConfig.model_fields)}")
+            problems.append(f"setting {key!r} ({sources.get(top, 'default')}): {err['msg']}{hint}")
+            given[top].pop()  # the layer below, or the default, stands
+            if not given[top]:
+                del given[top]
+
+
+def _did_you_mean(key: str, model: type[BaseModel]) -> str:
+    guess = difflib.get_close_matches(key, list(model.model_fields), n=1)
+    return f"did you mean {guess[0]!r}?" if guess else ""

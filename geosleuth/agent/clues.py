@@ -15,9 +15,11 @@ A clue is ``kind: body``. The kinds:
   ``time: 2024-06-01`` is a date only. A time with no date is refused.
 - ``date: 2024-06-01 [hours=14-16] [offset=+02:00]``: the date, optionally an hour
   window in local time and the offset.
-- ``country: FR`` / ``country: FR, BE`` / ``not-country: FR``: ISO 3166 alpha-2 codes.
+- ``country: FR`` / ``country: FR, BE`` / ``not-country: France``: ISO 3166 alpha-2
+  codes or country names (in any language CLDR knows, and everyday English ones).
 
-``parse_clue`` raises BadInputError with one line saying what is wrong. Clue text is the
+``parse_clue`` raises BadInputError with one line saying what is wrong (with "did you
+mean" for a misspelt kind or country name). Clue text is the
 user's data: it is parsed, never evaluated.
 """
 
@@ -29,6 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from geosleuth.agent.clue_names import country_code, country_hint, suggest
 from geosleuth.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -160,8 +163,11 @@ def parse_clue(text: str) -> Clue:
     kind, sep, body = raw.partition(":")
     kind = kind.strip().lower().replace("_", "-")
     if not sep or kind not in KINDS:
+        guess = suggest(kind, KINDS) if sep else None
         raise BadInputError(
-            f"clue {raw!r} not understood: start it with one of {', '.join(k + ':' for k in KINDS)}"
+            f"clue {raw!r} not understood: "
+            + (f"did you mean '{guess}:'?" if guess else
+               f"start it with one of {', '.join(k + ':' for k in KINDS)}")
         )
     body = body.strip()
     if not body:
@@ -345,16 +351,27 @@ def _hours(value: str, raw: str) -> tuple[float, float]:
 
 
 def _country(body: str, raw: str, *, negated: bool) -> CountryClue:
-    import pycountry
-
+    """Countries by ISO code or by name, separated by commas (or, for codes, spaces)."""
+    whole = country_code(body)
+    if whole is not None:  # one name, even with a comma in it ("Korea, Republic of")
+        return CountryClue((whole,), negated=negated, text=raw)
     codes: list[str] = []
-    for token in re.split(r"[\s,;/]+", body.strip()):
-        if not token:
+    for part in re.split(r"[,;/]+", body):
+        if not part.strip():
             continue
-        code = token.upper()
-        if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-            raise BadInputError(
-                f"clue {raw!r}: {token!r} is not an ISO 3166 alpha-2 country code (like FR)"
-            )
-        codes.append(code)
+        code = country_code(part)
+        if code is not None:
+            codes.append(code)
+            continue
+        words = part.split()
+        found = [country_code(w) for w in words]
+        if None not in found:  # "FR BE"
+            codes += [c for c in found if c is not None]
+            continue
+        bad = part.strip() if len(words) > 1 else words[0]
+        hint = country_hint(bad)
+        raise BadInputError(
+            f"clue {raw!r}: {bad!r} is not an ISO 3166 alpha-2 country code (like FR) or a"
+            " country name" + (f"; did you mean {hint!r}?" if hint else "")
+        )
     return CountryClue(tuple(dict.fromkeys(codes)), negated=negated, text=raw)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from geosleuth import __version__
+from geosleuth.agent.clue_names import suggest
 from geosleuth.agent.clues import KINDS, Clue, CountryClue, parse_clue
 from geosleuth.errors import BadInputError
 from geosleuth.model import Evidence, GeoConstraint, Hypothesis, PointConstraint
@@ -30,6 +31,7 @@ COUNTRY_STRENGTH = 0.9
 DEFAULT_POINT_RADIUS_KM = 1.0
 EXTRA_KINDS = ("note", "point", "place")
 
+_WORD = re.compile(r"^[a-z]+(?:[\s-][a-z]+)?$")  # a prefix that could be a kind: one or two words
 _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _POINT = re.compile(
     rf"^\s*({_NUMBER})\s*[, ]\s*({_NUMBER})(?:\s*[, ]\s*({_NUMBER})\s*(?:km)?)?\s*$")
@@ -52,7 +54,9 @@ def read_input(text: str) -> ClueInput:
     ``note: ...`` (or text with no known ``kind:`` prefix) is a free-text note;
     ``point: lat, lon [radius_km]`` a known position; ``place: name`` a place to look up;
     anything else goes through the clue parser (shadow, sun, time, date, country,
-    not-country). Raises BadInputError with one line when it cannot be read.
+    not-country). A prefix that is a typo of a kind (``contry: PT``) is refused with
+    "did you mean", not kept as a note. Raises BadInputError with one line when it cannot
+    be read.
     """
     raw = text.strip()
     if not raw:
@@ -60,7 +64,13 @@ def read_input(text: str) -> ClueInput:
     head, sep, body = raw.partition(":")
     kind = head.strip().lower().replace("_", "-") if sep else ""
     body = body.strip()
-    if kind == "note" or kind not in (*KINDS, *EXTRA_KINDS):
+    known = (*KINDS, *EXTRA_KINDS)
+    if kind not in known and _WORD.match(kind):
+        guess = suggest(re.sub(r"\s+", "-", kind), known)
+        if guess is not None:
+            raise BadInputError(f"clue {raw!r}: unknown kind {head.strip()!r};"
+                                f" did you mean '{guess}:'?")
+    if kind == "note" or kind not in known:
         return ClueInput("note", raw, body if kind == "note" else raw)
     if not body:
         raise BadInputError(f"clue {raw!r} is empty after {kind!r}")

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from geosleuth.settings import Settings, Source
 
 
 def register(app: typer.Typer) -> None:
@@ -13,11 +19,26 @@ def register(app: typer.Typer) -> None:
 
 
 def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Every setting; a bad one (an unknown key, a value that does not validate) is left
+    out of the table, which shows what stands instead, and named in one line on stderr
+    (exit 2), so that a broken config file can be looked at."""
+    from geosleuth.settings import read_settings
+
+    settings, sources, problems = read_settings()
+    _show(settings, sources, as_json)
+    if problems:
+        from geosleuth.cli.errors import fail
+
+        for problem in problems[:-1]:
+            print(f"geosleuth: {problem}", file=sys.stderr)
+        raise fail(problems[-1])
+
+
+def _show(settings: Settings, sources: dict[str, Source], as_json: bool) -> None:
     import json
 
-    from geosleuth.settings import ENV_PREFIX, Settings, config_path, load_settings
+    from geosleuth.settings import ENV_PREFIX, Settings, config_path
 
-    settings, sources = load_settings()
     values = settings.model_dump(mode="json")
     if as_json:
         typer.echo(

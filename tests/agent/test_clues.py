@@ -111,7 +111,7 @@ def test_finders() -> None:
         ("date: 2024-06-01 hours=16-14", "forwards"),
         ("date: 2024-06-01 offset=+15:00", "does not exist"),
         ("country: XX", "alpha-2"),
-        ("country: France", "alpha-2"),
+        ("country: Narnia", "alpha-2"),
         ("weather: sunny", "not understood"),
         ("shadow 1.8 2.4", "not understood"),
         ("sun:", "empty"),

@@ -45,3 +45,39 @@ def test_broken_toml(tmp_path: Path) -> None:
     cfg.write_text("steps = = 5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="TOML"):
         load_settings({}, environ={}, path=cfg)
+
+
+def test_unknown_key_says_what_was_meant(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('stepz = 5\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings({}, environ={}, path=cfg)
+    assert str(info.value) == f"{cfg}: unknown setting 'stepz'; did you mean 'steps'?"
+    cfg.write_text('openai_key = "sk"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"did you mean 'openai_api_key'\?$"):
+        load_settings({}, environ={}, path=cfg)
+    cfg.write_text('zzz = 1\n', encoding="utf-8")  # nothing close: no guess
+    with pytest.raises(ConfigError, match=r"unknown setting 'zzz'; see 'geosleuth config'$"):
+        load_settings({}, environ={}, path=cfg)
+    cfg.write_text('[servers.local]\nbsae_url = "http://127.0.0.1:8000/v1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^setting 'servers.local.bsae_url' \(file\): .*;"
+                                          r" did you mean 'base_url'\?$"):
+        load_settings({}, environ={}, path=cfg)
+
+
+def test_read_settings_leaves_out_what_is_wrong_and_says_so(tmp_path: Path) -> None:
+    from geosleuth.settings import read_settings
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('stepz = 5\nbackend = "openai"\npaths = "many"\n', encoding="utf-8")
+    settings, sources, problems = read_settings({}, environ={"GEOSLEUTH_PATHS": "3"}, path=cfg)
+    assert settings.backend == "openai" and sources["backend"] == "file"
+    assert settings.paths == 3 and sources["paths"] == "env"  # env over file, as always
+    assert settings.steps == 12 and sources["steps"] == "default"
+    assert problems == [f"{cfg}: unknown setting 'stepz'; did you mean 'steps'?"]
+    settings, sources, problems = read_settings({}, environ={}, path=cfg)
+    assert settings.paths == 1 and sources["paths"] == "default"  # the bad value left out
+    assert problems[1].startswith("setting 'paths' (file): Input should be a valid integer")
+    cfg.write_text("steps = = 5\n", encoding="utf-8")
+    settings, _, problems = read_settings({}, environ={}, path=cfg)
+    assert settings.steps == 12 and len(problems) == 1 and "not valid TOML" in problems[0]
