@@ -40,7 +40,6 @@ from geosleuth.tools.context import Egress
 
 SUBMIT = "submit_verdict"
 CONCLUDE = "conclude"
-ZOOM = "zoom"
 KEEP_STEPS = 3
 MAX_REPAIRS = 1  # re-asks within one step after a refusal, an empty or unreadable answer
 MAX_BAD_STEPS = 2  # consecutive steps without a usable answer before the case gives up
@@ -180,7 +179,8 @@ class LLMReasoner:
         caps = self.chat.capabilities
         crops = []
         for obs in view.last:
-            if obs.tool != ZOOM:
+            tool = view.toolbox.get(obs.tool)
+            if tool is None or not tool.shows_image:
                 continue
             for eid in obs.evidence:
                 e = view.state.evidence_by_id(eid)
@@ -196,7 +196,8 @@ class LLMReasoner:
     def tools(self, view: View) -> list[dict[str, Any]]:
         specs = [t for t in view.tools if t["name"] not in (SUBMIT, CONCLUDE)]
         if not self.chat.capabilities.vision:
-            specs = [t for t in specs if t["name"] != ZOOM]
+            specs = [t for t in specs
+                     if not getattr(view.toolbox.get(t["name"]), "shows_image", False)]
         return [*specs, SUBMIT_SPEC, CONCLUDE_SPEC]
 
     def messages(self, view: View, level: int = 0) -> tuple[list[Message], list[ImagePart], str]:

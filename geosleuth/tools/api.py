@@ -16,7 +16,11 @@ Besides, a tool declares what the core must know about it without knowing its na
   what arguments (from the text found, the leading hypotheses);
 - ``Options`` and ``api_keys``: its own settings (a ``[tools.NAME]`` table of the config,
   validated by the pydantic model ``Options`` and read as ``ctx.options``), and the API
-  keys it may read from ``ctx.settings`` (every other key is blanked in its context).
+  keys it may read from ``ctx.settings`` (every other key is blanked in its context);
+- ``shows_image``: its findings hold a crop of the photo (``data["box_px"]``) that a model
+  reasoner that sees images is shown at its next step (and the tool is not offered to a
+  model that cannot see);
+- ``example_args``: arguments the TUI's tool dialog offers an investigator.
 """
 
 from __future__ import annotations
@@ -119,6 +123,10 @@ class ClueTool(ABC):
     Options: ClassVar[type[BaseModel]] = NoOptions
     # API keys the tool may read from ``ctx.settings`` (the others are blanked there).
     api_keys: ClassVar[tuple[ApiKey, ...]] = ()
+    # Its findings hold a crop of the photo (``data["box_px"]``) for a model that sees.
+    shows_image: ClassVar[bool] = False
+    # Arguments the TUI's tool dialog offers (None: a template from the schema).
+    example_args: ClassVar[dict[str, Any] | None] = None
 
     def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
         """The arguments of each call the offline reasoner makes at the tool's ``stage``.

@@ -86,6 +86,7 @@ def _strength(score: float, rivals: int) -> float:
 class MapSearch(ClueTool):
     name: ClassVar[str] = "map_search"
     stage: ClassVar[Stage | None] = "map"
+    example_args: ClassVar[dict[str, Any] | None] = {"op": "search", "text": "Rua Augusta"}
 
     def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
         """A name search for each of the longest lines of text, in the path's country."""

@@ -35,6 +35,7 @@ class OcrSignageTool(ClueTool):
     name = "ocr_signage"
     reveals: ClassVar[frozenset[Reveal]] = frozenset({"photo_text"})
     stage: ClassVar[Stage | None] = "observe"
+    example_args: ClassVar[dict[str, Any] | None] = {"region": [0.0, 0.0, 1.0, 0.5]}
     version = "1.0"
     description = (
         "Read the text in the photo (street signs, shop fronts, plates, posters) with OCR. "

@@ -75,6 +75,7 @@ def _finding(gazetteer: Gazetteer, match: PlaceMatch, strength: float, n: int) -
 class PlaceLookupTool(ClueTool):
     name = "place_lookup"
     stage: ClassVar[Stage | None] = None  # for a model or the investigator
+    example_args: ClassVar[dict[str, Any] | None] = {"name": "Lisboa"}
     version = "1.0"
     description = (
         "Look up a place name in the offline GeoNames gazetteer (cities and villages of 500+ "

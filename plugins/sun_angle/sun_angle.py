@@ -29,6 +29,8 @@ RESOLUTION_DEG = 0.1
 class SunAngleTool(ClueTool):
     name: ClassVar[str] = "sun_angle"
     stage: ClassVar[Stage | None] = "interpret"
+    example_args: ClassVar[dict[str, Any] | None] = {
+        "time": "2024-06-01T14:30+01:00", "object_height_m": 1.8, "shadow_length_m": 2.4}
 
     def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
         """One call when the investigator gave a shadow or sun measurement."""

@@ -41,6 +41,7 @@ RESOLUTION_DEG = 0.25  # the default grid; an instance may set a coarser resolut
 class TimezoneCheckTool(ClueTool):
     name: ClassVar[str] = "timezone_check"
     stage: ClassVar[Stage | None] = "verify"
+    example_args: ClassVar[dict[str, Any] | None] = {"lat": 38.72, "lon": -9.14}
 
     def offline_calls(self, plan: PlanInput) -> list[dict[str, Any]]:
         """Check a hypothesis against the camera's UTC offset (path i: the i-th one)."""

@@ -34,6 +34,9 @@ def region_px(box: dict[str, float], width: int, height: int) -> tuple[int, int,
 class ZoomTool(ClueTool):
     name = "zoom"
     stage: ClassVar[Stage | None] = None  # for a model or the investigator
+    example_args: ClassVar[dict[str, Any] | None] = {
+        "x": 0.25, "y": 0.25, "width": 0.5, "height": 0.5}
+    shows_image: ClassVar[bool] = True  # a crop the model sees at its next step
     version = "1.0"
     basis = "read"
     description = (

@@ -207,3 +207,41 @@ def test_a_tools_settings_are_part_of_its_cache_key(case: Case) -> None:
     one = ToolContext(case=case, settings=Settings(tools={"keyed": {"depth": 1}}))
     two = ToolContext(case=case, settings=Settings(tools={"keyed": {"depth": 2}}))
     assert tool.cache_key(one.for_tool(tool), {}) != tool.cache_key(two.for_tool(tool), {})
+
+
+class Loupe(ClueTool):
+    """A third-party tool whose findings are crops for a model to look at."""
+
+    name = "loupe"
+    version = "1"
+    description = "Crops the top left of the photo."
+    shows_image = True
+    example_args: ClassVar[dict[str, Any] | None] = {"corner": "top left"}
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        return Finding(summary="the top left corner", data={"box_px": [0, 0, 20, 15]})
+
+
+def test_a_tool_that_shows_an_image_is_seen_by_a_model_that_sees(case: Case) -> None:
+    state = run(case, Loupe())
+    loupe = Loupe()
+    toolbox = {"loupe": loupe}
+    specs = [loupe.spec()]
+    view = View(replace(state, steps=[]), 2, 6, specs, render_summary(state).text,
+                last=list(state.steps[0].observations), toolbox=toolbox)
+    seeing = Remote()
+    seeing.capabilities = Capabilities(vision=True, max_image_side=256)  # type: ignore[misc]
+    reasoner = LLMReasoner(seeing, Settings(), name="fake")  # type: ignore[arg-type]
+    _, images, _ = reasoner.messages(view)
+    assert [img.label for img in images][1:] == [f"zoom {state.evidence[-1].id}"]
+    assert "loupe" in {t["name"] for t in reasoner.tools(view)}
+    blind = LLMReasoner(Remote(), Settings(), name="fake")  # type: ignore[arg-type]
+    assert "loupe" not in {t["name"] for t in blind.tools(view)}
+
+
+def test_the_tool_dialog_offers_a_tools_own_example() -> None:
+    from geosleuth.tui.screens.tool import example_args
+
+    spec = Loupe().spec()
+    assert example_args(spec, Loupe.example_args) == {"corner": "top left"}
+    assert example_args(spec) == {}

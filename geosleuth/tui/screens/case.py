@@ -252,7 +252,11 @@ class CaseScreen(Screen[None]):
         if not specs:
             self.fail(GeosleuthError("no clue tool is available here; see 'geosleuth tools'"))
             return
-        self.app.push_screen(ToolScreen(specs, preset), self._tool_given)
+        tools = self.session.executor.toolbox()
+        examples = {n: t.example_args for n, t in tools.items() if t.example_args is not None}
+        # the dialog opens on a tool that reads the photo's text, when one is installed
+        first = next((n for n in sorted(tools) if "photo_text" in tools[n].reveals), None)
+        self.app.push_screen(ToolScreen(specs, preset, examples, first), self._tool_given)
 
     def action_zoom_ocr(self) -> None:
         """The tool dialog set to OCR a region of the photo (x0, y0, x1, y1 as fractions)."""

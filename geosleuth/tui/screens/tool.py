@@ -12,23 +12,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-# Arguments offered for the tools an investigator reaches for most; other tools get a
-# template from their schema's required properties.
-EXAMPLES: dict[str, dict[str, Any]] = {
-    "ocr_signage": {"region": [0.0, 0.0, 1.0, 0.5]},
-    "map_search": {"op": "search", "text": "Rua Augusta"},
-    "sun_angle": {"time": "2024-06-01T14:30+01:00", "object_height_m": 1.8,
-                  "shadow_length_m": 2.4},
-    "zoom": {"x": 0.25, "y": 0.25, "width": 0.5, "height": 0.5},
-    "timezone_check": {"lat": 38.72, "lon": -9.14},
-    "place_lookup": {"name": "Lisboa"},
-}
 _BLANKS = {"string": "", "number": 0, "integer": 0, "boolean": False, "array": [], "object": {}}
 
 
-def example_args(spec: dict[str, Any]) -> dict[str, Any]:
-    if spec["name"] in EXAMPLES:
-        return EXAMPLES[spec["name"]]
+def example_args(spec: dict[str, Any], example: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The arguments the dialog offers: the tool's own example (``ClueTool.example_args``),
+    else a template from its schema's required properties."""
+    if example is not None:
+        return example
     props = spec.get("parameters", {}).get("properties", {})
     return {name: _BLANKS.get(str(props.get(name, {}).get("type")), "")
             for name in spec.get("parameters", {}).get("required", [])}
@@ -39,16 +30,20 @@ class ToolScreen(ModalScreen[tuple[str, dict[str, Any]] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, specs: list[dict[str, Any]], preset: tuple[str, dict[str, Any]] | None = None
+    def __init__(self, specs: list[dict[str, Any]],
+                 preset: tuple[str, dict[str, Any]] | None = None,
+                 examples: dict[str, dict[str, Any]] | None = None, first: str | None = None
                  ) -> None:
         super().__init__()
         self.specs = {s["name"]: s for s in specs}
         self.preset = preset
+        self.examples = examples or {}
+        self.first = first
 
     def compose(self) -> ComposeResult:
         names = sorted(self.specs)
         first = self.preset[0] if self.preset and self.preset[0] in self.specs else (
-            "ocr_signage" if "ocr_signage" in names else names[0] if names else Select.BLANK)
+            self.first if self.first in self.specs else names[0] if names else Select.BLANK)
         with Vertical(id="dialog"):
             yield Static(Text("Run one tool", style="bold"), classes="dialog-title")
             yield Select([(n, n) for n in names], value=first, allow_blank=False, id="tool-name")
@@ -68,7 +63,8 @@ class ToolScreen(ModalScreen[tuple[str, dict[str, Any]] | None]):
             return
         self._shown = name
         self.query_one("#tool-args", Input).value = json.dumps(
-            args if args is not None else example_args(spec), ensure_ascii=False)
+            args if args is not None else example_args(spec, self.examples.get(name)),
+            ensure_ascii=False)
         props = ", ".join(spec.get("parameters", {}).get("properties", {})) or "none"
         self.query_one("#tool-help", Static).update(
             Text(f"{spec['description']}\narguments: {props}", style="dim"))
