@@ -6,7 +6,9 @@
 - ``summaries``: the three summary files of a batch (results.jsonl, summary.csv,
   all.geojson) and the row written for each photo;
 - ``worker``: one photo from file to row (runs in a worker process or thread);
-- ``runner``: ``run_batch``, the pool of workers, resume by sha256, Ctrl-C handling.
+- ``runner``: ``run_batch``, the pool of workers, resume by sha256, Ctrl-C handling;
+- ``lock``: one batch at a time per output folder; ``own_cases``: the case folders a
+  resumed batch may replace.
 """
 
 from geosleuth.batch.discover import IMAGE_SUFFIXES, find_images

@@ -13,7 +13,12 @@ the parent is forked) remains for long CPU-bound batches on machines with many c
 Resume. Photos are keyed by the sha256 of their bytes. A photo whose key is in the
 journal (results.jsonl) is skipped; the journal also keeps each file's size and mtime,
 so an unchanged file is not hashed again. Photos with the same bytes as another in the
-batch are run once (``BatchOutcome.duplicates`` lists the others).
+batch are run once (``BatchOutcome.duplicates`` lists the others). Errors are run
+again with ``retry_errors``, and I/O errors (a case folder the OS refused) always; a
+photo run again replaces the case folder the batch wrote for it (``own_cases``).
+
+One writer. ``run_batch`` holds ``<out>/.batch.lock`` (``lock``) from start to end; a
+second batch on the same folder stops at once, naming the holder.
 
 Interruption. Every finished photo is in the journal before the next is reported.
 The first Ctrl-C stops handing out photos and lets the running ones finish and be
@@ -39,12 +44,15 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from geosleuth.batch.journal import read_jsonl
-from geosleuth.batch.summaries import Summaries, error_row, row_key
+from geosleuth.batch.lock import BatchLock, lock_output
+from geosleuth.batch.own_cases import own_case_dirs
+from geosleuth.batch.summaries import Summaries, error_row, retried_on_resume, row_key
 from geosleuth.batch.worker import WorkItem, WorkOptions, init_process, run_in_process, run_item
 from geosleuth.errors import BadInputError
 from geosleuth.images import sha256_of
@@ -116,9 +124,9 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 
 # Leftovers of a killed run: write_case's temporary and old folders
-# (".<stem>-<sha8>.<8 random>" and ".<stem>-<sha8>.old") and the temporary files of the
+# (".<stem>-<sha8>.<8 random>" and ".<stem>-<sha8>[-N].old") and the temporary files of the
 # atomic summary rewrites (".<name>.<8 random>").
-_STALE_CASE = re.compile(r"^\..+-[0-9a-f]{8}\.(old|[a-z0-9_]{8})$")
+_STALE_CASE = re.compile(r"^\..+-[0-9a-f]{8}(-[0-9]+)?\.(old|[a-z0-9_]{8})$")
 _STALE_SUMMARY = re.compile(r"^\.(results\.jsonl|summary\.csv|all\.geojson)\.[a-z0-9_]{8}$")
 
 
@@ -170,16 +178,35 @@ def run_batch(
     ignore_metadata: bool = False,
     on_progress: OnProgress | None = None,
     geojson_every_s: float = 2.0,
+    force: bool = False,
+    lock: BatchLock | None = None,
 ) -> BatchOutcome:
     """Run every task not already done; record each result as it arrives.
 
     Raises BadInputError when ``out`` already holds a batch and ``resume`` is false
-    (so a finished batch is never overwritten by accident).
+    (so a finished batch is never overwritten by accident), and at once when another
+    batch is writing into ``out`` (``.batch.lock``; ``lock``: the caller took it already).
+    ``force`` lets a case replace a folder of its name that is not the batch's own (else
+    it takes ``<stem>-<sha8>-2``).
     """
     if jobs < 1:
         raise BadInputError(f"--jobs must be at least 1, not {jobs}")
     started = time.perf_counter()
     out = Path(out)
+    with nullcontext(lock) if lock is not None else lock_output(out):
+        return _run_locked(
+            tasks, out, settings, started, jobs=jobs, executor=executor, resume=resume,
+            retry_errors=retry_errors, force=force, clues=clues,
+            ignore_metadata=ignore_metadata, on_progress=on_progress,
+            geojson_every_s=geojson_every_s)
+
+
+def _run_locked(
+    tasks: list[BatchTask], out: Path, settings: Settings, started: float, *, jobs: int,
+    executor: ExecutorKind, resume: bool, retry_errors: bool, force: bool,
+    clues: tuple[str, ...], ignore_metadata: bool, on_progress: OnProgress | None,
+    geojson_every_s: float,
+) -> BatchOutcome:
     summaries = Summaries(out, geojson_every_s=geojson_every_s)
     if summaries.existing() and not resume:
         raise BadInputError(
@@ -188,11 +215,13 @@ def run_batch(
         )
     if resume:
         clean_leftovers(out)
-    # Read what is done before deciding what to forget: errors are retried on request.
+    # Read what is done before deciding what to forget: I/O errors are retried, other
+    # errors on request.
     previous, _ = read_jsonl(summaries.results_path) if resume else ([], 0)
     forget = frozenset(row_key(r) or "" for r in previous
-                       if retry_errors and r.get("status") == "error")
+                       if retried_on_resume(r, retry_errors))
     dropped = summaries.open(resume=resume, forget=forget)
+    own = own_case_dirs(out, summaries.rows) if resume else {}
     done_keys = {r["sha256"] for r in summaries.rows if r.get("sha256")}
     done_paths = {r["path"] for r in summaries.rows if not r.get("sha256")}
     known = {(r["path"], r.get("size_bytes"), r.get("mtime_ns")): r["sha256"]
@@ -213,7 +242,7 @@ def run_batch(
             outcome.duplicates.append((item.rel, first_by_key[item.sha256]))
         else:
             first_by_key[item.sha256] = item.rel
-            todo.append(item)
+            todo.append(replace(item, own_dir=own.get((item.sha256, item.rel))))
     progress.total = len(todo) + len(unreadable)
     progress.skipped = outcome.skipped
     progress.phase = "running"
@@ -234,7 +263,7 @@ def run_batch(
             on_progress(progress)
 
     options = WorkOptions(settings=settings, out=out, clues=clues,
-                          ignore_metadata=ignore_metadata)
+                          ignore_metadata=ignore_metadata, force=force)
     try:
         for row in unreadable:
             record(row)
@@ -333,6 +362,9 @@ def _run_pool(
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = _make_pool(kind, jobs, options)
             submit()
+    except BaseException:  # e.g. a journal the disk cannot take: hand out nothing more
+        stopping = True
+        raise
     finally:
         if stopping or outcome.interrupted:
             _stop_now(pool, kind)

@@ -11,11 +11,13 @@ the journal, rebuilds the other two from it, and skips the photos it holds.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from geosleuth.batch.journal import (
     replace_atomically,
     replace_text_atomically,
 )
+from geosleuth.errors import BadInputError
 
 ROW_SCHEMA = "geosleuth.batch-row/1"
 RESULTS = "results.jsonl"
@@ -34,7 +37,7 @@ ALL_GEOJSON = "all.geojson"
 CSV_COLUMNS = (
     "path", "sha256", "status", "lat", "lon", "radius_km", "confidence", "country_code",
     "level", "place", "elapsed_s", "cost_usd", "tokens_in", "tokens_out", "case_dir",
-    "exit_code", "error",
+    "exit_code", "error", "error_kind",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,7 +62,8 @@ def csv_line(row: dict[str, Any]) -> str:
         value = row.get(col)
         if col == "elapsed_s":
             value = None if row.get("elapsed_ms") is None else round(row["elapsed_ms"] / 1000.0, 3)
-        if col in ("path", "place", "error", "case_dir", "level", "status", "country_code"):
+        if col in ("path", "place", "error", "case_dir", "level", "status", "country_code",
+                   "error_kind"):
             cells.append(text_cell(value))
         else:
             cells.append("" if value is None else value)
@@ -73,6 +77,27 @@ def csv_header() -> str:
     return buf.getvalue()
 
 
+# What went wrong with a photo, by exit code; "io" (exit 2) is the one kind not named by
+# its code: its case could not be written (a full disk, a read-only folder), and
+# --resume runs the photo again, as it does for no other error without --retry-errors.
+ERROR_KINDS = {1: "bug", 2: "input", 3: "backend"}
+IO_ERROR = "io"
+
+
+def error_kind(error: str | None, exit_code: int, kind: str | None = None) -> str | None:
+    if not error:
+        return None
+    return kind or ERROR_KINDS.get(exit_code, "bug")
+
+
+def retried_on_resume(row: dict[str, Any], retry_errors: bool) -> bool:
+    """Whether ``--resume`` runs this row's photo again: an I/O error always, any other
+    error with ``--retry-errors``."""
+    if row.get("status") != "error":
+        return False
+    return retry_errors or row.get("error_kind") == IO_ERROR
+
+
 def row_from_record(
     record: dict[str, Any],
     *,
@@ -83,6 +108,7 @@ def row_from_record(
     error: str | None,
     exit_code: int,
     elapsed_ms: float,
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """The batch row of one investigated photo, from its case record."""
     v = record["verdict"]
@@ -119,13 +145,14 @@ def row_from_record(
         "case_dir": case_dir,
         "exit_code": exit_code,
         "error": error,
+        "error_kind": error_kind(error, exit_code, kind),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
 def error_row(
     *, path: str, sha256: str, size_bytes: int, mtime_ns: int, error: str, exit_code: int,
-    elapsed_ms: float,
+    elapsed_ms: float, kind: str | None = None,
 ) -> dict[str, Any]:
     """The row of a photo that could not be investigated at all (bad input, a bug)."""
     return {
@@ -136,7 +163,7 @@ def error_row(
         "level": None, "forced": None, "steps": 0, "evidence": 0, "tokens_in": 0,
         "tokens_out": 0, "cost_usd": 0.0, "elapsed_ms": round(elapsed_ms, 1),
         "backend": None, "model": None, "ignore_metadata": None, "case_dir": None,
-        "exit_code": exit_code, "error": error,
+        "exit_code": exit_code, "error": error, "error_kind": error_kind(error, exit_code, kind),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -168,6 +195,17 @@ def geojson_collection(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A summary file the OS refuses (a full disk) stops the batch with one line, exit 2."""
+    try:
+        yield
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot write the batch's summaries "
+                            f"({exc.strerror or exc}); the batch stopped: make room, then "
+                            "--resume finishes it") from None
+
+
 class Summaries:
     """The summary files of one batch folder, opened for appending.
 
@@ -194,6 +232,10 @@ class Summaries:
 
     def open(self, *, resume: bool, forget: set[str] | frozenset[str] = frozenset()) -> int:
         """Open the files; return the number of damaged journal lines that were dropped."""
+        with _writing(self.out):
+            return self._open(resume, forget)
+
+    def _open(self, resume: bool, forget: set[str] | frozenset[str]) -> int:
         self.out.mkdir(parents=True, exist_ok=True)
         dropped = 0
         if resume:
@@ -227,23 +269,28 @@ class Summaries:
         """Record one finished photo: journal first (the truth), then the CSV row."""
         if self._jsonl is None or self._csv is None:
             raise ValueError("Summaries.add before open")
-        self._jsonl.append(json.dumps(row, ensure_ascii=False))
-        self._csv.append(csv_line(row))
+        with _writing(self.results_path):
+            self._jsonl.append(json.dumps(row, ensure_ascii=False))
+        with _writing(self.out / SUMMARY_CSV):
+            self._csv.append(csv_line(row))
         self.rows.append(row)
         self._geojson_dirty = True
         if time.monotonic() - self._geojson_written >= self.geojson_every_s:
             self._write_geojson()
 
     def _write_geojson(self) -> None:
-        replace_text_atomically(self.out / ALL_GEOJSON,
-                                json.dumps(geojson_collection(self.rows), ensure_ascii=False))
+        with _writing(self.out / ALL_GEOJSON):
+            replace_text_atomically(self.out / ALL_GEOJSON, json.dumps(
+                geojson_collection(self.rows), ensure_ascii=False))
         self._geojson_written = time.monotonic()
         self._geojson_dirty = False
 
     def close(self) -> None:
-        if self._geojson_dirty:
-            self._write_geojson()
-        for log in (self._jsonl, self._csv):
-            if log is not None:
-                log.close()
-        self._jsonl = self._csv = None
+        try:
+            if self._geojson_dirty:
+                self._write_geojson()
+        finally:
+            for log in (self._jsonl, self._csv):
+                if log is not None:
+                    log.close()
+            self._jsonl = self._csv = None

@@ -2,7 +2,9 @@
 
 Whatever happens to the photo, the worker returns a row: a broken image is an error
 row (exit code 2), a backend failure an error row whose partial case folder is kept
-(3), an unexpected exception an error row naming it (1). The batch goes on.
+(3), a case folder the OS refuses to write (full disk, read-only folder) an "io" error
+row (2) with the case saved under the cache folder instead and run again by --resume,
+an unexpected exception an error row naming it (1). The batch goes on.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class WorkItem:
     sha256: str
     size_bytes: int
     mtime_ns: int
+    own_dir: str | None = None  # a case folder this batch wrote for the photo earlier
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class WorkOptions:
     out: Path
     clues: tuple[str, ...] = ()
     ignore_metadata: bool = False
+    force: bool = False  # replace a folder <stem>-<sha8> that is not this batch's own
 
 
 _options: WorkOptions | None = None
@@ -62,8 +66,8 @@ def run_in_process(item: WorkItem) -> dict[str, Any]:
 
 def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
     """Investigate one photo, write its case folder, return its summary row."""
-    from geosleuth.batch.summaries import error_row, row_from_record
-    from geosleuth.cases.folder import write_case
+    from geosleuth.batch.summaries import IO_ERROR, error_row, row_from_record
+    from geosleuth.cases.folder import save_case, unsaved_dir
     from geosleuth.cases.runner import investigate_photo
     from geosleuth.errors import GeosleuthError
 
@@ -73,11 +77,21 @@ def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
                                    ignore_metadata=options.ignore_metadata)
         # The record names the photo as the batch does (relative to its root).
         result.record["image"]["path"] = item.rel
-        folder = write_case(result.record, options.out)
+        saved = save_case(result.record, options.out, replace=options.force,
+                          folder=options.out / item.own_dir if item.own_dir else None,
+                          fallback=unsaved_dir(options.settings.cache_dir))
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        if saved.problem or saved.folder is None:
+            also = f" (and: {result.error})" if result.error else ""
+            return row_from_record(
+                result.record, path=item.rel, size_bytes=item.size_bytes,
+                mtime_ns=item.mtime_ns, case_dir=None, exit_code=2, elapsed_ms=elapsed_ms,
+                error=f"{saved.problem}; --resume runs it again{also}", kind=IO_ERROR,
+            )
         return row_from_record(
             result.record, path=item.rel, size_bytes=item.size_bytes, mtime_ns=item.mtime_ns,
-            case_dir=os.path.relpath(folder, options.out), error=result.error,
-            exit_code=result.exit_code, elapsed_ms=(time.perf_counter() - started) * 1000.0,
+            case_dir=os.path.relpath(saved.folder, options.out), error=result.error,
+            exit_code=result.exit_code, elapsed_ms=elapsed_ms,
         )
     except GeosleuthError as exc:
         message, code = str(exc), exc.exit_code

@@ -1,16 +1,20 @@
 """A case folder on disk: case.json, report.md and hypotheses.geojson beside the photo's name.
 
 ``write_case`` writes one all at once (a temporary folder renamed into place, or
-nothing); ``read_record`` reads its case.json back, checked for its schema;
-``find_photo`` finds the photo it describes.
+nothing), never over another case's folder unless asked; ``save_case`` writes it
+elsewhere when the OS refuses the folder asked for; ``read_record`` reads its case.json
+back, checked for its schema; ``find_photo`` finds the photo it describes.
 """
 
 from __future__ import annotations
 
+import errno
+import itertools
 import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,41 +57,116 @@ def find_photo(record: dict[str, Any], folder: Path) -> Path:
     )
 
 
-
-
-
 def case_dir_name(record: dict[str, Any]) -> str:
     stem = Path(record["image"]["path"]).stem or "image"
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:80]
     return f"{safe}-{record['image']['sha256'][:8]}"
 
 
-def write_case(record: dict[str, Any], out_dir: Path, folder: Path | None = None) -> Path:
-    """Write case.json, report.md and hypotheses.geojson into ``out_dir/<stem>-<sha8>/``.
+def unsaved_dir(cache_dir: Path) -> Path:
+    """Where a case goes when the folder asked for cannot take it: ``<cache>/unsaved``."""
+    return cache_dir / "unsaved"
 
-    The files are written into a temporary folder beside the target, which then replaces
-    it, so an interrupted run leaves either the old folder or the new one.
+
+def write_case(
+    record: dict[str, Any], out_dir: Path, folder: Path | None = None, *, replace: bool = False
+) -> Path:
+    """Write case.json, report.md and hypotheses.geojson into a case folder; return it.
+
+    ``folder`` is the case's own folder (a session saving again, a batch redoing a photo
+    it wrote itself): it is replaced. Otherwise a new case takes ``out_dir/<stem>-<sha8>``
+    or, when that name is taken, the first free ``<stem>-<sha8>-2``, ``-3``, …; with
+    ``replace`` (``--force``) it replaces ``<stem>-<sha8>`` instead.
+
+    The files are written into a temporary folder beside the target, which is then renamed
+    into place, so an interrupted run leaves either the old folder or the new one.
     """
-    target = folder or out_dir / case_dir_name(record)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    base = folder or out_dir / case_dir_name(record)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{base.name}.", dir=base.parent))
     try:
-        (tmp / "case.json").write_text(
-            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        (tmp / "report.md").write_text(render(record), encoding="utf-8")
-        (tmp / "hypotheses.geojson").write_text(
-            json.dumps(case_geojson(record), indent=1), encoding="utf-8"
-        )
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        _write_files(record, tmp)
+        if folder is not None or replace:
+            _replace(tmp, base)
+            return base
+        return _claim(tmp, base)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return target
+
+
+def _write_files(record: dict[str, Any], tmp: Path) -> None:
+    (tmp / "case.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
+                                   encoding="utf-8")
+    (tmp / "report.md").write_text(render(record), encoding="utf-8")
+    (tmp / "hypotheses.geojson").write_text(json.dumps(case_geojson(record), indent=1),
+                                            encoding="utf-8")
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, target)
+
+
+# A rename onto a folder that is not empty, or onto a file, fails with one of these.
+_TAKEN = {errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR}
+
+
+def _claim(tmp: Path, base: Path) -> Path:
+    """Rename ``tmp`` to the first free name of ``base``, ``base-2``, …; never over a case.
+
+    The rename itself is the claim: a case folder is never empty, so a rename onto one
+    that another process took meanwhile fails, and the next name is tried.
+    """
+    for n in itertools.count(1):
+        target = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        if os.path.lexists(target):
+            continue
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            if exc.errno in _TAKEN:
+                continue
+            raise
+        return target
+    raise AssertionError("unreachable")  # itertools.count never ends
+
+
+@dataclass(frozen=True)
+class SavedCase:
+    """Where a case was written (``None``: nowhere) and, if not where asked, why."""
+
+    folder: Path | None
+    problem: str | None = None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def save_case(
+    record: dict[str, Any], out_dir: Path, *, fallback: Path, folder: Path | None = None,
+    replace: bool = False,
+) -> SavedCase:
+    """``write_case``, and when the OS refuses it (read-only or full folder, a file in the
+    way), the same case written as a new case folder under ``fallback`` instead.
+
+    ``problem`` is one line naming the folder asked for, the OS's reason, and where the
+    case is now.
+    """
+    where = (folder or out_dir / case_dir_name(record)).parent
+    try:
+        return SavedCase(write_case(record, out_dir, folder, replace=replace))
+    except OSError as exc:
+        problem = f"{where}: cannot write the case folder here ({_reason(exc)})"
+    try:
+        saved = write_case(record, fallback)
+    except OSError as exc:
+        return SavedCase(None, f"{problem}, nor in {fallback} ({_reason(exc)})")
+    return SavedCase(saved, f"{problem}; the case is saved in {saved} instead")

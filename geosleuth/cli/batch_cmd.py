@@ -30,8 +30,9 @@ def register(app: typer.Typer) -> None:
         "batch",
         help="Locate every photo in a folder (recursively) with N workers; write one case "
              "folder per photo, and results.jsonl, summary.csv and all.geojson as results "
-             "arrive. Exit 0 when no photo failed; else 3 (a backend failure), 2 (a bad "
-             "image) or 1.",
+             "arrive. One batch at a time per --out. Exit 0 when no photo failed; else 3 "
+             "(a backend failure), 2 (a bad image, a case folder that could not be written) "
+             "or 1.",
     )(batch)
 
 
@@ -60,9 +61,13 @@ def batch(
         "--ignore-metadata", help="Hide EXIF position and time from the tools.")] = False,
     cache: Cache = None,
     network: Network = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="A case replaces a folder <stem>-<sha8> it finds in --out (else it "
+                        "takes <stem>-<sha8>-2, -3, …).")] = False,
 ) -> None:
     from geosleuth.backends import create_reasoner
     from geosleuth.batch import BatchTask, find_images
+    from geosleuth.batch.lock import lock_output
     from geosleuth.cli.batch_progress import (
         exit_now_if_abandoned,
         print_outcome,
@@ -79,7 +84,6 @@ def batch(
                                                network=network, max_tokens=max_tokens,
                                                max_cost=max_cost))
     create_reasoner(settings)  # an unknown backend fails here, once, not once per photo
-    prepare_gazetteer(settings)  # built once here, not once per worker
     out_dir = settings.out.resolve()
     root = folder.resolve()
     images = [p for p in find_images(root, include=include or (), exclude=exclude or (),
@@ -89,9 +93,12 @@ def batch(
         globs = ", with the --include/--exclude globs given" if include or exclude else ""
         raise fail(f"{folder}: no images found (JPEG, PNG, TIFF, WebP, HEIC/HEIF{globs})")
     tasks = [BatchTask(p, p.relative_to(root).as_posix()) for p in images]
-    outcome = run_with_progress(tasks, out_dir, settings, jobs=jobs, executor=executor,
-                                resume=resume, retry_errors=retry_errors,
-                                clues=tuple(clue or ()), ignore_metadata=ignore_metadata)
+    with lock_output(out_dir) as lock:  # before anything slow: a second batch stops at once
+        prepare_gazetteer(settings)  # built once here, not once per worker
+        outcome = run_with_progress(tasks, out_dir, settings, jobs=jobs, executor=executor,
+                                    resume=resume, retry_errors=retry_errors,
+                                    clues=tuple(clue or ()), ignore_metadata=ignore_metadata,
+                                    force=force, lock=lock)
     print_outcome(outcome)
     exit_now_if_abandoned(outcome)
     raise typer.Exit(outcome.exit_code)

@@ -45,8 +45,15 @@ def locate(
     network: bool = typer.Option(
         None, "--network/--offline", help="Allow tools that use the network."
     ),
+    force: bool = typer.Option(
+        False, "--force",
+        help="Replace the case folder <stem>-<sha8> if it exists (else a new case takes"
+             " <stem>-<sha8>-2, -3, …).",
+    ),
 ) -> None:
-    from geosleuth.cases.folder import write_case
+    import sys
+
+    from geosleuth.cases.folder import save_case, unsaved_dir
     from geosleuth.cases.runner import investigate_photo
     from geosleuth.cli.render import (
         prepare_gazetteer,
@@ -67,18 +74,20 @@ def locate(
     result = investigate_photo(
         photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata, on_event=on_event
     )
-    folder = write_case(result.record, settings.out)
-    if as_json:
+    saved = save_case(result.record, settings.out, replace=force,
+                      fallback=unsaved_dir(settings.cache_dir))
+    if as_json or saved.folder is None:  # on disk nowhere: stdout is the last place it can go
         import json
 
         typer.echo(json.dumps(result.record, ensure_ascii=False))
     else:
-        print_summary(result.record, folder)
+        print_summary(result.record, saved.folder)
+    if saved.problem:
+        tail = "; the case JSON is on stdout" if saved.folder is None and not as_json else ""
+        print(f"geosleuth: {saved.problem}{tail}", file=sys.stderr)
     if result.error:
-        import sys
-
-        print(
-            f"geosleuth: {photo}: {result.error} (what was found is saved in {folder})",
-            file=sys.stderr,
-        )
-    raise typer.Exit(result.exit_code)
+        print(f"geosleuth: {photo}: {result.error} (what was found is saved in "
+              f"{saved.folder or 'the case JSON'})", file=sys.stderr)
+    # Not saved where asked: exit 2, the output folder being the problem (as a bad --out
+    # is), unless the run itself failed on a backend (3).
+    raise typer.Exit(result.exit_code or (2 if saved.problem else 0))
