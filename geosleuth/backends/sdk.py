@@ -31,6 +31,7 @@ from geosleuth.backends.faults import (
 )
 from geosleuth.errors import ConfigError
 from geosleuth.net.retry import parse_retry_after
+from geosleuth.text.quoting import clip
 
 
 class NotAReply(ValueError):
@@ -66,7 +67,7 @@ def fault_from_sdk(sdk: ModuleType, exc: Exception, what: str) -> ChatFault | No
     status = exc.status_code
     body = exc.response.text if exc.response is not None else str(exc)
     headers = exc.response.headers if exc.response is not None else {}
-    detail = " ".join(str(exc.message).split())[:300]
+    detail = clip(str(exc.message), 300)  # the server's words: one line, no control raw
     after = parse_retry_after(headers.get("retry-after"), time.time())
     if looks_like_context_error(status, body):
         return ContextTooLong(f"{what}: the request is too long for the model ({detail})",

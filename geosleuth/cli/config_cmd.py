@@ -28,9 +28,10 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
     _show(settings, sources, as_json)
     if problems:
         from geosleuth.cli.errors import fail
+        from geosleuth.text.quoting import printable
 
         for problem in problems[:-1]:
-            print(f"geosleuth: {problem}", file=sys.stderr)
+            print(f"geosleuth: {printable(problem)}", file=sys.stderr)
         raise fail(problems[-1])
 
 

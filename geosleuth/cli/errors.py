@@ -7,14 +7,16 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
+from geosleuth.text.quoting import printable
+
 
 def run_guarded(app: typer.Typer) -> int:
     from geosleuth.errors import GeosleuthError, exit_code
 
     try:
         rv = app(standalone_mode=False)
-    except GeosleuthError as exc:
-        print(f"geosleuth: {exc}", file=sys.stderr)
+    except GeosleuthError as exc:  # may quote a server, a model or a file name: no control raw
+        print(f"geosleuth: {printable(exc)}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt:
         print("geosleuth: interrupted", file=sys.stderr)
@@ -38,5 +40,5 @@ def run_guarded(app: typer.Typer) -> int:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one line on stderr and return an Exit to raise."""
-    print(f"geosleuth: {message}", file=sys.stderr)
+    print(f"geosleuth: {printable(message)}", file=sys.stderr)
     return typer.Exit(code)

@@ -1,4 +1,9 @@
-"""Rich output for the terminal: progress lines while the loop runs, and the case summary."""
+"""Rich output for the terminal: progress lines while the loop runs, and the case summary.
+
+Every text that comes from a model, a tool, the photo or a file name goes through ``_t``:
+no control character reaches the terminal raw (``text.quoting.printable``) and no markup
+is read from it (``rich.markup.escape``).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,13 @@ from geosleuth.agent.events import (
     VerdictRejected,
 )
 from geosleuth.settings import Settings
+from geosleuth.text.quoting import printable
+
+
+def _t(text: object, limit: int | None = None) -> str:
+    """Outside text as Rich shows it verbatim: control characters escaped, markup escaped."""
+    s = printable(text)
+    return escape(s if limit is None else s[:limit])
 
 
 def progress_printer(console: Console | None = None):  # -> Callable[[Event], None]
@@ -28,23 +40,23 @@ def progress_printer(console: Console | None = None):  # -> Callable[[Event], No
         if isinstance(event, StepStarted):
             err.print(f"[dim]step {event.step}/{event.budget}[/dim]")
         elif isinstance(event, ToolCalled):
-            err.print(f"  [cyan]→ {escape(event.tool)}[/cyan]")
+            err.print(f"  [cyan]→ {_t(event.tool)}[/cyan]")
         elif isinstance(event, EvidenceAdded):
             err.print(
-                f"    [green]{event.evidence.id}[/green] {escape(event.evidence.summary[:110])}"
+                f"    [green]{_t(event.evidence.id)}[/green] {_t(event.evidence.summary, 110)}"
             )
         elif isinstance(event, ToolFailed):
             err.print(
-                f"    [yellow]{escape(event.tool)} failed:[/yellow] {escape(event.error[:150])}"
+                f"    [yellow]{_t(event.tool)} failed:[/yellow] {_t(event.error, 150)}"
             )
         elif isinstance(event, HypothesesUpdated) and event.hypotheses:
             h = event.hypotheses[0]
             err.print(
-                f"  [magenta]{h.id}[/magenta] p={h.score:.2f} {escape(h.place or '')}"
+                f"  [magenta]{h.id}[/magenta] p={h.score:.2f} {_t(h.place or '')}"
                 f" ±{h.radius_km:g} km"
             )
         elif isinstance(event, VerdictRejected):
-            err.print(f"  [yellow]verdict rejected:[/yellow] {escape(event.reason)}")
+            err.print(f"  [yellow]verdict rejected:[/yellow] {_t(event.reason)}")
 
     return show
 
@@ -56,12 +68,12 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
         out.print("[bold]Verdict:[/bold] no answer (level unknown, confidence 0)")
     else:
         out.print(
-            f"[bold]Verdict:[/bold] {escape(v['place'] or 'unnamed place')} "
+            f"[bold]Verdict:[/bold] {_t(v['place'] or 'unnamed place')} "
             f"({v['lat']:.5f}, {v['lon']:.5f}) within {v['radius_km']:g} km, "
             f"confidence [bold]{v['confidence']:.2f}[/bold], level {v['level']}"
         )
         if v.get("country_confidence") is not None and v.get("country_code"):
-            out.print(f"  in {escape(v['country_code'])} (anywhere in it): probability"
+            out.print(f"  in {_t(v['country_code'])} (anywhere in it): probability"
                       f" {v['country_confidence']:.2f}")
     if record["hypotheses"]:
         table = Table(title="Hypotheses", show_lines=False)
@@ -71,7 +83,7 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
             table.add_row(
                 h["id"],
                 f"{h['score']:.3f}",
-                escape(h["place"] or "—"),
+                _t(h["place"] or "—"),
                 f"{h['lat']:.5f}, {h['lon']:.5f}",
                 f"{h['radius_km']:g}",
                 ", ".join(h["supported_by"]) or "—",
@@ -82,8 +94,8 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
     if key:
         out.print("[bold]Key evidence[/bold]")
         for e in key:
-            out.print(f"  {e['id']} [dim]{escape(e['tool'])}[/dim] {escape(e['summary'][:120])}")
-    out.print(f"Case folder: {folder}  (report.md, case.json, hypotheses.geojson)")
+            out.print(f"  {e['id']} [dim]{_t(e['tool'])}[/dim] {_t(e['summary'], 120)}")
+    out.print(f"Case folder: {_t(folder)}  (report.md, case.json, hypotheses.geojson)")
 
 
 def prepare_gazetteer(settings: Settings, console: Console | None = None) -> None:

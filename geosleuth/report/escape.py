@@ -1,8 +1,15 @@
-"""Escaping untrusted text (OCR output, EXIF strings, file names) for markdown."""
+"""Escaping untrusted text (OCR output, EXIF strings, file names, model text) for markdown.
+
+Control characters go first (``text.quoting.printable``: an escape sequence in a tool
+name or a thought is shown as ``\\x1b``, never written raw into report.md), then the
+markdown and HTML.
+"""
 
 from __future__ import annotations
 
 import re
+
+from geosleuth.text.quoting import printable
 
 # Characters that start markup anywhere in a line; "(" is harmless once "[" and "]" are escaped,
 # and "-", "+" only matter at the start of a line, where this text never stands.
@@ -10,8 +17,9 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
 def md(text: object, limit: int = 300) -> str:
-    """Text safe inside a markdown paragraph or table cell: no markup, no HTML, one line."""
-    s = " ".join(str(text).split())
+    """Text safe inside a markdown paragraph or table cell: no markup, no HTML, no control
+    character, one line."""
+    s = " ".join(printable(text).split())
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -20,7 +28,7 @@ def md(text: object, limit: int = 300) -> str:
 
 def code(text: object) -> str:
     """A short identifier (a tool name) as a code span; backticks cannot close it early."""
-    return "`" + " ".join(str(text).split()).replace("`", "'") + "`"
+    return "`" + " ".join(printable(text).split()).replace("`", "'") + "`"
 
 
 def osm_link(lat: float, lon: float, radius_km: float | None = None) -> str:
