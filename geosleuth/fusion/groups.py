@@ -91,19 +91,25 @@ def groups(evidence: Sequence[Evidence]) -> list[Group]:
     return out
 
 
-def supported(g: Group, agrees: Sequence[bool]) -> float:
+SUPPORTS = 0.5  # a member supports the joint view when this much of it lies where it points
+
+
+def supported(g: Group, shares: Sequence[float]) -> float:
     """The witness's strength, from the members that support its joint view.
 
-    A witness is trusted as far as the clues that point where its joint view lies: its
-    strongest member when that one agrees, else the strongest that does (a plate's format
-    saying Brazil does not vouch for a view that a misread town name pulled to Nigeria),
-    else its weakest member. Agreeing members do not add up: what they share (the same
-    reading of the same sign) is what the witness is.
+    ``shares[i]``: the part of the joint view that lies where member i alone points. A
+    witness is trusted as far as the clues that point where its joint view lies: the
+    strongest member holding at least ``SUPPORTS`` of it, or, when none does, the member
+    holding the most (a plate's format saying Brazil does not vouch for a view that a
+    misread town name pulled to Nigeria). Agreeing members do not add up: what they share
+    (the same reading of the same sign) is what the witness is.
     """
-    agreeing = [c.strength for c, ok in zip(g.members, agrees, strict=True) if ok]
-    if not agreeing:
-        return min(g.strength, min(c.strength for c in g.members))
-    return min(g.strength, max(agreeing))
+    pairs = list(zip(shares, (c.strength for c in g.members), strict=True))
+    backing = [s for share, s in pairs if share >= SUPPORTS]
+    if not backing:
+        top = max(share for share, _ in pairs)
+        backing = [s for share, s in pairs if share == top]
+    return min(g.strength, max(backing))
 
 
 def log_norm(log_prior_mass: np.ndarray, joint: np.ndarray) -> float:

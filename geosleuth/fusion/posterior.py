@@ -166,21 +166,13 @@ class _Leaves:
         return self.take(keep), w / w.sum(), self.log_prior[keep]
 
 
-AGREES = 0.5  # a member agrees when most of the joint view lies where it points
-
-
-def agreement(g: Group, log_prior: np.ndarray, joint: np.ndarray, log_z: float,
-              countries: CountryLookup | None) -> list[bool]:
-    """Whether each member of a witness points where the witness's joint view lies: at
-    least ``AGREES`` of the joint view's mass (on the base cells) is where the member alone
-    raises the probability above the prior's."""
+def support_shares(g: Group, log_prior: np.ndarray, joint: np.ndarray, log_z: float,
+                   countries: CountryLookup | None) -> list[float]:
+    """For each member of a witness, the part of the witness's joint view (on the base
+    cells) that lies where the member alone raises the probability above the prior's."""
     view = np.exp(log_prior + joint - log_z)
     total = float(view.sum()) or 1.0
-    out = []
-    for c in g.members:
-        _, own = base_term(c, countries)
-        out.append(float(view[own > 0.0].sum()) / total >= AGREES)
-    return out
+    return [float(view[base_term(c, countries)[1] > 0.0].sum()) / total for c in g.members]
 
 
 def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> Posterior:
@@ -208,8 +200,8 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         view = WitnessView.of(g.members)
         joint = view.fit(cells, log_prior, on_base)
         log_z = log_norm(log_prior, joint)
-        g = replace(g, strength=supported(g, agreement(g, log_prior, joint, log_z,
-                                                          countries)))
+        g = replace(g, strength=supported(g, support_shares(g, log_prior, joint, log_z,
+                                                            countries)))
         ll = ll + group_loglik(joint, log_z, g.strength)
         joint_views.append((g, view, log_z))
     exclusions = overrides(constrained)

@@ -22,14 +22,16 @@ def read(eid: str, constraint: object) -> Evidence:
                     constraint=constraint)  # type: ignore[arg-type]
 
 
-def test_the_strength_comes_from_the_members_that_agree() -> None:
+def test_the_strength_comes_from_the_members_that_hold_the_joint_view() -> None:
     plate = CountryConstraint(weights={"BR": 1.0}, default=0.05, strength=0.8)
     town = PointConstraint(lat=JOS[0], lon=JOS[1], radius_km=20, strength=0.47)
     g = Group((plate, town), 0.8)
-    assert supported(g, [True, True]) == 0.8  # agreeing members do not add up
-    assert supported(g, [False, True]) == 0.47  # the plate does not vouch for Jos
-    assert supported(g, [True, False]) == 0.8
-    assert supported(g, [False, False]) == 0.47  # a view no member supports: the weakest
+    assert supported(g, [0.9, 0.8]) == 0.8  # agreeing members do not add up
+    assert supported(g, [0.3, 0.7]) == 0.47  # the plate does not vouch for Jos
+    assert supported(g, [0.7, 0.3]) == 0.8
+    # no member holds most of the view: the one that holds the most
+    assert supported(g, [0.45, 0.3]) == 0.8
+    assert supported(g, [0.3, 0.45]) == 0.47
 
 
 def test_a_town_that_outvotes_the_plate_in_one_reading_is_not_trusted_as_the_plate() -> None:
