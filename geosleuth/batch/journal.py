@@ -111,10 +111,15 @@ class AppendLog:
         self.close()
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def read_jsonl(path: Path) -> tuple[list[dict[str, Any]], int]:
     """The JSON objects of a JSONL file and the number of lines that were not valid.
 
-    A torn last line (no newline) is counted as invalid and not returned.
+    A torn last line (no newline) is counted as invalid and not returned; so is a line
+    holding NaN or Infinity, which strict JSON has no words for (the writers refuse them).
     """
     if not path.exists():
         return [], 0
@@ -128,8 +133,8 @@ def read_jsonl(path: Path) -> tuple[list[dict[str, Any]], int]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            obj = json.loads(raw, parse_constant=_refuse_constant)
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError, NaN or Infinity
             bad += 1
             continue
         if isinstance(obj, dict):

@@ -195,6 +195,12 @@ def geojson_collection(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _json(value: Any) -> str:
+    """One line of strict JSON: a NaN or an infinity is a bug, and raises ValueError
+    before anything is written."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 @contextlib.contextmanager
 def _writing(path: Path) -> Iterator[None]:
     """A summary file the OS refuses (a full disk) stops the batch with one line, exit 2."""
@@ -252,8 +258,7 @@ class Summaries:
                 seen.add(key)
                 kept.append(row)
             if dropped or len(kept) != len(rows):
-                replace_atomically(self.results_path,
-                                   (json.dumps(r, ensure_ascii=False) for r in kept))
+                replace_atomically(self.results_path, (_json(r) for r in kept))
             self.rows = kept
         else:
             self.rows = []
@@ -270,7 +275,7 @@ class Summaries:
         if self._jsonl is None or self._csv is None:
             raise ValueError("Summaries.add before open")
         with _writing(self.results_path):
-            self._jsonl.append(json.dumps(row, ensure_ascii=False))
+            self._jsonl.append(_json(row))
         with _writing(self.out / SUMMARY_CSV):
             self._csv.append(csv_line(row))
         self.rows.append(row)
@@ -280,8 +285,7 @@ class Summaries:
 
     def _write_geojson(self) -> None:
         with _writing(self.out / ALL_GEOJSON):
-            replace_text_atomically(self.out / ALL_GEOJSON, json.dumps(
-                geojson_collection(self.rows), ensure_ascii=False))
+            replace_text_atomically(self.out / ALL_GEOJSON, _json(geojson_collection(self.rows)))
         self._geojson_written = time.monotonic()
         self._geojson_dirty = False
 

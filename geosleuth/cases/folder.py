@@ -96,11 +96,13 @@ def write_case(
 
 
 def _write_files(record: dict[str, Any], tmp: Path) -> None:
-    (tmp / "case.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
-                                   encoding="utf-8")
+    # Strict JSON: a NaN or an infinity anywhere in a record is a bug, and raises
+    # ValueError here rather than writing a file that JSON parsers refuse.
+    (tmp / "case.json").write_text(
+        json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     (tmp / "report.md").write_text(render(record), encoding="utf-8")
-    (tmp / "hypotheses.geojson").write_text(json.dumps(case_geojson(record), indent=1),
-                                            encoding="utf-8")
+    (tmp / "hypotheses.geojson").write_text(
+        json.dumps(case_geojson(record), indent=1, allow_nan=False), encoding="utf-8")
 
 
 def _replace(tmp: Path, target: Path) -> None:

@@ -79,7 +79,7 @@ def locate(
     if as_json or saved.folder is None:  # on disk nowhere: stdout is the last place it can go
         import json
 
-        typer.echo(json.dumps(result.record, ensure_ascii=False))
+        typer.echo(json.dumps(result.record, ensure_ascii=False, allow_nan=False))
     else:
         print_summary(result.record, saved.folder)
     if saved.problem:
