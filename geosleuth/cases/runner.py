@@ -27,6 +27,7 @@ from geosleuth.cases.conclude import Conclusion, conclude, path_entry
 from geosleuth.cases.paths import PathsOutcome, run_paths
 from geosleuth.cases.record import case_record
 from geosleuth.images import load_case
+from geosleuth.model import Case
 from geosleuth.paths.budgets import TotalBudget
 from geosleuth.paths.confidence import calibration_for
 from geosleuth.settings import Settings
@@ -52,21 +53,31 @@ def uses_paths(settings: Settings) -> bool:
         for cap in (settings.max_model_calls, settings.total_tokens, settings.total_cost_usd))
 
 
+def open_case(photo: str | Path | Case, settings: Settings, *, clues: tuple[str, ...] = (),
+              ignore_metadata: bool = False) -> Case:
+    """The case of a photo, its clues read; raises BadInputError for a photo or a clue that
+    cannot be used (one line, exit 2). A case already opened is returned as it is."""
+    if isinstance(photo, Case):
+        return photo
+    for text in clues:
+        read_input(text)
+    return load_case(
+        photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
+    )
+
+
 def investigate_photo(
-    photo: str | Path,
+    photo: str | Path | Case,
     settings: Settings,
     *,
     clues: tuple[str, ...] = (),
     ignore_metadata: bool = False,
     on_event: OnEvent | None = None,
 ) -> CaseResult:
-    """Investigate one photo; raises BadInputError for a photo that cannot be used."""
+    """Investigate one photo (or a case ``open_case`` made of it); raises BadInputError for a
+    photo that cannot be used."""
     started = time.perf_counter()
-    for text in clues:  # a clue that cannot be read is bad input: one line, exit 2
-        read_input(text)
-    case = load_case(
-        photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
-    )
+    case = open_case(photo, settings, clues=clues, ignore_metadata=ignore_metadata)
     chat = None
     budget = TotalBudget.from_settings(settings)
     if settings.backend != "offline" and settings.paths > 1:
@@ -150,4 +161,4 @@ def _paths_record(state: CaseState, settings: Settings, outcome: PathsOutcome,
     return record
 
 
-__all__ = ["CaseResult", "investigate_photo"]
+__all__ = ["CaseResult", "investigate_photo", "open_case"]

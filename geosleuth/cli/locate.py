@@ -54,7 +54,7 @@ def locate(
     import sys
 
     from geosleuth.cases.folder import save_case, unsaved_dir
-    from geosleuth.cases.runner import investigate_photo
+    from geosleuth.cases.runner import investigate_photo, open_case
     from geosleuth.cli.render import (
         prepare_gazetteer,
         print_summary,
@@ -68,12 +68,12 @@ def locate(
         settings_flags(out=out, backend=backend, model=model, steps=steps, paths=paths,
                        cache=cache, network=network, max_tokens=max_tokens, max_cost=max_cost)
     )
+    # a photo or a clue that cannot be used says so before the first run's index build
+    case = open_case(photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata)
     prepare_gazetteer(settings)
     warn_broken_plugins()
     on_event = None if as_json else progress_printer()
-    result = investigate_photo(
-        photo, settings, clues=tuple(clue or ()), ignore_metadata=ignore_metadata, on_event=on_event
-    )
+    result = investigate_photo(case, settings, on_event=on_event)
     saved = save_case(result.record, settings.out, replace=force,
                       fallback=unsaved_dir(settings.cache_dir))
     if as_json or saved.folder is None:  # on disk nowhere: stdout is the last place it can go
