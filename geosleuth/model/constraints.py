@@ -26,7 +26,9 @@ MAX_COUNTRIES_SHOWN = 5
 
 
 class _Constraint(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: an infinite radius or a NaN weight from a tool is refused where
+    # it is made (a failed call), never reaching the fusion or case.json
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     strength: float = Field(0.8, gt=0.0, le=1.0)
     negate: bool = False  # "not here": the profile becomes 1 - f(x)

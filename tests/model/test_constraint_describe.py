@@ -93,3 +93,18 @@ def test_a_case_record_constraint_describes_itself_the_same() -> None:
     for c in (PointConstraint(**POINT, negate=True), _country("not-country: ES")):
         again = adapter.validate_python(c.model_dump(mode="json"))
         assert again.describe() == c.describe()
+
+
+def test_a_constraint_refuses_infinite_and_nan_numbers() -> None:
+    import math
+
+    import pytest
+    from pydantic import ValidationError
+
+    from geosleuth.model import CountryConstraint, PointConstraint
+
+    for bad in (math.inf, math.nan):
+        with pytest.raises(ValidationError):
+            PointConstraint(lat=1.0, lon=2.0, radius_km=bad)
+        with pytest.raises(ValidationError):
+            CountryConstraint(weights={"FR": bad})
