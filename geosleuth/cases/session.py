@@ -9,6 +9,10 @@ that state: the reasoner sees everything. Each run of the loop is a fresh
 ``investigate`` generator over the same recorder, so the tool context always holds the
 current case (with the clues added since), and step records are numbered across runs.
 
+It counts its changes (investigator actions, loop events) against the count at its last
+save: ``unsaved`` says whether closing it would lose anything. ``save_safely`` writes the
+case to ``<cache>/unsaved/`` when its folder refuses it, and never raises for the OS.
+
 Nothing here imports Textual: the TUI drives it, and so do the tests, headless. Its
 path is opened by ``wiring`` like every other path of every case.
 """
@@ -24,14 +28,15 @@ from typing import Any
 import numpy as np
 
 from geosleuth.agent import investigator
+from geosleuth.agent.clues import ShadowClue, SunClue, TimeClue
 from geosleuth.agent.events import CaseFinished, Event, StepStarted
 from geosleuth.agent.loop import investigate
 from geosleuth.agent.reasoner import Action, Reasoner, View
 from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, ToolCall
 from geosleuth.cases import wiring
+from geosleuth.cases.folder import SavedCase
 from geosleuth.cases.resume import load_case_folder
-from geosleuth.agent.clues import ShadowClue, SunClue, TimeClue
 from geosleuth.errors import BadInputError
 from geosleuth.images import load_case
 from geosleuth.model import Evidence, Hypothesis
@@ -95,6 +100,10 @@ class Session:
         self._pause = threading.Event()
         self._lock = threading.RLock()
         self._calls = 0
+        self._idle = threading.Event()
+        self._idle.set()
+        self._changes = 0  # investigator actions and loop events since the session opened
+        self._saved_changes = 0  # ... as they stood at the last save
 
     # ------------------------------------------------------------------ opening
 
@@ -143,6 +152,18 @@ class Session:
     def elapsed_ms(self) -> float:
         return self._elapsed_ms
 
+    @property
+    def unsaved(self) -> bool:
+        """Whether anything was added or run since the case was opened or last saved.
+
+        No lock: the loop holds it for a whole step, and the UI asks this at once.
+        """
+        return self._changes != self._saved_changes
+
+    def _touch(self) -> None:
+        with self._lock:
+            self._changes += 1
+
     def investigator_evidence(self) -> list[Evidence]:
         return [e for e in self.state.evidence if e.author == "investigator"]
 
@@ -162,6 +183,7 @@ class Session:
         """At its next step the reasoner stops and the fusion's verdict stands."""
         with self._lock:
             self.recorder.add(investigator.conclude(self.recorder.next_id()))
+            self._touch()
         self.reasoner.conclude_requested = True
 
     def budget(self) -> int:
@@ -179,6 +201,7 @@ class Session:
             if self.running:
                 raise BadInputError("the investigation is already running")
             self.running = True
+            self._idle.clear()
             self._pause.clear()
         offset = len(self.state.steps)
         started = time.perf_counter()
@@ -204,6 +227,7 @@ class Session:
                     self.finished, self.error = True, event.error
                 if hasattr(event, "step"):
                     current = offset + int(event.step)
+                self._touch()
                 on_event(event, current)
         finally:
             gen.close()
@@ -212,9 +236,14 @@ class Session:
                 self.running = False
                 self._pause.clear()
                 self._elapsed_ms += (time.perf_counter() - started) * 1000.0
+                self._idle.set()
         if outcome != "finished":
             self.finished = False
         return outcome
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until the loop is not running (False when ``timeout`` passed first)."""
+        return self._idle.wait(timeout)
 
     def _renumber(self) -> None:
         # Each run numbers its steps from 1; in the case they follow one another.
@@ -225,6 +254,7 @@ class Session:
 
     def _add(self, evidence: Evidence) -> Evidence:
         self.recorder.add(evidence)
+        self._touch()
         return evidence
 
     def _refuse(self) -> None:
@@ -305,6 +335,7 @@ class Session:
         record = investigator.tool_run(self.recorder.next_id(), name, args,
                                        [e.id for e in produced], obs.error)
         self.recorder.add(record)
+        self._touch()
         return [*produced, record], obs.error
 
     def pin(self, hid: str) -> Evidence:
@@ -338,10 +369,31 @@ class Session:
             )
 
     def save(self, out: Path | None = None) -> Path:
-        """Write the case folder now (report.md, case.json, hypotheses.geojson); returns it."""
-        from geosleuth.cases.folder import write_case
+        """Write the case folder now (report.md, case.json, hypotheses.geojson); returns it.
 
-        record = self.record()
+        Like ``save_safely``, but an ``OSError`` with its one-line problem when the case
+        could be written nowhere.
+        """
+        saved = self.save_safely(out)
+        if saved.folder is None:
+            raise OSError(saved.problem)
+        return saved.folder
+
+    def save_safely(self, out: Path | None = None) -> SavedCase:
+        """Write the case folder; when the OS refuses it, a new one in ``<cache>/unsaved/``.
+
+        The folder written becomes the case's folder. ``problem`` says, in one line, why
+        the case is not where it was asked to go, and where it is (``folder`` is None when
+        nothing could be written: the case stays unsaved, and saving can be tried again).
+        """
+        from geosleuth.cases.folder import save_case, unsaved_dir
+
         with self._lock:
-            self.folder = write_case(record, out or self.settings.out, folder=self.folder)
-            return self.folder
+            record = self.record()
+            changes = self._changes
+            saved = save_case(record, out or self.settings.out, folder=self.folder,
+                              fallback=unsaved_dir(self.settings.cache_dir))
+            if saved.folder is not None:
+                self.folder = saved.folder
+                self._saved_changes = changes
+            return saved

@@ -3,6 +3,9 @@
 With no path it starts with the file picker. Opening (reading and hashing the photo,
 reading a case folder back) runs in a worker; a bad file becomes an error dialog and
 the picker stays open.
+
+Quitting (``q``) or opening another case (``o``) with unsaved work first asks: save,
+discard or cancel. Nothing the investigator did is dropped without that question.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PIL import Image
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -22,9 +26,11 @@ from geosleuth.settings import Settings
 from geosleuth.tui.screens.case import CaseScreen
 from geosleuth.tui.screens.dialogs import ErrorScreen
 from geosleuth.tui.screens.open import OpenScreen
+from geosleuth.tui.screens.unsaved import Choice, UnsavedScreen
 from geosleuth.tui.widgets.photo import ImageMode, thumbnail
 
 SessionFactory = Callable[[Path, Settings], Session]
+Then = Callable[[str | None], None]  # what to do once the case may close (given what was told)
 
 COMMANDS = (
     ("Continue the loop", "Let the reasoner carry on until it concludes (c)", "continue_loop"),
@@ -80,7 +86,40 @@ class InvestigationApp(App[None]):
     def case_screen(self) -> CaseScreen | None:
         return next((s for s in reversed(self.screen_stack) if isinstance(s, CaseScreen)), None)
 
+    async def action_quit(self) -> None:
+        """Quit; with unsaved work, ask first."""
+        self.leave("quitting", self._quit)
+
     def action_open(self) -> None:
+        """The file picker; with unsaved work, ask first."""
+        self.leave("opening another case", lambda _: self._open_picker())
+
+    def leave(self, doing: str, then: Then) -> None:
+        """``then`` at once when the case has no unsaved work, else once the user chose."""
+        if any(isinstance(s, UnsavedScreen) for s in self.screen_stack):
+            return  # already asking
+        screen = self.case_screen
+        if screen is None or not screen.session.unsaved:
+            then(None)
+            return
+        session = screen.session
+
+        def chosen(choice: Choice | None) -> None:
+            if choice == "discard":
+                then(None)
+            elif choice == "save":
+                screen.save_then(then)
+
+        folder = session.folder or f"{session.settings.out}/"
+        self.push_screen(UnsavedScreen(session.state.case.path.name, doing, str(folder)), chosen)
+
+    def _quit(self, told: str | None) -> None:
+        screen = self.case_screen
+        if screen is not None and screen.session.running:
+            screen.session.request_pause()  # the loop's thread ends at its next step
+        self.exit(message=Text(told) if told else None)  # printed once the app is gone
+
+    def _open_picker(self) -> None:
         start = self.start_path if self.start_path and self.start_path.is_dir() else None
         self.push_screen(OpenScreen(start), self._picked)
 

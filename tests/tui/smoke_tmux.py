@@ -7,9 +7,10 @@ Run it by hand or in CI (it needs tmux: ``apt-get install tmux``)::
 It starts ``geosleuth investigate`` on the example photo with the offline backend and
 checks what a person would see: the loop's steps and verdict, the hypotheses table,
 a clue added by keyboard, a rejected hypothesis, the saved case folder with the
-investigator's actions in its report, the case reopened from its folder, and the file
-picker. It uses its own tmux server (``-L``) and removes it at the end. Exit status 0
-when every check passed; each check prints one line.
+investigator's actions in its report, quitting a saved case at once, the case reopened
+from its folder, the file picker, and quitting unsaved work only after a question. It
+uses its own tmux server (``-L``) and removes it at the end. Exit status 0 when every
+check passed; each check prints one line.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def wait_for(what: str | Callable[[str], bool], timeout: float = 90.0) -> str:
             return text
         time.sleep(0.5)
     raise AssertionError(f"not seen within {timeout:g}s: {what!r}\n--- screen ---\n{text}")
+
+
+def gone(text: str) -> bool:
+    """The app has left the screen (its footer is no longer drawn)."""
+    return "q Quit" not in text
 
 
 def alive() -> bool:
@@ -146,6 +152,11 @@ def main() -> int:
         report = (folder / "report.md").read_text(encoding="utf-8")
         check("report.md names the investigator", "investigator" in report)
         keys("q")
+        try:
+            text = wait_for(gone, 15)
+        except AssertionError as exc:
+            text = str(exc)
+        check("quitting a saved case asks nothing", gone(text) and "Unsaved" not in text)
 
         start(f"{base} {shlex.quote(str(folder))}")
         text = wait_for("resumed:")
@@ -165,6 +176,23 @@ def main() -> int:
         check("choosing a photo in the picker opens its case", "Steps" in text)
         keys("p")
         keys("q")
+        text = wait_for("Unsaved work", 30)
+        check("quitting unsaved work asks: save, discard, cancel",
+              "Save" in text and "Discard" in text and "Cancel" in text)
+        keys("Escape")
+        text = wait_for(lambda s: "Unsaved work" not in s, 15)
+        check("cancel keeps the case open", not gone(text))
+        keys("q")
+        wait_for("Unsaved work", 15)
+        keys("d")
+        try:
+            text = wait_for(gone, 15)
+        except AssertionError as exc:
+            text = str(exc)
+        check("discard quits", gone(text))
+        check("nothing was saved for the discarded case",
+              [p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
+              == [folder.name])
     finally:
         tmux("kill-server")
         shutil.rmtree(out, ignore_errors=True)

@@ -2,12 +2,13 @@
 
 The loop runs in a worker thread (``Session.run``), which hands every event back to the
 screen with ``call_from_thread``; investigator actions and saving run in workers too, so
-the screen never freezes. Errors become a modal dialog.
+the screen never freezes. Errors become a modal dialog; a save the OS refuses is one line
+of error (the case goes to the cache's ``unsaved/`` folder, or stays unsaved to try again).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PIL import Image
@@ -27,6 +28,7 @@ from geosleuth.agent.events import (
     StepStarted,
     VerdictReached,
 )
+from geosleuth.cases.folder import SavedCase
 from geosleuth.cases.session import Session
 from geosleuth.errors import GeosleuthError
 from geosleuth.model import Evidence
@@ -111,9 +113,9 @@ class CaseScreen(Screen[None]):
 
     # ------------------------------------------------------------------ display
 
-    def tell(self, message: str, *, severity: str = "information") -> None:
+    def tell(self, message: str, *, severity: str = "information", timeout: float = 4) -> None:
         self.messages.append(message)
-        self.app.notify(message, severity=severity, timeout=4)  # type: ignore[arg-type]
+        self.app.notify(message, severity=severity, timeout=timeout)  # type: ignore[arg-type]
 
     def refresh_case(self) -> None:
         state = self.session.state
@@ -316,20 +318,37 @@ class CaseScreen(Screen[None]):
     # ------------------------------------------------------------------ cases and views
 
     def action_save(self) -> None:
-        self._save()
+        self.save_then(None)
 
     @work(thread=True, group="save", exit_on_error=False)
-    def _save(self) -> None:
+    def save_then(self, then: Callable[[str], None] | None) -> None:
+        """Save; once the case is on disk, ``then(what was told)`` (not when nothing was written).
+
+        Saving before leaving (``then``) waits for a running loop to pause first, so the
+        step under way is saved too.
+        """
+        if then is not None and self.session.running:
+            self.app.call_from_thread(self.tell, "saving when the current step is done")
+            self.session.request_pause()
+            self.session.wait_idle()
         try:
-            folder = self.session.save()
+            saved = self.session.save_safely()
         except Exception as exc:
             self.app.call_from_thread(self.fail, exc)
             return
-        self.app.call_from_thread(self._saved, folder)
+        self.app.call_from_thread(self._saved, saved, then)
 
-    def _saved(self, folder: Path) -> None:
+    def _saved(self, saved: SavedCase, then: Callable[[str], None] | None) -> None:
+        if saved.folder is None:  # nothing written: the work stays here, unsaved
+            self.tell(f"not saved: {saved.problem}", severity="error", timeout=12)
+            return
         self.refresh_status()
-        self.tell(f"saved {folder}/report.md")
+        if saved.problem:
+            self.tell(saved.problem, severity="warning", timeout=12)
+        else:
+            self.tell(f"saved {saved.folder}/report.md")
+        if then is not None:
+            then(self.messages[-1])
 
     def action_toggle_map(self) -> None:
         m = self.query_one(HypothesisMap)

@@ -67,6 +67,7 @@ Add what you know
   k  pin the selected hypothesis    r  reject it    Enter  details of the selected row
 Cases
   s  save the report now      o  open another photo or case folder    q  quit
+  o and q ask first when there is unsaved work: s save, d discard, Esc stay
 Ctrl+P opens the command palette with every action.
 
 Clue box: a note (any text), or
