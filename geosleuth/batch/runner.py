@@ -7,8 +7,10 @@ machine (benchmarks/bench_batch.py, benchmarks/eval.md) they did not: each worke
 process pays its own start-up (imports, clue tools, gazetteer and country grids: some
 seconds and about 300 MB each, 2.5 GB of PSS for 8 jobs against 0.5 GB for 8 threads),
 and much of a photo's work (image decoding, numpy, h3, SQLite) releases the GIL.
-``executor="process"`` (started with ``forkserver`` where available, so no thread of
-the parent is forked) remains for long CPU-bound batches on machines with many cores.
+``executor="process"`` remains for long CPU-bound batches on machines with many cores.
+Its workers are started with ``spawn`` (a fresh interpreter, so no thread of the parent
+is forked) as children of the batch itself, so that they die with it, even when it is
+killed with SIGKILL (``orphans``).
 
 Resume. Photos are keyed by the sha256 of their bytes. A photo whose key is in the
 journal (results.jsonl) is skipped; the journal also keeps each file's size and mtime,
@@ -30,6 +32,7 @@ folders and files it may have left (``clean_leftovers``).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import shutil
 import time
@@ -119,8 +122,9 @@ def choose_executor(kind: ExecutorKind, backend: str) -> Literal["process", "thr
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # Not "forkserver": its workers would be children of the fork server, which a killed
+    # batch leaves running, so they could not tell that the batch is gone.
+    return multiprocessing.get_context("spawn")
 
 
 # Leftovers of a killed run: write_case's temporary and old folders
@@ -289,7 +293,7 @@ def _run_locked(
 def _make_pool(kind: str, jobs: int, options: WorkOptions) -> Executor:
     if kind == "process":
         return ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
-                                   initializer=init_process, initargs=(options,))
+                                   initializer=init_process, initargs=(options, os.getpid()))
     from geosleuth.cases.wiring import registry
 
     registry()  # load the clue tools once, here, rather than racing in every thread

@@ -44,13 +44,20 @@ class WorkOptions:
 _options: WorkOptions | None = None
 
 
-def init_process(options: WorkOptions) -> None:
-    """Initializer of a worker process: keep the options, ignore Ctrl-C, warm the registry.
+def init_process(options: WorkOptions, parent_pid: int | None = None) -> None:
+    """Initializer of a worker process: die with the batch, keep the options, ignore
+    Ctrl-C, warm the registry.
 
-    The parent handles Ctrl-C (it stops handing out photos and lets running ones
-    finish), so workers must not die of the SIGINT the terminal sends the whole group.
+    ``parent_pid`` is the batch's process: when it dies, even by SIGKILL, the worker ends
+    too (``orphans``) rather than go on writing case folders nobody records. The parent
+    handles Ctrl-C (it stops handing out photos and lets running ones finish), so workers
+    must not die of the SIGINT the terminal sends the whole group.
     """
     global _options
+    if parent_pid is not None:
+        from geosleuth.batch.orphans import die_with_parent
+
+        die_with_parent(parent_pid)
     _options = options
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from geosleuth.cases.wiring import registry
