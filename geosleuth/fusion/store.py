@@ -9,12 +9,13 @@ by ``configure`` (the settings' cache folder); without it nothing is stored.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
+
+from geosleuth.tempfiles import remove_stale, writing
 
 _folder: Path | None = None
 
@@ -48,13 +49,15 @@ def cached(
                 return {key: data[key] for key in data.files}
         except (OSError, ValueError):
             pass  # a damaged file is rebuilt below
+    # The temporary file of a process killed while writing is removed first.
+    remove_stale(path.parent, prefix=f".{name}.", suffix=".npz")
     arrays = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".npz", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
+        with writing(path.parent, prefix=f".{name}.", suffix=".npz") as tmp:
+            with tmp.open("wb") as fh:
+                np.savez(fh, **arrays)
+            os.replace(tmp, path)
     except OSError:
         pass  # an unwritable cache folder only costs time
     return arrays

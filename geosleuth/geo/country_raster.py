@@ -25,7 +25,6 @@ resolution and timezonefinder's data version) and read back with numpy.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +32,11 @@ from typing import Any
 
 import numpy as np
 
+from geosleuth.tempfiles import remove_stale, writing
+
 RASTER_FORMAT = 2
 RESOLUTION_DEG = 0.05
+TMP_SUFFIX = ".tmp.npz"  # a grid being written: <grid stem><8 random characters>.tmp.npz
 _LOCK = threading.Lock()
 
 
@@ -180,20 +182,18 @@ class CountryRaster:
                     return cls(data["index"], edges.astype(bool), list(data["codes"]), res)
             except (OSError, ValueError, KeyError):
                 pass  # damaged: rebuilt below
-        index, edges, codes = build_raster(res)
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Written to a temporary file in the same folder and renamed: readers never see a
         # half-written grid, and two processes building at once both rename a whole file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp.npz")
-        try:
-            with os.fdopen(fd, "wb") as fh:
+        # The temporary file of a build that was killed is removed first.
+        remove_stale(path.parent, prefix=path.stem, suffix=TMP_SUFFIX)
+        index, edges, codes = build_raster(res)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with writing(path.parent, prefix=path.stem, suffix=TMP_SUFFIX) as tmp:
+            with tmp.open("wb") as fh:
                 np.savez(
                     fh, index=index, edges=np.packbits(edges, axis=1), codes=np.array(codes)
                 )
             os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return cls(index, edges, codes, res)
 
     def countries_at(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

