@@ -70,6 +70,9 @@ def cpu_session(path: Path, threads: int | None = None) -> Any:
     """An onnxruntime CPU session of the model at ``path``, subnormal weights flushed."""
     import onnxruntime as ort
 
+    # No telemetry from an offline tool: the device id onnxruntime writes on import is
+    # prevented by ORT_DISABLE_TELEMETRY (set when geosleuth is imported), its events here.
+    ort.disable_telemetry_events()
     model, _ = flush_subnormals(path)
     options = ort.SessionOptions()
     options.log_severity_level = 3  # errors only
