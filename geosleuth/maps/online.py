@@ -121,7 +121,8 @@ class OnlineMaps:
             if len(country) != 2 or not country.isalpha():
                 raise BadInputError(f"{country!r} is not an ISO 3166 alpha-2 country code")
             kwargs["country_codes"] = [country.lower()]
-        places = self.geocoder.geocode(query, **kwargs) or []
+        # A server may answer with more than it was asked for: keep the first ``limit``.
+        places = (self.geocoder.geocode(query, **kwargs) or [])[:limit]
         found = [self._from_nominatim(p.raw, label) for p in places]
         if near is not None:
             found = [replace(m, distance_m=geodesic_km(near[0], near[1], m.lat, m.lon) * 1000.0)

@@ -3,7 +3,8 @@
 ``MapService.ask`` runs an operation (search, nearby, cooccur, reverse) offline on the
 regions that can answer it, and online (Nominatim, Overpass) when asked to, or when
 offline found nothing and ``settings.network`` is true. With network use off the
-online provider is never built.
+online provider is never built. A search, nearby or co-occurrence answer holds at most
+``limit`` matches or groups, whichever provider gave it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Literal
 
 from geosleuth.errors import BadInputError, ConfigError
 from geosleuth.maps.cooccur import cooccur
+from geosleuth.maps.limits import bound_limit
 from geosleuth.maps.matches import Group, Match
 from geosleuth.maps.regions import RegionStore
 from geosleuth.maps.reverse import reverse
@@ -88,6 +90,31 @@ class MapService:
     ) -> Answer:
         if op not in OPS:
             raise BadInputError(f"unknown map operation {op!r}; use one of {', '.join(OPS)}")
+        if op == "reverse":  # no limit: what is at a point (address, street, place, area)
+            return self._ask(op, text, near, radius_m, country, tags, patterns, within_m,
+                             limit, online)
+        # At most ``limit`` matches or groups, whichever provider answers (a server may
+        # send more than it was asked for).
+        limit = bound_limit(limit)
+        answer = self._ask(op, text, near, radius_m, country, tags, patterns, within_m, limit,
+                           online)
+        answer.matches = answer.matches[:limit]
+        answer.groups = answer.groups[:limit]
+        return answer
+
+    def _ask(
+        self,
+        op: str,
+        text: str | None,
+        near: Sequence[float] | None,
+        radius_m: float | None,
+        country: str | None,
+        tags: Mapping[str, str] | None,
+        patterns: Sequence[Mapping[str, Any]] | None,
+        within_m: float | None,
+        limit: int,
+        online: bool | None,
+    ) -> Answer:
         point = (float(near[0]), float(near[1])) if near is not None else None
         if point is None and op in ("nearby", "reverse"):
             raise BadInputError(f"'{op}' needs a point: near=[lat, lon]")
@@ -153,3 +180,4 @@ class MapService:
         last = provider.client.last
         answer.cache_age_s = round(last.age_s, 1) if last is not None else None
         return answer
+
