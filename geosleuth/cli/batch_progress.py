@@ -23,6 +23,7 @@ from rich.text import Text
 
 from geosleuth.batch.runner import BatchOutcome, BatchTask, run_batch
 from geosleuth.batch.runner import Progress as BatchProgress
+from geosleuth.cli.console import make_console
 from geosleuth.settings import Settings
 
 
@@ -41,7 +42,7 @@ def run_with_progress(
     console: Console | None = None, **options: Any,
 ) -> BatchOutcome:
     """``run_batch`` with a progress bar (rate, elapsed, ETA) when stderr is a terminal."""
-    err = console or Console(stderr=True, highlight=False)
+    err = console or make_console(stderr=True)
     columns = (SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
                MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(), TextColumn("ETA"),
                TimeRemainingColumn(), TextColumn("{task.fields[counts]}"))
@@ -62,7 +63,7 @@ def run_with_progress(
 
 
 def print_outcome(outcome: BatchOutcome, console: Console | None = None) -> None:
-    err = console or Console(stderr=True, highlight=False)
+    err = console or make_console(stderr=True)
     rows = outcome.rows
     answered = sum(r["status"] == "answered" for r in rows)
     no_answer = sum(r["status"] == "no_answer" for r in rows)

@@ -46,9 +46,10 @@ def _show(settings: Settings, sources: dict[str, Source], as_json: bool) -> None
             json.dumps({k: {"value": values[k], "source": sources[k]} for k in values}, indent=2)
         )
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from geosleuth.cli.console import make_console
 
     table = Table(title=f"Settings (file: {config_path()}; environment: {ENV_PREFIX}<NAME>)")
     for col in ("setting", "value", "source", "meaning"):
@@ -60,4 +61,4 @@ def _show(settings: Settings, sources: dict[str, Source], as_json: bool) -> None
             sources[name],
             escape(field.description or ""),
         )
-    Console().print(table)
+    make_console().print(table)

@@ -83,14 +83,13 @@ def run(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print metrics.json to stdout.")] = False,
 ) -> None:
-    from rich.console import Console
-
     from geosleuth.backends import create_reasoner
     from geosleuth.cli.batch_progress import (
         exit_now_if_abandoned,
         print_outcome,
         run_with_progress,
     )
+    from geosleuth.cli.console import make_console
     from geosleuth.cli.errors import fail
     from geosleuth.cli.run_options import check_pool_options, settings_flags
     from geosleuth.eval.adapters import load_dataset
@@ -111,7 +110,7 @@ def run(
                                                max_cost=max_cost))
     create_reasoner(settings)
     out_dir = (out if out is not None else settings.out / f"eval-{data.name}").resolve()
-    err = Console(stderr=True, highlight=False)
+    err = make_console(stderr=True)
 
     def batch(*args: Any, **kwargs: Any):  # the batch with a progress bar
         return run_with_progress(*args, label=f"eval {data.name}", console=err, **kwargs)
@@ -132,10 +131,10 @@ def run(
 
 
 def _print_headline(document: dict[str, Any], out_dir: Path) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from geosleuth.cli.console import make_console
     from geosleuth.eval.metrics import THRESHOLDS_KM, threshold_key
     from geosleuth.eval.report import num, pct
 
@@ -150,7 +149,7 @@ def _print_headline(document: dict[str, Any], out_dir: Path) -> None:
                   num(m["median_error_km"]), num(m["geoscore"], ".0f"),
                   pct(m["country_accuracy"]), num(m["calibration"]["ece"], ".3f"),
                   num(m["time_s"]["mean"], ".2f"))
-    out = Console(highlight=False)
+    out = make_console()
     out.print(table)
     for note in document.get("notes") or []:
         out.print(f"[yellow]{escape(note)}[/yellow]")
@@ -176,9 +175,10 @@ def compare(
     if markdown:
         typer.echo(compare_markdown(cmp), nl=False)
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from geosleuth.cli.console import make_console
 
     table = Table(title=f"A = {escape(str(run_a))}   B = {escape(str(run_b))}")
     for col in ("metric", "A", "B", "B − A", "better"):
@@ -187,7 +187,7 @@ def compare(
         name, a, b, d = format_row(row)
         style = {"A": "red", "B": "green"}.get(row["better"] or "", "")
         table.add_row(name, a, b, f"[{style}]{d}[/{style}]" if style else d, row["better"] or "=")
-    out = Console(highlight=False)
+    out = make_console()
     out.print(table)
     p = cmp["paired"]
     out.print(f"Common photos {p['common']}, both answered {p['both_answered']}: B closer on "

@@ -23,18 +23,19 @@ from geosleuth.agent.events import (
     ToolFailed,
     VerdictRejected,
 )
+from geosleuth.cli.console import make_console
 from geosleuth.settings import Settings
-from geosleuth.text.quoting import printable
+from geosleuth.text.quoting import clip, printable
 
 
 def _t(text: object, limit: int | None = None) -> str:
     """Outside text as Rich shows it verbatim: control characters escaped, markup escaped."""
     s = printable(text)
-    return escape(s if limit is None else s[:limit])
+    return escape(s if limit is None else clip(s, limit))  # cut with an ellipsis
 
 
 def progress_printer(console: Console | None = None):  # -> Callable[[Event], None]
-    err = console or Console(stderr=True, highlight=False)
+    err = console or make_console(stderr=True)
 
     def show(event: Event) -> None:
         if isinstance(event, StepStarted):
@@ -62,7 +63,7 @@ def progress_printer(console: Console | None = None):  # -> Callable[[Event], No
 
 
 def print_summary(record: dict[str, Any], folder: Path, console: Console | None = None) -> None:
-    out = console or Console(highlight=False)
+    out = console or make_console()
     v = record["verdict"]
     if v["lat"] is None:
         out.print("[bold]Verdict:[/bold] no answer (level unknown, confidence 0)")
@@ -107,7 +108,7 @@ def prepare_gazetteer(settings: Settings, console: Console | None = None) -> Non
 
     if index_path(settings.cache_dir).exists():
         return
-    err = console or Console(stderr=True, highlight=False)
+    err = console or make_console(stderr=True)
     err.print(
         f"[dim]Building the offline gazetteer index in {escape(str(settings.cache_dir))}"
         " (once; about a minute)…[/dim]"

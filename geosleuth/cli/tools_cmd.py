@@ -41,9 +41,10 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
 
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+
+    from geosleuth.cli.console import make_console
 
     table = Table(title="Clue tools")
     for col in ("tool", "version", "cost", "plugin", "offline stage", "reveals", "status"):
@@ -56,7 +57,7 @@ def tools(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) 
         )
         table.add_row(r["name"], r["version"], r["cost"], escape(r["plugin"]),
                       r["offline_stage"] or "-", ", ".join(r["reveals"]) or "-", status)
-    console = Console()
+    console = make_console()
     console.print(table)
     for r in rows:
         if r["settings"]:
