@@ -100,11 +100,13 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
 
 
 def prepare_gazetteer(settings: Settings, console: Console | None = None) -> None:
-    """Build the gazetteer index now if it is missing, saying so: it takes about a minute once.
+    """Build the gazetteer index now if it is missing, showing its stages: it takes about a
+    minute once (a spinner with the stage on a terminal, one line per stage elsewhere).
 
     Batch runs call this before starting workers, so the index is built once, not per worker.
     """
     from geosleuth.geo.gazetteer import Gazetteer, index_path
+    from geosleuth.geo.gazetteer_build import BUILD_STAGES
 
     if index_path(settings.cache_dir).exists():
         return
@@ -113,7 +115,13 @@ def prepare_gazetteer(settings: Settings, console: Console | None = None) -> Non
         f"[dim]Building the offline gazetteer index in {escape(str(settings.cache_dir))}"
         " (once; about a minute)…[/dim]"
     )
-    Gazetteer.open(settings.cache_dir)
+    if not err.is_terminal:
+        Gazetteer.open(settings.cache_dir, report=lambda n, what: err.print(
+            f"[dim]  {n}/{BUILD_STAGES} {escape(what)}[/dim]"))
+        return
+    with err.status("starting") as status:
+        Gazetteer.open(settings.cache_dir, report=lambda n, what: status.update(
+            f"[dim]{n}/{BUILD_STAGES} {escape(what)}[/dim]"))
 
 
 def warn_broken_plugins() -> None:

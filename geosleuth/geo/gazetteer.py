@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -38,27 +38,33 @@ class Gazetteer(NameLookup, PointLookup):
     _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def open(cls, cache_dir: Path) -> Gazetteer:
+    def open(cls, cache_dir: Path, report: Callable[[int, str], None] | None = None
+             ) -> Gazetteer:
         """The gazetteer of this cache directory, building its index on first use.
 
-        The build takes 20-60 s once (see benchmarks/gazetteer.md); a damaged index file
-        is rebuilt. ConfigError when the cache directory cannot be written.
+        The build takes 20-60 s once (see benchmarks/gazetteer.md), telling ``report`` of
+        its stages (``build_index``); a damaged index file is rebuilt. ConfigError when the
+        cache directory cannot be written.
         """
         path = index_path(Path(cache_dir))
         key = path.resolve()
         with cls._open_lock:
             found = cls._instances.get(key)
             if found is None:
-                found = cls._open_or_build(path, Path(cache_dir))
+                found = cls._open_or_build(path, Path(cache_dir), report)
                 cls._instances[key] = found
             return found
 
     @classmethod
-    def _open_or_build(cls, path: Path, cache_dir: Path) -> Gazetteer:
+    def _open_or_build(cls, path: Path, cache_dir: Path,
+                       report: Callable[[int, str], None] | None = None) -> Gazetteer:
         for attempt in (1, 2):
             if not path.is_file():
                 try:
-                    build_index(path)
+                    if report is None:
+                        build_index(path)
+                    else:
+                        build_index(path, report=report)
                 except OSError as exc:
                     raise ConfigError(
                         f"cannot build the gazetteer index in {cache_dir} ({exc}); set "

