@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from geosleuth.errors import BackendError
 from geosleuth.net.retry import RetryPolicy
+from geosleuth.notices import retrying
 
 T = TypeVar("T")
 
@@ -95,6 +96,7 @@ def with_retries(
                     " later, or use --backend offline"
                 ) from fault
             wait = policy.delay(attempt, fault.retry_after_s)
+            retrying(what, attempt + 1, policy.attempts, wait, str(fault))
             if on_retry is not None:
                 on_retry(fault, wait)
             sleep(wait)

@@ -51,6 +51,10 @@ def _root(
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
+    from geosleuth.notices import show_on_stderr
+
+    if ctx.invoked_subcommand != "investigate":  # the TUI owns the terminal
+        show_on_stderr()  # "geosleuth: retrying (2/4) in 3 s: …" while a command waits
 
 
 def main() -> None:

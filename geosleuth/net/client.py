@@ -22,6 +22,7 @@ from geosleuth.errors import NetworkError
 from geosleuth.net.cache import ResponseCache, cache_key
 from geosleuth.net.ratelimit import Clock, Limiter, RateLimiter, SystemClock
 from geosleuth.net.retry import RetryPolicy, parse_retry_after
+from geosleuth.notices import retrying
 
 EgressHook = Callable[[str, str], None]
 
@@ -212,6 +213,7 @@ class HttpClient:
             if not self.retry.should_retry(status, attempt):
                 raise NetworkError(f"{problem} after {attempt + 1} attempts; try again later")
             delay = self.retry.delay(attempt, retry_after)
+            retrying(f"{what} at {host}", attempt + 1, self.retry.attempts, delay, problem)
             limiter.defer(delay)
             attempt += 1
 
