@@ -27,7 +27,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -99,6 +101,31 @@ class Coverage:
     note: str = ""
 
 
+@lru_cache(maxsize=32)
+def _package_digest(package: str) -> str:
+    """sha256 of the Python source of one installed package (every .py file below it)."""
+    import hashlib
+    from importlib.util import find_spec as spec_of
+
+    digest = hashlib.sha256()
+    spec = spec_of(package)
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.py")):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def code_fingerprint(module: str) -> str:
+    """What a cached tool result depends on besides its inputs: the source of geosleuth and
+    of the tool's own package. A result cached by an older version of either is never
+    served, even when a tool's ``version`` was not raised with its code."""
+    top = module.split(".")[0]
+    parts = {"geosleuth", top}
+    return "-".join(_package_digest(p) for p in sorted(parts))
+
+
 class ClueTool(ABC):
     """Base class of every clue tool."""
 
@@ -164,7 +191,8 @@ class ClueTool(ABC):
         if options:  # settings of the tool change its results
             extra["options"] = options
         return json.dumps(
-            [self.name, self.version, ctx.case.image.sha256, ctx.case.ignore_metadata, args,
+            [self.name, self.version, code_fingerprint(type(self).__module__),
+             ctx.case.image.sha256, ctx.case.ignore_metadata, args,
              *([extra] if extra else [])],
             sort_keys=True,
             default=str,

@@ -54,3 +54,25 @@ def test_a_tool_that_reads_the_file_name_gets_its_own_result(tmp_path: Path) -> 
     pixels = ToolCall(id="c2", name="pixel_reader")
     executor._findings(_ctx(first), pixels)
     assert executor._findings(_ctx(second), pixels)[1] is True
+
+
+def test_a_tools_code_is_part_of_its_cache_key(tmp_path, monkeypatch) -> None:
+    """A result cached by older code of the tool's package is never served, even when the
+    tool's version string was not raised."""
+    import sys
+
+    from geosleuth.tools import api
+
+    pkg = tmp_path / "hint_tools"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("RULE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("hint_tools", None)
+    api._package_digest.cache_clear()
+    before = api.code_fingerprint("hint_tools.tool")
+    (pkg / "__init__.py").write_text("RULE = 2\n")
+    api._package_digest.cache_clear()
+    after = api.code_fingerprint("hint_tools.tool")
+    assert before != after
+    assert before.split("-")[0] == after.split("-")[0]  # geosleuth's own part is the same
+    api._package_digest.cache_clear()
