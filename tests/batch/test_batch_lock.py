@@ -9,15 +9,12 @@ import sys
 from pathlib import Path
 
 from geosleuth.batch.lock import LOCK_FILE
+from geosleuth.testing.cli import run_cli as geosleuth
 from geosleuth.testing.photos import render_photo
 
 HOLD = ("import sys; from pathlib import Path; from geosleuth.batch.lock import lock_output; "
         "lock = lock_output(Path(sys.argv[1])); print('locked', flush=True); sys.stdin.read()")
 
-
-def geosleuth(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geosleuth", *args], capture_output=True,
-                          text=True, timeout=600)
 
 
 def test_a_second_batch_stops_at_once_and_a_killed_holder_blocks_nothing(

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geosleuth", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from geosleuth.testing.cli import run_cli as geosleuth
 
 
 def _bomb_png(path: Path, width: int, height: int) -> None:

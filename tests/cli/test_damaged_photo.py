@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 import struct
-import subprocess
-import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -15,19 +13,11 @@ import pytest
 from geosleuth.errors import BadInputError
 from geosleuth.images import open_image
 from geosleuth.testing import render_photo
+from geosleuth.testing.cli import run_cli as geosleuth
 
 STRIP_OFFSETS = 273
 LONG = 4
 
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geosleuth", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def tiff(path: Path) -> Path:

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from geosleuth.geo.distance import geodesic_km
+from geosleuth.testing.cli import run_cli as geosleuth
 from geosleuth.testing.photos import render_photo
 
 VADUZ = (47.14103, 9.52093)
 
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geosleuth", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def test_gps_photo_names_the_place_within_50_m(tmp_path: Path) -> None:

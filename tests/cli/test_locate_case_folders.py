@@ -6,18 +6,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from geosleuth.testing.cli import run_cli as geosleuth
 from geosleuth.testing.photos import render_photo
-
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geosleuth", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
 
 
 def test_a_rerun_keeps_the_worked_on_case_and_force_replaces_it(tmp_path: Path) -> None:

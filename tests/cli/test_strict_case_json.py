@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +12,11 @@ import pytest
 
 from geosleuth.geo.distance import geodesic_km
 from geosleuth.testing import render_photo
+from geosleuth.testing.cli import run_cli as geosleuth
 from geosleuth.testing.raw_exif import ASCII, DOUBLE, RATIONAL, dms, exif_block, with_exif
 
 VADUZ = (47.14103, 9.52093)
 
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geosleuth", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def _refuse(name: str) -> Any:

@@ -158,7 +158,7 @@ def test_a_third_party_metadata_tool_is_withheld_from_remote_models(case: Case) 
     prompt = "\n".join(m.text for m in messages)
     assert SIDECAR not in prompt and "46.948" not in prompt and "46.94800" not in prompt
     assert f"{gps.id} [sidecar_gps] (camera metadata, withheld" in shown
-    assert "Bundesplatz 3" not in prompt or "read 2 lines" in prompt  # the text is not hidden
+    assert "[sign_words] read 2 lines" in prompt  # the text read is not withheld
     assert SIDECAR not in path_summary(state, redact=True)
     # with send_metadata the model sees it, and the egress record says so
     open_reasoner = LLMReasoner(Remote(), Settings(send_metadata=True), name="fake")  # type: ignore[arg-type]

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from geosleuth.paths.confidence import CalibrationMap
-
-
-def geosleuth(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geosleuth", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+from geosleuth.testing.cli import run_cli as geosleuth
 
 
 def test_calibrate_an_eval_run(tmp_path: Path) -> None:
