@@ -21,7 +21,7 @@ from geosleuth.testing.exif import add_heading, build_exif
 from geosleuth.testing.fonts import find_font
 from geosleuth.testing.metadata import Fields, add_iptc, xmp_packet
 
-__all__ = ["find_font", "render_photo"]
+__all__ = ["find_font", "render_photo", "srgb_profile"]
 
 _FORMATS = {
     ".jpg": "JPEG",
@@ -89,6 +89,7 @@ def render_photo(
     heading: float | None = None,  # GPSImgDirection, degrees from true north
     iptc: Fields | None = None,  # IPTC-IIM fields (JPEG only), see ``testing.metadata``
     xmp: Fields | None = None,  # XMP fields (JPEG, PNG, WebP)
+    icc_profile: bytes | None = None,  # an ICC profile to embed (``srgb_profile()``)
 ) -> Path:
     """Render a photo-like scene and write it to ``path`` with the EXIF fields given.
 
@@ -98,8 +99,9 @@ def render_photo(
     ``sign_text`` (may hold newlines) is drawn on a sign filling ``sign_box``, in
     ``sign_font`` or else ``find_font("Latin")`` or Pillow's default font; ``more_signs``
     adds further (text, box) signs in the same font. ``heading`` writes GPSImgDirection;
-    ``iptc`` and ``xmp`` write those blocks (field names as in ``testing.metadata``). The
-    same arguments and ``seed`` always give the same pixels. Returns ``path``.
+    ``iptc`` and ``xmp`` write those blocks (field names as in ``testing.metadata``);
+    ``icc_profile`` embeds that profile. The same arguments and ``seed`` always give the
+    same pixels. Returns ``path``.
     """
     path = Path(path)
     image_format = _format_for(path, fmt)
@@ -139,6 +141,8 @@ def render_photo(
         options["pnginfo"] = chunks
     elif xmp is not None:
         options["xmp"] = xmp_packet(xmp)
+    if icc_profile is not None:
+        options["icc_profile"] = icc_profile
     if image_format in ("JPEG", "WEBP", "HEIF"):
         options["quality"] = quality
     # TIFF stays uncompressed: Pillow's compressed TIFF path (libtiff) drops the Exif IFD.
@@ -151,6 +155,13 @@ def render_photo(
     if iptc is not None:
         add_iptc(path, iptc)
     return path
+
+
+def srgb_profile() -> bytes:
+    """A small sRGB ICC profile (LittleCMS's, through Pillow's ImageCms), for ``icc_profile``."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
