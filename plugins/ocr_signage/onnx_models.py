@@ -16,23 +16,46 @@ onnxruntime's ``session.set_denormal_as_zero`` option is no substitute: it sets 
 flush-to-zero mode only in its thread-pool threads, so with one intra-op thread it
 changes nothing (measured), and with two it depends on how the work is split. The
 weights are fixed where they are read instead, with the ``onnx`` package, when the model
-is loaded (0.13 s for the detector, 0.10 s for the recognizer, once per process);
-nothing is written to disk.
+is first needed (0.13 s for the detector, 0.10 s for the recognizer, after 0.9 CPU-s of
+importing ``onnx``). The flushed model is written once to the cache folder
+(``<cache_dir>/onnx/``), named after the SHA-256 of the source model and
+``FLUSH_VERSION``, so later runs load it straight into onnxruntime without importing
+``onnx`` at all; a new rapidocr model or a change to the flushing makes a new file. Without
+a cache folder (``use_cache`` not called, or the folder not writable), the model is
+flushed in memory as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from geosleuth.tempfiles import remove_stale, writing
 
 # Threads for one inference. Two cores are the machine this is built for; a third thread
 # would only queue. Spinning (threads busy-waiting for work between operators) is turned
 # off: on a machine shared with other jobs it burns CPU that the other jobs need, and it
 # measured slower, not faster, under load (see benchmarks/ocr.md).
 MAX_THREADS = 2
+# Part of the name of a flushed model in the cache folder: raise it whenever
+# ``flush_subnormals`` changes what it writes, so no model flushed the old way is loaded.
+FLUSH_VERSION = 1
+CACHE_SUBDIR = "onnx"
+_TMP_SUFFIX = ".tmp"
+
+_cache_dir: Path | None = None
+_derive_lock = threading.Lock()
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep flushed models in ``folder``/onnx from now on (None: flush in memory)."""
+    global _cache_dir
+    _cache_dir = Path(folder) if folder is not None else None
 
 
 def inference_threads() -> int:
@@ -66,14 +89,60 @@ def flush_subnormals(path: Path) -> tuple[bytes, int]:
     return model.SerializeToString(), flushed
 
 
-def cpu_session(path: Path, threads: int | None = None) -> Any:
-    """An onnxruntime CPU session of the model at ``path``, subnormal weights flushed."""
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file at ``path`` (hex)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def flushed_path(path: Path, cache_dir: Path) -> Path:
+    """Where the flushed copy of the model at ``path`` is kept in ``cache_dir``."""
+    name = f"{Path(path).stem}-{file_digest(path)[:16]}-flush{FLUSH_VERSION}.onnx"
+    return Path(cache_dir) / CACHE_SUBDIR / name
+
+
+def flushed_model(path: Path, cache_dir: Path | None = None) -> bytes | Path:
+    """The model at ``path`` with its subnormal weights flushed: the file kept in
+    ``cache_dir`` (made now if missing), or the serialised model when there is no
+    cache folder or it cannot be written."""
+    folder = cache_dir if cache_dir is not None else _cache_dir
+    if folder is None:
+        return flush_subnormals(path)[0]
+    try:
+        kept = flushed_path(path, folder)
+    except OSError:
+        return flush_subnormals(path)[0]
+    if kept.is_file():
+        return kept
+    with _derive_lock:
+        if kept.is_file():  # another thread made it meanwhile
+            return kept
+        model, _ = flush_subnormals(path)
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(kept.parent, prefix=kept.stem, suffix=_TMP_SUFFIX)
+            with writing(kept.parent, prefix=kept.stem, suffix=_TMP_SUFFIX) as tmp:
+                tmp.write_bytes(model)
+                os.replace(tmp, kept)
+        except OSError:
+            return model  # a read-only cache folder: flushed again next time
+        return kept
+
+
+def cpu_session(path: Path, threads: int | None = None,
+                cache_dir: Path | None = None) -> Any:
+    """An onnxruntime CPU session of the model at ``path``, subnormal weights flushed
+    (the flushed copy kept in ``cache_dir``, else in the folder set by ``use_cache``)."""
     import onnxruntime as ort
 
     # No telemetry from an offline tool: the device id onnxruntime writes on import is
     # prevented by ORT_DISABLE_TELEMETRY (set when geosleuth is imported), its events here.
     ort.disable_telemetry_events()
-    model, _ = flush_subnormals(path)
+    flushed = flushed_model(path, cache_dir)
+    model = str(flushed) if isinstance(flushed, Path) else flushed
     options = ort.SessionOptions()
     options.log_severity_level = 3  # errors only
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

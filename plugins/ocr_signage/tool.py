@@ -83,8 +83,10 @@ class OcrSignageTool(ClueTool):
         return script_coverage()
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        from geosleuth_plugins.ocr_signage.onnx_models import use_cache
         from geosleuth_plugins.ocr_signage.reading import read_image
 
+        use_cache(ctx.settings.cache_dir)  # flushed models are derived once, kept there
         choice = str(args.get("engine") or ctx.settings.ocr_engine or "auto")
         region = args.get("region")
         if region is not None:
