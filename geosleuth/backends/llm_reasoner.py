@@ -260,6 +260,7 @@ class LLMReasoner:
             def on_retry(fault: ChatFault, wait: float, retries: list[str] = retries) -> None:
                 retries.append(f"{fault} (waited {wait:.1f} s)")
 
+            described = self._describe(msgs, tools)
             try:
                 reply = with_retries(
                     lambda msgs=msgs: self.chat.chat(
@@ -268,7 +269,7 @@ class LLMReasoner:
                     what=f"{self.name} model {self.chat.model}", policy=self.policy,
                     sleep=self.sleep, on_retry=on_retry)
             except ContextTooLong as exc:
-                log.append({"request": self._describe(msgs), "fault": str(exc), "retries": retries})
+                log.append({"request": described, "fault": str(exc), "retries": retries})
                 level += 1
                 if level >= len(SHRINK):
                     raise BackendError(
@@ -280,7 +281,7 @@ class LLMReasoner:
                                                      reply.usage.tokens_out, self.settings)
             usage = usage + Usage(reply.usage.tokens_in, reply.usage.tokens_out, cost,
                                   reply.latency_ms)
-            log.append({"request": self._describe(msgs), "reply": self._reply_log(reply),
+            log.append({"request": described, "reply": self._reply_log(reply),
                         "retries": retries, "shrink": level})
             if not reply.cached:
                 self._egress(view, images)
@@ -302,7 +303,10 @@ class LLMReasoner:
             return "the answer was empty (no text and no tool calls)"
         return None
 
-    def _describe(self, msgs: list[Message]) -> dict[str, Any]:
+    def _describe(self, msgs: list[Message], tools: list[dict[str, Any]]) -> dict[str, Any]:
+        """The request as the model saw it, compactly: the system prompt by its version
+        (its text and the tools' specs are recorded once per case, in ``backend``), the
+        user message's text and images (by hash and size), the tools by name in order."""
         out = []
         for m in msgs:
             parts: list[Any] = [
@@ -312,7 +316,8 @@ class LLMReasoner:
             ]
             out.append({"role": m.role, "content": parts if m.role != "system" else
                         f"system prompt {prompts_version()}"})
-        return {"host": self.chat.host, "model": self.chat.model, "messages": out}
+        return {"host": self.chat.host, "model": self.chat.model, "messages": out,
+                "tools": [t["name"] for t in tools]}
 
     @staticmethod
     def _reply_log(reply: ChatReply) -> dict[str, Any]:
@@ -366,11 +371,19 @@ class LLMReasoner:
                       conclude=conclude and submit is None), notes
 
     def decide(self, view: View) -> Action:
-        view.state.backend.update({"provider": self.chat.provider, "model": self.chat.model,
-                                   "host": self.chat.host, "remote": self.chat.remote,
-                                   "prompts": prompts_version()})
+        tools = self.tools(view)
+        backend = view.state.backend
+        backend.update({"provider": self.chat.provider, "model": self.chat.model,
+                        "host": self.chat.host, "remote": self.chat.remote,
+                        "prompts": prompts_version()})
+        # What every request of the case shares, once: the system prompt's text and the
+        # specs of the tools offered (each step's request names them in order).
+        backend.setdefault("system_prompt", load_prompt("system").text)
+        specs = backend.setdefault("tool_specs", {})
+        for t in tools:
+            specs.setdefault(t["name"], t)
         log: list[dict[str, Any]] = []
-        reply, usage, problem = self._ask(view, self.tools(view), log)
+        reply, usage, problem = self._ask(view, tools, log)
         self._notes = []
         if reply is None:
             self._bad_steps += 1

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.report_cmd",
     "geosleuth.cli.investigate_cmd",
     "geosleuth.cli.calibrate_cmd",
+    "geosleuth.cli.export_cmd",
 )
 
 for _name in COMMAND_MODULES:
