@@ -30,8 +30,9 @@ offline default) with the OCR tool switched off by its setting
 then, and costs 4.5 of the ~6 s a run takes on a 64x48 photo, so leaving it out makes
 2,000 runs take half an hour instead of three hours (``--cli-ocr`` keeps it). A crash is
 an exit code outside the design's contract (0, 2, 3), a traceback on stderr, an exit 0
-whose stdout is not strict JSON, an exit 2 that is not one ``geosleuth:`` line, or a tool
-that "failed unexpectedly" in the case. A run over ``--cli-timeout`` seconds is a hang.
+whose stdout is not strict JSON, or a tool that "failed unexpectedly" in the case. Lines
+on stderr besides geosleuth's own (a library's warning) are counted apart, as noise; in
+process, the warnings that would reach stderr are. A run over ``--cli-timeout`` seconds is a hang.
 
 Failures are kept under ``benchmarks/out/fuzz-<time>/`` (the input, and a .txt with the
 mutations and the traceback); the last lines printed are the figures.
@@ -51,6 +52,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,15 +232,23 @@ def _worker(conn: Any, seed_dir: str, seed: int, start: int, stop: int, tmp: str
         path = Path(tmp) / f"input{base.suffix}"
         path.write_bytes(data)
         try:
-            outcome = intake.run(path, ignore_metadata=index % 4 == 3,
-                                 deep=index % deep_every == 0)
-            conn.send((index, outcome, None))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                outcome = intake.run(path, ignore_metadata=index % 4 == 3,
+                                     deep=index % deep_every == 0)
+            escaped = [f"{_short(w.filename)}:{w.lineno} {w.category.__name__}" for w in caught
+                       if not issubclass(w.category, _SILENT)]
+            conn.send((index, outcome, escaped[0] if escaped else None))
         except BaseException as exc:  # everything is a finding here
             detail = {"type": type(exc).__name__, "message": str(exc)[:300],
                       "site": failure_site(exc.__traceback__),
                       "traceback": traceback.format_exc()}
             conn.send((index, "crash", detail))
     conn.send((None, "done", None))
+
+
+# What Python's default warning filters never print.
+_SILENT = (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning)
 
 
 def _load_seeds(folder: Path) -> list[Seed]:
@@ -253,6 +263,8 @@ class Figures:
     crashes: int = 0
     hangs: int = 0
     sites: Counter[str] = field(default_factory=Counter)
+    noise: int = 0  # not crashes: inputs that put more than one line on stderr
+    noise_sites: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
 
@@ -315,6 +327,9 @@ def run_in_process(seeds: list[Seed], seed_dir: Path, args: argparse.Namespace,
                 w["next"] = index + 1
                 figures.tried += 1
                 figures.outcomes[outcome] += 1
+                if outcome != "crash" and detail:  # a warning Python would print on stderr
+                    figures.noise += 1
+                    figures.noise_sites[detail] += 1
                 if outcome == "crash":
                     figures.crashes += 1
                     site = f"{detail['site']} {detail['type']}"
@@ -398,7 +413,7 @@ def cli_check(proc: subprocess.CompletedProcess[str]) -> tuple[str, str | None]:
     if proc.returncode == 2:
         lines = err.strip().splitlines()
         if len(lines) != 1 or not lines[0].startswith("geosleuth: "):
-            return "crash", f"exit 2 not one line: {err.strip()[:100]!r}"
+            return "refused, stderr noise", None
         return "refused", None
     if proc.returncode == 0:
         try:
@@ -453,6 +468,11 @@ def run_cli(seeds: list[Seed], args: argparse.Namespace, out: Path) -> Figures:
             done = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
             outcome, site = cli_check(done)
             figures.outcomes[outcome] += 1
+            if outcome.endswith("stderr noise"):
+                figures.noise += 1
+                noisy = [line for line in stderr.splitlines()
+                         if line.strip() and not line.startswith("geosleuth:")]
+                figures.noise_sites[noisy[0][:120]] += 1
             if site is not None:
                 figures.crashes += 1
                 figures.sites[site] += 1
@@ -503,6 +523,9 @@ def report(title: str, f: Figures) -> None:
     print(f"{title}: {f.tried:,} inputs in {f.seconds:.0f} s ({outcomes})")
     print(f"  crashes {f.crashes}, hangs {f.hangs}, distinct failure sites {len(f.sites)}")
     for site, n in f.sites.most_common():
+        print(f"    {n:6,}  {site}")
+    print(f"  inputs with more than one line on stderr (warnings; not crashes) {f.noise}")
+    for site, n in f.noise_sites.most_common(10):
         print(f"    {n:6,}  {site}")
 
 

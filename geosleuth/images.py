@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -38,6 +40,18 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
+@contextmanager
+def quiet_pillow() -> Iterator[None]:
+    """Pillow's warnings about a damaged file ("Corrupt EXIF data", "Truncated File Read",
+    "Tag data larger than file") kept off stderr while the block runs: the error or the
+    metadata tool's warnings say what is wrong, in one line. A decompression bomb's
+    warning is raised as an error instead."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -58,8 +72,7 @@ def open_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = max_pixels
     image: Image.Image | None = None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with quiet_pillow():
             image = Image.open(path)
             width, height = image.size
             if width * height > max_pixels:
@@ -103,7 +116,8 @@ def oriented(image: Image.Image) -> Image.Image:
     block without its Orientation tag); the pixels are then kept as stored.
     """
     try:
-        out = ImageOps.exif_transpose(image)
+        with quiet_pillow():
+            out = ImageOps.exif_transpose(image)
     except Exception:
         out = image
     return out.convert("RGB") if out.mode != "RGB" else out

@@ -53,10 +53,10 @@ def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
     orientation from being applied; when the fast decode fails, the full one is used (and
     raises ``BadInputError`` if the file is damaged).
     """
-    from geosleuth.images import open_image, oriented
+    from geosleuth.images import open_image, oriented, quiet_pillow
 
     try:
-        with Image.open(path) as probe:
+        with quiet_pillow(), Image.open(path) as probe:
             width, height = probe.size
             fmt = probe.format
     except Exception:  # the full decode says what is wrong with the file
@@ -65,9 +65,10 @@ def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
         return oriented(open_image(path, max_pixels))
     scale = max_side / max(width, height)
     try:
-        image = Image.open(path)
-        image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
-        image.load()
+        with quiet_pillow():
+            image = Image.open(path)
+            image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+            image.load()
     except Exception:
         return oriented(open_image(path, max_pixels))
     return oriented(image)

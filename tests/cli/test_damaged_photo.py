@@ -92,3 +92,31 @@ def test_bit_flipped_tiffs_open_or_are_bad_input(tmp_path: Path) -> None:
             assert str(damaged) in str(exc) and "\n" not in str(exc)
             outcomes.add("bad input")
     assert outcomes == {"opened", "bad input"}
+
+
+def cut_tiff(path: Path) -> Path:
+    """What benchmarks/fuzz.py found: a TIFF cut to 16 bytes, then 16 bytes from byte 12
+    dropped; Pillow warns "Corrupt EXIF data. Expecting to read 12 bytes but only got 2"
+    while it opens it, and Python printed that warning on stderr above the error line."""
+    data = bytearray(path.read_bytes()[:16])
+    del data[12:28]
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_pillow_warnings_about_a_damaged_file_stay_off_stderr(tmp_path: Path) -> None:
+    photo = cut_tiff(tiff(tmp_path / "cut.tif"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(BadInputError):
+            open_image(photo)
+    assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.usefixtures("gazetteer_built")
+def test_cut_tiff_is_one_line_exit_2(tmp_path: Path) -> None:
+    photo = cut_tiff(tiff(tmp_path / "cut.tif"))
+    result = geosleuth("locate", str(photo), "--out", str(tmp_path / "cases"), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Warning" not in result.stderr
