@@ -3,8 +3,8 @@
 - ``discover``: the images under a folder (recursive, include and exclude globs);
 - ``journal``: append-only line files that are flushed and fsynced line by line, and
   repaired (a torn last line dropped) when a killed run is resumed;
-- ``summaries``: the three summary files of a batch (results.jsonl, summary.csv,
-  all.geojson) and the row written for each photo;
+- ``summaries``: the summary files of a batch (results.jsonl, summary.csv,
+  all.geojson, all.kml) and the row written for each photo;
 - ``worker``: one photo from file to row (runs in a worker process or thread);
 - ``runner``: ``run_batch``, the pool of workers, resume by sha256, Ctrl-C handling;
 - ``lock``: one batch at a time per output folder; ``own_cases``: the case folders a

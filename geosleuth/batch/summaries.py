@@ -5,8 +5,9 @@
 ``summary.csv`` gets the same row, flattened, the same way. ``all.geojson`` is a
 FeatureCollection and so cannot be appended to; it is rewritten atomically from the
 rows (at most every ``geojson_every_s`` seconds while the batch runs, and at the end),
-so it may lag a killed run by a few seconds but is never corrupt. ``--resume`` repairs
-the journal, rebuilds the other two from it, and skips the photos it holds.
+so it may lag a killed run by a few seconds but is never corrupt; ``all.kml`` (each
+answer's point and circle, for Google Earth) is written with it. ``--resume`` repairs
+the journal, rebuilds the others from it, and skips the photos it holds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ROW_SCHEMA = "geosleuth.batch-row/1"
 RESULTS = "results.jsonl"
 SUMMARY_CSV = "summary.csv"
 ALL_GEOJSON = "all.geojson"
+ALL_KML = "all.kml"
 
 CSV_COLUMNS = (
     "path", "sha256", "status", "lat", "lon", "radius_km", "confidence", "country_code",
@@ -181,17 +183,28 @@ _GEOJSON_PROPS = ("path", "sha256", "status", "radius_km", "confidence", "countr
 
 
 def geojson_collection(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """One Feature per row: a Point at the verdict, or a null geometry without an answer."""
+    """One Feature per row: a Point at the verdict, or a null geometry without an answer,
+    with simplestyle properties (the verdict's colour, a title and a description)."""
+    from geosleuth.report.features import COLOURS
+    from geosleuth.text.quoting import printable
+
     features = []
     for row in rows:
         geometry = None
+        props = {k: row.get(k) for k in _GEOJSON_PROPS}
         if row.get("lat") is not None and row.get("lon") is not None:
             geometry = {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
-        features.append({
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {k: row.get(k) for k in _GEOJSON_PROPS},
-        })
+            place = row.get("place") or "unnamed place"
+            props.update({
+                "title": " ".join(printable(f"{row.get('path')}: {place}").split()),
+                "description": " ".join(printable(
+                    f"{place} ({row.get('country_code') or '??'}), within"
+                    f" {row.get('radius_km') or 0:g} km with confidence"
+                    f" {row.get('confidence') or 0:.2f}; case folder"
+                    f" {row.get('case_dir') or 'none'}").split()),
+                "marker-color": COLOURS["verdict"], "marker-size": "medium",
+                "marker-symbol": "star"})
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -284,8 +297,12 @@ class Summaries:
             self._write_geojson()
 
     def _write_geojson(self) -> None:
+        from geosleuth.report.kml import batch_kml
+
         with _writing(self.out / ALL_GEOJSON):
             replace_text_atomically(self.out / ALL_GEOJSON, _json(geojson_collection(self.rows)))
+        with _writing(self.out / ALL_KML):
+            replace_text_atomically(self.out / ALL_KML, batch_kml(self.rows))
         self._geojson_written = time.monotonic()
         self._geojson_dirty = False
 

@@ -84,7 +84,7 @@ def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
                                    ignore_metadata=options.ignore_metadata)
         # The record names the photo as the batch does (relative to its root).
         result.record["image"]["path"] = item.rel
-        saved = save_case(result.record, options.out, replace=options.force,
+        saved = save_case(result.record, options.out, replace=options.force, photo=item.path,
                           folder=options.out / item.own_dir if item.own_dir else None,
                           fallback=unsaved_dir(options.settings.cache_dir))
         elapsed_ms = (time.perf_counter() - started) * 1000.0

@@ -1,4 +1,5 @@
-"""A case folder on disk: case.json, report.md and hypotheses.geojson beside the photo's name.
+"""A case folder on disk: case.json and the files for people (``report.outputs``: report.md,
+report.html, hypotheses.geojson, case.kml, map.png, photo-thumbnail.jpg), named after the photo.
 
 ``write_case`` writes one all at once (a temporary folder renamed into place, or
 nothing), never over another case's folder unless asked; ``save_case`` writes it
@@ -20,8 +21,7 @@ from typing import Any
 
 from geosleuth.cases.record import SCHEMA
 from geosleuth.errors import BadInputError
-from geosleuth.report.geojson import case_geojson
-from geosleuth.report.markdown import render
+from geosleuth.report.outputs import THUMB_FILE, case_outputs, recorded_photo
 
 CASE_FILE = "case.json"
 
@@ -69,9 +69,13 @@ def unsaved_dir(cache_dir: Path) -> Path:
 
 
 def write_case(
-    record: dict[str, Any], out_dir: Path, folder: Path | None = None, *, replace: bool = False
+    record: dict[str, Any], out_dir: Path, folder: Path | None = None, *, replace: bool = False,
+    photo: Path | None = None,
 ) -> Path:
-    """Write case.json, report.md and hypotheses.geojson into a case folder; return it.
+    """Write case.json and the files for people into a case folder; return it.
+
+    ``photo`` is the photo's file (its thumbnail goes into the folder); without it, the
+    file at the recorded path if there is one, else the thumbnail the folder already has.
 
     ``folder`` is the case's own folder (a session saving again, a batch redoing a photo
     it wrote itself): it is replaced. Otherwise a new case takes ``out_dir/<stem>-<sha8>``
@@ -85,7 +89,7 @@ def write_case(
     base.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{base.name}.", dir=base.parent))
     try:
-        _write_files(record, tmp)
+        _write_files(record, tmp, photo, base if (folder is not None or replace) else None)
         if folder is not None or replace:
             _replace(tmp, base)
             return base
@@ -95,14 +99,19 @@ def write_case(
         raise
 
 
-def _write_files(record: dict[str, Any], tmp: Path) -> None:
+def _write_files(record: dict[str, Any], tmp: Path, photo: Path | None,
+                 replaced: Path | None) -> None:
     # Strict JSON: a NaN or an infinity anywhere in a record is a bug, and raises
     # ValueError here rather than writing a file that JSON parsers refuse.
-    (tmp / "case.json").write_text(
+    (tmp / CASE_FILE).write_text(
         json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-    (tmp / "report.md").write_text(render(record), encoding="utf-8")
-    (tmp / "hypotheses.geojson").write_text(
-        json.dumps(case_geojson(record), indent=1, allow_nan=False), encoding="utf-8")
+    old_thumbnail = None
+    if replaced is not None and (replaced / THUMB_FILE).is_file():
+        old_thumbnail = (replaced / THUMB_FILE).read_bytes()
+    outputs = case_outputs(record, photo=photo or recorded_photo(record),
+                           thumbnail=old_thumbnail)
+    for name, data in outputs.items():
+        (tmp / name).write_bytes(data)
 
 
 def _replace(tmp: Path, target: Path) -> None:
@@ -154,7 +163,7 @@ def _reason(exc: OSError) -> str:
 
 def save_case(
     record: dict[str, Any], out_dir: Path, *, fallback: Path, folder: Path | None = None,
-    replace: bool = False,
+    replace: bool = False, photo: Path | None = None,
 ) -> SavedCase:
     """``write_case``, and when the OS refuses it (read-only or full folder, a file in the
     way), the same case written as a new case folder under ``fallback`` instead.
@@ -164,11 +173,11 @@ def save_case(
     """
     where = (folder or out_dir / case_dir_name(record)).parent
     try:
-        return SavedCase(write_case(record, out_dir, folder, replace=replace))
+        return SavedCase(write_case(record, out_dir, folder, replace=replace, photo=photo))
     except OSError as exc:
         problem = f"{where}: cannot write the case folder here ({_reason(exc)})"
     try:
-        saved = write_case(record, fallback)
+        saved = write_case(record, fallback, photo=photo)
     except OSError as exc:
         return SavedCase(None, f"{problem}, nor in {fallback} ({_reason(exc)})")
     return SavedCase(saved, f"{problem}; the case is saved in {saved} instead")

@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
     app.command(
         "batch",
         help="Locate every photo in a folder (recursively) with N workers; write one case "
-             "folder per photo, and results.jsonl, summary.csv and all.geojson as results "
-             "arrive. One batch at a time per --out. Exit 0 when no photo failed; else 3 "
+             "folder per photo, and results.jsonl, summary.csv, all.geojson and all.kml as "
+             "results arrive. One batch at a time per --out. Exit 0 when no photo failed; else 3 "
              "(a backend failure), 2 (a bad image, a case folder that could not be written) "
              "or 1.",
     )(batch)

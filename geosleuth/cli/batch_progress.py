@@ -85,7 +85,7 @@ def print_outcome(outcome: BatchOutcome, console: Console | None = None) -> None
         err.print(f"  [red]failed[/red] {escape(row['path'])}: {escape(str(row['error'])[:200])}")
     if len(failed) > 10:
         err.print(f"  … and {len(failed) - 10} more (see summary.csv)")
-    err.print(f"Summaries: {outcome.out}/results.jsonl, summary.csv, all.geojson")
+    err.print(f"Summaries: {outcome.out}/results.jsonl, summary.csv, all.geojson, all.kml")
     if outcome.interrupted:
         err.print("[yellow]interrupted[/yellow]: pass --resume with the same --out to finish")
 

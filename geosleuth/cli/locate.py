@@ -74,7 +74,7 @@ def locate(
     warn_broken_plugins()
     on_event = None if as_json else progress_printer()
     result = investigate_photo(case, settings, on_event=on_event)
-    saved = save_case(result.record, settings.out, replace=force,
+    saved = save_case(result.record, settings.out, replace=force, photo=photo,
                       fallback=unsaved_dir(settings.cache_dir))
     if as_json or saved.folder is None:  # on disk nowhere: stdout is the last place it can go
         import json

@@ -96,7 +96,8 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
         out.print("[bold]Key evidence[/bold]")
         for e in key:
             out.print(f"  {e['id']} [dim]{_t(e['tool'])}[/dim] {_t(e['summary'], 120)}")
-    out.print(f"Case folder: {_t(folder)}  (report.md, case.json, hypotheses.geojson)")
+    out.print(f"Case folder: {_t(folder)}  (report.md, report.html, map.png, case.kml,"
+              " hypotheses.geojson, case.json)")
 
 
 def prepare_gazetteer(settings: Settings, console: Console | None = None) -> None:

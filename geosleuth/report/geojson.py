@@ -1,72 +1,76 @@
-"""hypotheses.geojson: the verdict circle, the hypotheses, point evidence and any loci."""
+"""hypotheses.geojson: the verdict and its circle, every hypothesis and its circle, located
+evidence and any evidence areas (sun loci), with simplestyle properties.
+
+The ``role`` property names what a feature is (``verdict``, ``verdict-circle``,
+``hypothesis``, ``hypothesis-circle``, ``evidence``, ``evidence-area``). The simplestyle
+properties (``title``, ``description``, ``marker-color``, ``marker-size``,
+``marker-symbol``, ``stroke``, ``stroke-width``, ``stroke-opacity``, ``fill``,
+``fill-opacity``) make geojson.io, QGIS and GitHub draw each role in the colours of the
+PNG map and the KML. The titles and descriptions are plain text.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from geosleuth.geo.distance import destination
+from geosleuth.report.features import (
+    FILL_OPACITY,
+    MARKER,
+    STROKE_WIDTH,
+    MapItem,
+    case_items,
+)
+
+
+def circle_ring(lat: float, lon: float, radius_km: float, n: int = 64) -> list[list[float]]:
+    """A geodesic circle's closed ring of [lon, lat] points."""
+    ring = [list(reversed(destination(lat, lon, 360.0 * i / n, radius_km))) for i in range(n)]
+    ring.append(ring[0])
+    return ring
 
 
 def circle(lat: float, lon: float, radius_km: float, n: int = 64) -> dict[str, Any]:
     """A geodesic circle as a GeoJSON Polygon (lon, lat order)."""
-    ring = [list(reversed(destination(lat, lon, 360.0 * i / n, radius_km))) for i in range(n)]
-    ring.append(ring[0])
-    return {"type": "Polygon", "coordinates": [ring]}
+    return {"type": "Polygon", "coordinates": [circle_ring(lat, lon, radius_km, n)]}
 
 
-def _feature(geometry: dict[str, Any], **props: Any) -> dict[str, Any]:
+def _feature(geometry: dict[str, Any] | None, *parts: dict[str, Any]) -> dict[str, Any]:
+    """A Feature whose properties are ``parts`` merged, later ones winning."""
+    props: dict[str, Any] = {}
+    for part in parts:
+        props.update(part)
     return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
+def point_style(item: MapItem) -> dict[str, Any]:
+    size, symbol = MARKER[item.role]
+    return {"title": item.title, "description": item.description,
+            "marker-color": item.colour, "marker-size": size, "marker-symbol": symbol}
+
+
+def area_style(item: MapItem) -> dict[str, Any]:
+    return {"title": item.title, "description": item.description, "stroke": item.colour,
+            "stroke-width": STROKE_WIDTH[item.role], "stroke-opacity": 1.0,
+            "fill": item.colour, "fill-opacity": FILL_OPACITY[item.role]}
+
+
+def item_features(item: MapItem) -> list[dict[str, Any]]:
+    """The GeoJSON features of one map item: a point and its circle, or an area."""
+    if item.area is not None:
+        return [_feature(item.area, item.props, {"role": item.role}, area_style(item))]
+    assert item.lat is not None and item.lon is not None
+    point = _feature({"type": "Point", "coordinates": [item.lon, item.lat]},
+                     {"role": item.role}, item.props, point_style(item))
+    if item.role == "evidence":  # its radius is a property; the map is the verdict's
+        return [point]
+    kept = {k: v for k, v in item.props.items() if k in ("id", "confidence", "score",
+                                                         "radius_km")}
+    ring = _feature(circle(item.lat, item.lon, item.radius_km or 0.0),
+                    {"role": f"{item.role}-circle"}, kept, area_style(item))
+    return [point, ring]
+
+
 def case_geojson(record: dict[str, Any]) -> dict[str, Any]:
-    features: list[dict[str, Any]] = []
-    v = record["verdict"]
-    if v["lat"] is not None:
-        features.append(
-            _feature(
-                {"type": "Point", "coordinates": [v["lon"], v["lat"]]},
-                role="verdict",
-                confidence=v["confidence"],
-                radius_km=v["radius_km"],
-                place=v["place"],
-                level=v["level"],
-            )
-        )
-        features.append(
-            _feature(
-                circle(v["lat"], v["lon"], v["radius_km"]),
-                role="verdict-circle",
-                confidence=v["confidence"],
-            )
-        )
-    for h in record["hypotheses"]:
-        features.append(
-            _feature(
-                {"type": "Point", "coordinates": [h["lon"], h["lat"]]},
-                role="hypothesis",
-                id=h["id"],
-                score=h["score"],
-                radius_km=h["radius_km"],
-                place=h["place"],
-            )
-        )
-    for e in record["evidence"]:
-        c = e.get("constraint") or {}
-        if c.get("kind") == "point":
-            features.append(
-                _feature(
-                    {"type": "Point", "coordinates": [c["lon"], c["lat"]]},
-                    role="evidence",
-                    id=e["id"],
-                    tool=e["tool"],
-                    radius_km=c["radius_km"],
-                    strength=c["strength"],
-                )
-            )
-        locus = (e.get("data") or {}).get("geojson")
-        if isinstance(locus, dict) and locus.get("type") == "FeatureCollection":
-            for f in locus.get("features", []):
-                props = dict(f.get("properties") or {})
-                props.update(role="evidence-area", id=e["id"], tool=e["tool"])
-                features.append(_feature(f["geometry"], **props))
+    features = [f for item in case_items(record) for f in item_features(item)]
     return {"type": "FeatureCollection", "features": features}

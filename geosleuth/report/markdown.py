@@ -72,12 +72,22 @@ def _step(s: dict[str, Any]) -> list[str]:
     return out
 
 
-def _title(record: dict[str, Any]) -> list[str]:
-    return [f"# geosleuth case: {md(record['image']['path'].rsplit('/', 1)[-1])}", ""]
+# Figures a report shows: "photo" (the thumbnail) and "map" (map.png), each by the
+# address it is read from (a file name beside report.md, or a data: URI in report.html).
+Figures = dict[str, str]
+PHOTO_ALT = "The photo (a thumbnail without its metadata)"
+MAP_ALT = "Map of the verdict circle, the hypotheses and the located evidence"
 
 
-def verdict_section(record: dict[str, Any]) -> list[str]:
-    """The verdict, how it was reached, what it rests on, and the method."""
+def _title(record: dict[str, Any], figures: Figures | None = None) -> list[str]:
+    out = [f"# geosleuth case: {md(record['image']['path'].rsplit('/', 1)[-1])}", ""]
+    if figures and figures.get("photo"):
+        out += [f"![{PHOTO_ALT}]({figures['photo']})", ""]
+    return out
+
+
+def verdict_section(record: dict[str, Any], figures: Figures | None = None) -> list[str]:
+    """The verdict, how it was reached, what it rests on, the map, and the method."""
     v = record["verdict"]
     out = ["## Verdict", ""]
     if v["lat"] is None:
@@ -110,7 +120,13 @@ def verdict_section(record: dict[str, Any]) -> list[str]:
         out.append(f"- Rests on: {', '.join(v['evidence'])}")
     if record.get("error"):
         out.append(f"- **The case stopped early:** {md(record['error'])}")
-    out += ["", f"_Method:_ {METHOD}", ""]
+    out.append("")
+    if figures and figures.get("map"):
+        out += [f"![{MAP_ALT}]({figures['map']})", "",
+                "_Map:_ the verdict's circle in red, each hypothesis and its circle in blue,"
+                " the evidence that located a point in purple, sun loci in orange; the"
+                " same shapes are in hypotheses.geojson and case.kml.", ""]
+    out += [f"_Method:_ {METHOD}", ""]
     return out
 
 
@@ -360,8 +376,8 @@ def reproducibility_section(record: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(record: dict[str, Any]) -> str:
-    """report.md for a case record: its sections, in order."""
+def render(record: dict[str, Any], figures: Figures | None = None) -> str:
+    """report.md for a case record: its sections, in order, with the figures given."""
     sections = (
         _title,
         verdict_section,
@@ -374,4 +390,8 @@ def render(record: dict[str, Any]) -> str:
         egress_section,
         reproducibility_section,
     )
-    return "\n".join(line for section in sections for line in section(record))
+    lines: list[str] = []
+    for section in sections:
+        lines += (section(record, figures) if section in (_title, verdict_section)
+                  else section(record))
+    return "\n".join(lines)

@@ -75,10 +75,10 @@ def test_save_case_on_a_full_disk_says_so_and_leaves_nothing_half_written(
     out, fallback = tmp_path / "out", tmp_path / "unsaved"
     real = folder_module._write_files
 
-    def full_disk(r: dict, tmp: Path) -> None:
+    def full_disk(r: dict, tmp: Path, *args: object) -> None:
         if tmp.parent == out:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(r, tmp)
+        real(r, tmp, *args)
 
     monkeypatch.setattr(folder_module, "_write_files", full_disk)
     saved = save_case(record(), out, fallback=fallback)
@@ -86,7 +86,7 @@ def test_save_case_on_a_full_disk_says_so_and_leaves_nothing_half_written(
     assert list(out.iterdir()) == []  # no temporary folder left behind
     assert saved.folder is not None and saved.folder.parent == fallback
 
-    def read_only(r: dict, tmp: Path) -> None:
+    def read_only(r: dict, tmp: Path, *args: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(folder_module, "_write_files", read_only)

@@ -171,19 +171,22 @@ def test_writer_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     folder = write_case(r, tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [
         "case.json",
+        "case.kml",
         "hypotheses.geojson",
+        "map.png",
+        "report.html",
         "report.md",
-    ]
+    ]  # no photo-thumbnail.jpg: the photo /photos/a|b.jpg is not on this machine
     geo = json.loads((folder / "hypotheses.geojson").read_text())
     roles = {f["properties"]["role"] for f in geo["features"]}
     assert {"verdict", "verdict-circle", "hypothesis", "evidence"} <= roles
 
     import geosleuth.cases.folder as writer
 
-    def broken(_record: dict) -> str:
+    def broken(*_args: object, **_kwargs: object) -> dict:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(writer, "render", broken)
+    monkeypatch.setattr(writer, "case_outputs", broken)
     with pytest.raises(RuntimeError):
         write_case(r, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [

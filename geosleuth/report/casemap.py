@@ -1,0 +1,200 @@
+"""map.png of a case, and the photo's thumbnail, for report.md and report.html.
+
+The map shows the verdict circle, the hypotheses with their circles, the located evidence
+and any sun loci, over an outline basemap (coasts, lakes, borders, rivers) that needs
+nothing imported, with a legend, a scale bar, a north arrow, a small world map locating
+the view, and the attribution. It frames the verdict and the hypotheses worth a look
+(at least a twentieth of the leading one's probability), else the located evidence, else
+the world; evidence outside the frame is named in the legend.
+
+``photo_thumbnail`` is the photo as a viewer shows it, at most ``THUMB_PX`` on its longer
+side, re-encoded as a JPEG without any metadata (no EXIF position leaves in a report).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from geosleuth.report.features import (
+    COLOURS,
+    FILL_OPACITY,
+    STROKE_WIDTH,
+    MapItem,
+    case_items,
+)
+from geosleuth.report.mapdraw import (
+    INK,
+    MapCanvas,
+    MapFrame,
+    circle_points,
+    font,
+    geojson_rings,
+    hex_colour,
+)
+
+MAP_SIZE = (960, 640)
+THUMB_PX = 640
+MAX_HYPOTHESES = 8
+MIN_SHARE = 0.05  # hypotheses framed: at least this share of the leading one's score
+LABEL_MERGE_PX = 24  # markers closer than this share one label
+MARKER_SHAPES = {"verdict": ("star", 9.0), "hypothesis": ("circle", 6.5),
+                 "evidence": ("diamond", 5.5)}
+
+
+def _framed(items: list[MapItem]) -> list[tuple[float, float, float]]:
+    verdict = [i for i in items if i.role == "verdict"]
+    hyps = [i for i in items if i.role == "hypothesis"][:MAX_HYPOTHESES]
+    top = max((float(i.props.get("score") or 0.0) for i in hyps), default=0.0)
+    hyps = [i for i in hyps if float(i.props.get("score") or 0.0) >= MIN_SHARE * top]
+    chosen = verdict + hyps or [i for i in items if i.role == "evidence"]
+    return [(i.lat, i.lon, float(i.radius_km or 0.0)) for i in chosen
+            if i.lat is not None and i.lon is not None]
+
+
+def case_frame(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) -> MapFrame:
+    """The window of a case's map."""
+    return MapFrame.around(_framed(case_items(record)), *size)
+
+
+def _inside(canvas: MapCanvas, x: float, y: float) -> bool:
+    return 0 <= x < canvas.frame.width and 0 <= y < canvas.frame.height
+
+
+def _legend(canvas: MapCanvas, lines: Sequence[tuple[str | None, str]]) -> None:
+    """A white box at the top left: a swatch (role colour) and a line of text per entry."""
+    img = canvas.finish()
+    draw = ImageDraw.Draw(img)
+    f = font(12)
+    widths = [draw.textlength(text, font=f) for _, text in lines]
+    w = int(max(widths, default=0)) + 34
+    h = 18 * len(lines) + 8
+    draw.rectangle((8, 8, 8 + w, 8 + h), fill=(255, 255, 255), outline=(160, 160, 160))
+    for n, (role, text) in enumerate(lines):
+        y = 16 + 18 * n
+        if role is not None:
+            c = hex_colour(COLOURS[role])
+            draw.rectangle((16, y + 1, 28, y + 11), fill=c, outline=INK)
+        draw.text((34, y), text, fill=INK, font=f)
+
+
+def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) -> Image.Image:
+    """The case's map as a picture."""
+    items = case_items(record)
+    frame = case_frame(record, size)
+    canvas = MapCanvas(frame)
+    canvas.draw_outlines()
+    areas = [i for i in items if i.area is not None]
+    circled = [i for i in items if i.role in ("hypothesis", "verdict") and i.radius_km]
+    circled.sort(key=lambda i: i.role == "verdict")  # the verdict's circle on top
+    rings = {id(i): [circle_points(i.lat, i.lon, i.radius_km)] for i in circled
+             if i.lat is not None and i.lon is not None and i.radius_km is not None}
+    for item in areas:
+        canvas.fill(geojson_rings(item.area or {}), hex_colour(item.colour),
+                    FILL_OPACITY[item.role])
+    for item in circled:
+        canvas.fill(rings[id(item)], hex_colour(item.colour), FILL_OPACITY[item.role])
+    for item in areas:
+        canvas.outline(geojson_rings(item.area or {}), hex_colour(item.colour),
+                       STROKE_WIDTH[item.role])
+    for item in circled:
+        canvas.outline(rings[id(item)], hex_colour(item.colour), STROKE_WIDTH[item.role])
+    # markers: evidence, then hypotheses (the leading one last), then the verdict
+    points = [i for i in items if i.area is None and i.lat is not None and i.lon is not None]
+    order = {"evidence": 0, "hypothesis": 1, "verdict": 2}
+    placed: dict[tuple[int, int], list[str]] = {}  # label position -> the markers' ids
+    outside: list[str] = []
+    hyps = [i for i in points if i.role == "hypothesis"]
+    for item in sorted(points, key=lambda i: (order[i.role],
+                                              -hyps.index(i) if i in hyps else 0)):
+        assert item.lat is not None and item.lon is not None
+        x, y = frame.to_pixel(item.lat, item.lon)
+        if not _inside(canvas, x, y):
+            if item.role == "evidence":
+                outside.append(item.key)
+            continue
+        shape, px = MARKER_SHAPES[item.role]
+        canvas.marker(item.lat, item.lon, hex_colour(item.colour), shape, px)
+        if item.role != "verdict":
+            near = next((p for p in placed if abs(p[0] - x) < LABEL_MERGE_PX
+                         and abs(p[1] - y) < LABEL_MERGE_PX), None)
+            placed.setdefault(near or (round(x), round(y)), []).append(item.key)
+    canvas.finish()
+    for (x, y), keys in placed.items():  # one label per cluster of nearby markers
+        canvas.text((x + 10, y - 8), ", ".join(sorted(dict.fromkeys(keys), key=_key_order)),
+                    size=12, bold=True)
+    _legend(canvas, _legend_lines(record, items, outside))
+    canvas.scale_bar()
+    canvas.north_arrow()
+    if frame.span_km < 4000:
+        canvas.inset()
+    canvas.credit(["geosleuth"])
+    return canvas.finish()
+
+
+def _legend_lines(record: dict[str, Any], items: list[MapItem],
+                  outside: list[str]) -> list[tuple[str | None, str]]:
+    v = record["verdict"]
+    lines: list[tuple[str | None, str]] = []
+    if v.get("lat") is not None:
+        lines.append(("verdict", _clip(f"Verdict: {v.get('place') or 'unnamed place'},"
+                                       f" {_km(v['radius_km'])}, p={v['confidence']:.2f}")))
+    else:
+        lines.append((None, "No verdict: the evidence does not single out a place"))
+    hyps = [i for i in items if i.role == "hypothesis"]
+    if hyps:
+        lines.append(("hypothesis", f"Hypotheses {hyps[0].key}–{hyps[-1].key} with circles"
+                      if len(hyps) > 1 else f"Hypothesis {hyps[0].key} with its circle"))
+    if any(i.role == "evidence" for i in items):
+        lines.append(("evidence", "Located evidence (E…)"
+                      + (f"; off the map: {', '.join(outside)}" if outside else "")))
+    if any(i.role == "evidence-area" for i in items):
+        lines.append(("evidence-area", "Sun locus (where the shadows fit)"))
+    return lines
+
+
+def _key_order(key: str) -> tuple[str, int]:
+    """H before E, then by number: H1, H2, E4, E6."""
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return ({"H": "0", "E": "1"}.get(key[:1], "2"), int(digits) if digits else 0)
+
+
+def _km(radius_km: float) -> str:
+    return f"±{radius_km * 1000:.0f} m" if radius_km < 1 else f"±{radius_km:g} km"
+
+
+def _clip(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def map_png(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) -> bytes:
+    """map.png's bytes."""
+    buf = io.BytesIO()
+    render_case_map(record, size).save(buf, format="PNG", compress_level=3)
+    return buf.getvalue()
+
+
+def photo_thumbnail(photo: Path, max_px: int = THUMB_PX) -> bytes | None:
+    """The photo, oriented, at most ``max_px`` on its longer side, as a JPEG with no
+    metadata; None when it cannot be read (the report then goes without it)."""
+    from geosleuth.images import _register_heif, oriented
+
+    _register_heif()
+    try:
+        with Image.open(photo) as image:
+            if math.prod(image.size) > 120_000_000:
+                return None
+            image.draft("RGB", (max_px, max_px))
+            picture = oriented(image)
+            picture.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+            buf = io.BytesIO()
+            picture.save(buf, format="JPEG", quality=82)  # no exif=: nothing but pixels
+            return buf.getvalue()
+    except Exception:  # a damaged or vanished photo: the report goes on without it
+        return None
