@@ -47,6 +47,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_mutations import mutate
 
 ROOT = Path(__file__).resolve().parent.parent
+STOP = False  # set by SIGTERM or SIGINT: finish what runs, print the figures
 CONTRACT = {0, 2, 3}  # DESIGN.md: 0 ran, 2 bad input or usage, 3 backend/network; 1 a bug
 
 
@@ -222,6 +224,8 @@ def _worker(conn: Any, seed_dir: str, seed: int, start: int, stop: int, tmp: str
     """Run inputs start..stop-1, reporting each to the parent: (index, outcome, detail)."""
     import resource
 
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the parent stops the run, and kills
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # its workers with SIGKILL
     # A runaway allocation is a MemoryError here, not a machine out of memory.
     limit = 6 << 30
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -306,7 +310,8 @@ def run_in_process(seeds: list[Seed], seed_dir: Path, args: argparse.Namespace,
                          "since": time.monotonic()}
 
     def more() -> bool:
-        return next_start < count and (deadline is None or time.monotonic() < deadline)
+        return next_start < count and not STOP and (deadline is None
+                                                    or time.monotonic() < deadline)
 
     for slot in range(args.jobs):
         if more():
@@ -315,7 +320,9 @@ def run_in_process(seeds: list[Seed], seed_dir: Path, args: argparse.Namespace,
         for slot, w in list(workers.items()):
             conn, proc = w["conn"], w["proc"]
             got = False
-            while conn.poll(0.01 if len(workers) > 1 else 0.2):
+            for _ in range(500):  # then look at the other workers and the clock
+                if not conn.poll(0.01 if len(workers) > 1 else 0.2):
+                    break
                 try:
                     index, outcome, detail = conn.recv()
                 except EOFError:
@@ -367,7 +374,7 @@ def run_in_process(seeds: list[Seed], seed_dir: Path, args: argparse.Namespace,
                 # the rest of its range, in a new worker
                 parent, child = ctx.Pipe(duplex=False)
                 tmp = tmp_root / f"w{slot}"
-                if index + 1 < w["stop"] and (deadline is None or now < deadline):
+                if index + 1 < w["stop"] and not STOP and (deadline is None or now < deadline):
                     proc = ctx.Process(target=_worker, args=(
                         child, str(seed_dir), args.seed, index + 1, w["stop"], str(tmp),
                         args.deep_every),
@@ -381,8 +388,10 @@ def run_in_process(seeds: list[Seed], seed_dir: Path, args: argparse.Namespace,
                     if more():
                         launch(slot)
                 continue
-            if finished or (deadline is not None and now >= deadline):
-                proc.kill() if deadline is not None and now >= deadline else None
+            over = STOP or (deadline is not None and now >= deadline)
+            if finished or over:
+                if over:
+                    proc.kill()
                 proc.join()
                 conn.close()
                 del workers[slot]
@@ -473,6 +482,9 @@ def run_cli(seeds: list[Seed], args: argparse.Namespace, out: Path) -> Figures:
                 noisy = [line for line in stderr.splitlines()
                          if line.strip() and not line.startswith("geosleuth:")]
                 figures.noise_sites[noisy[0][:120]] += 1
+                if figures.noise_sites[noisy[0][:120]] == 1:
+                    keep(out, offset + i, base, data, labels, "cli-noise",
+                         f"exit {proc.returncode}\n--- stderr\n{stderr}")
             if site is not None:
                 figures.crashes += 1
                 figures.sites[site] += 1
@@ -490,7 +502,7 @@ def run_cli(seeds: list[Seed], args: argparse.Namespace, out: Path) -> Figures:
             if proc.poll() is not None or now - began > args.cli_timeout:
                 running.remove(item)
                 finish(i, proc, began, folder, hung=proc.poll() is None)
-        can_start = index < args.cli_count and (deadline is None or now < deadline)
+        can_start = index < args.cli_count and not STOP and (deadline is None or now < deadline)
         if not running and not can_start:
             break
         while can_start and len(running) < args.cli_jobs:
@@ -505,7 +517,8 @@ def run_cli(seeds: list[Seed], args: argparse.Namespace, out: Path) -> Figures:
                 stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
             running.append((index, proc, time.monotonic(), folder))
             index += 1
-            can_start = index < args.cli_count and (deadline is None or now < deadline)
+            can_start = index < args.cli_count and not STOP and (deadline is None
+                                                                 or now < deadline)
         if time.monotonic() - last_print > 60:
             last_print = time.monotonic()
             print(f"  CLI: {figures.tried:,} inputs, {figures.crashes} crashes, "
@@ -550,6 +563,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for failing inputs [benchmarks/out/fuzz-<time>]")
     args = parser.parse_args(argv)
+
+    def stop(signum: int, frame: Any) -> None:
+        global STOP
+        STOP = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     out = args.out or ROOT / "benchmarks" / "out" / time.strftime("fuzz-%Y%m%d-%H%M%S")
     seed_dir = Path(tempfile.mkdtemp(prefix="geosleuth-fuzz-seeds-"))
     seeds = make_seeds(seed_dir)
