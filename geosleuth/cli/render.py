@@ -102,7 +102,7 @@ def print_summary(record: dict[str, Any], folder: Path, console: Console | None 
 
 def prepare_gazetteer(settings: Settings, console: Console | None = None) -> None:
     """Build the gazetteer index now if it is missing, showing its stages: it takes about a
-    minute once (a spinner with the stage on a terminal, one line per stage elsewhere).
+    minute once (a progress bar with the stage on a terminal, one line per stage elsewhere).
 
     Batch runs call this before starting workers, so the index is built once, not per worker.
     """
@@ -120,9 +120,9 @@ def prepare_gazetteer(settings: Settings, console: Console | None = None) -> Non
         Gazetteer.open(settings.cache_dir, report=lambda n, what: err.print(
             f"[dim]  {n}/{BUILD_STAGES} {escape(what)}[/dim]"))
         return
-    with err.status("starting") as status:
-        Gazetteer.open(settings.cache_dir, report=lambda n, what: status.update(
-            f"[dim]{n}/{BUILD_STAGES} {escape(what)}[/dim]"))
+    from geosleuth.cli.index_progress import build_with_bar
+
+    build_with_bar(settings.cache_dir, err, BUILD_STAGES)
 
 
 def warn_broken_plugins() -> None:

@@ -38,33 +38,33 @@ class Gazetteer(NameLookup, PointLookup):
     _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
     @classmethod
-    def open(cls, cache_dir: Path, report: Callable[[int, str], None] | None = None
-             ) -> Gazetteer:
+    def open(cls, cache_dir: Path, report: Callable[[int, str], None] | None = None,
+             progress: Callable[[float], None] | None = None) -> Gazetteer:
         """The gazetteer of this cache directory, building its index on first use.
 
         The build takes 20-60 s once (see benchmarks/gazetteer.md), telling ``report`` of
-        its stages (``build_index``); a damaged index file is rebuilt. ConfigError when the
-        cache directory cannot be written.
+        its stages and ``progress`` of the share done (``build_index``); a damaged index
+        file is rebuilt. ConfigError when the cache directory cannot be written.
         """
         path = index_path(Path(cache_dir))
         key = path.resolve()
         with cls._open_lock:
             found = cls._instances.get(key)
             if found is None:
-                found = cls._open_or_build(path, Path(cache_dir), report)
+                found = cls._open_or_build(path, Path(cache_dir), report, progress)
                 cls._instances[key] = found
             return found
 
     @classmethod
     def _open_or_build(cls, path: Path, cache_dir: Path,
-                       report: Callable[[int, str], None] | None = None) -> Gazetteer:
+                       report: Callable[[int, str], None] | None = None,
+                       progress: Callable[[float], None] | None = None) -> Gazetteer:
         for attempt in (1, 2):
             if not path.is_file():
                 try:
-                    if report is None:
-                        build_index(path)
-                    else:
-                        build_index(path, report=report)
+                    told = {k: v for k, v in (("report", report), ("progress", progress))
+                            if v is not None}
+                    build_index(path, **told)
                 except OSError as exc:
                     raise ConfigError(
                         f"cannot build the gazetteer index in {cache_dir} ({exc}); set "
