@@ -25,10 +25,10 @@ def test_a_full_disk_for_one_photo_is_an_io_row_that_resume_retries(
     out, unsaved = settings.out, tmp_path / "unsaved"
     real = folder_module._write_files
 
-    def full_disk_for_paris(record: dict, tmp: Path) -> None:
+    def full_disk_for_paris(record: dict, tmp: Path, *args: object) -> None:
         if tmp.parent == out and record["image"]["path"] == "paris.jpg":
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(record, tmp)
+        real(record, tmp, *args)
 
     monkeypatch.setattr(folder_module, "_write_files", full_disk_for_paris)
     monkeypatch.setattr(folder_module, "unsaved_dir", lambda cache_dir: unsaved)

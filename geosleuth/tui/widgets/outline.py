@@ -100,3 +100,38 @@ def outline_cells(codes: np.ndarray) -> list[str]:
             chars.append(chr(BRAILLE_BASE + bits))
         lines.append("".join(chars))
     return lines
+
+
+def km_per_column(view: View, cols: int) -> float:
+    """Ground distance across one character cell at the view's middle latitude."""
+    lat = (view.north + view.south) / 2.0
+    return (view.east - view.west) * 111.32 * max(math.cos(math.radians(lat)), 0.0) / max(cols, 1)
+
+
+def scale_bar(view: View, cols: int, max_cells: int | None = None) -> str:
+    """A bar of a round length, ``├──┤ 50 km``, true at the view's middle latitude; ""
+    when no round length fits (a view too narrow for one cell, or the world)."""
+    per_col = km_per_column(view, cols)
+    limit = max_cells if max_cells is not None else max(cols // 3, 3)
+    if per_col <= 0 or view.east - view.west > 180.0:
+        return ""
+    best = None
+    for power in range(-3, 5):
+        for step in (1, 2, 5):
+            km = step * 10.0 ** power
+            cells = round(km / per_col)
+            if 2 <= cells <= limit:
+                best = (km, cells)
+    if best is None:
+        return ""
+    km, cells = best
+    label = f"{km:g} km" if km >= 1 else f"{km * 1000:g} m"
+    return "├" + "─" * (cells - 2) + "┤ " + label
+
+
+def short_place(place: str | None, limit: int = 14) -> str:
+    """A marker's label: the first part of a place name, printable, clipped."""
+    from geosleuth.text.quoting import printable
+
+    first = " ".join(printable(place or "").split(",")[0].split())
+    return first if len(first) <= limit else first[: limit - 1] + "…"
