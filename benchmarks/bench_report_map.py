@@ -30,10 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "photos"
-COLD = ("import json, sys, time; t = time.perf_counter();"
+COLD = ("import json, sys, time; t, c = time.perf_counter(), time.process_time();"
         "from geosleuth.report.casemap import map_png;"
         "map_png(json.load(open(sys.argv[1])));"
-        "print((time.perf_counter() - t) * 1000)")
+        "print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000)")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -52,13 +52,15 @@ def locate_examples(out: Path) -> list[Path]:
     return folders
 
 
-def timed(fn: object, runs: int) -> list[float]:
-    out = []
+def timed(fn: object, runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each run."""
+    wall, cpu = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()  # type: ignore[operator]
-        out.append((time.perf_counter() - t) * 1000.0)
-    return out
+        wall.append((time.perf_counter() - t) * 1000.0)
+        cpu.append((time.process_time() - c) * 1000.0)
+    return wall, cpu
 
 
 def main() -> None:
@@ -81,9 +83,10 @@ def main() -> None:
         for folder in folders:
             record = read_record(folder)
             photo = find_photo(record, folder)
-            cold = [float(subprocess.run([sys.executable, "-c", COLD, str(folder / "case.json")],
-                                         capture_output=True, text=True, check=True).stdout)
+            runs = [subprocess.run([sys.executable, "-c", COLD, str(folder / "case.json")],
+                                   capture_output=True, text=True, check=True).stdout.split()
                     for _ in range(args.cold)]
+            cold = ([float(w) for w, _ in runs], [float(c) for _, c in runs])
             png = map_png(record)
             warm = timed(lambda r=record: map_png(r), args.runs)
             every = timed(lambda r=record, p=photo: case_outputs(r, photo=p), args.runs)
@@ -98,14 +101,20 @@ def main() -> None:
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after"
           f" {load_after[0]:.2f} {load_after[1]:.2f}; {os.cpu_count()} CPUs;"
           f" {args.runs} warm runs, {args.cold} cold\n")
-    print("| case | view across | map.png cold p50 / p95 | map.png warm p50 / p95 |"
-          " all files p50 / p95 | map.png size |")
+    print("Wall p50 / p95, then CPU p50, in ms; cold: a new Python process imports the"
+          " renderer, reads the outlines and draws once.\n")
+    print("| case | view across | map.png cold | map.png warm | all files for people |"
+          " map.png size |")
     print("|---|---|---|---|---|---|")
+
+    def cell(times: tuple[list[float], list[float]]) -> str:
+        wall, cpu = times
+        return (f"{statistics.median(wall):.0f} / {percentile(wall, 95):.0f}"
+                f" (CPU {statistics.median(cpu):.0f})")
+
     for name, span, cold, warm, every, size in rows:
-        print(f"| {name} | {span:,.0f} km | {statistics.median(cold):.0f} /"
-              f" {percentile(cold, 95):.0f} ms | {statistics.median(warm):.0f} /"
-              f" {percentile(warm, 95):.0f} ms | {statistics.median(every):.0f} /"
-              f" {percentile(every, 95):.0f} ms | {size / 1024:.0f} KiB |")
+        print(f"| {name} | {span:,.0f} km | {cell(cold)} | {cell(warm)} | {cell(every)} |"
+              f" {size / 1024:.0f} KiB |")
 
 
 if __name__ == "__main__":

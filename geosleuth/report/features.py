@@ -23,7 +23,7 @@ COLOURS = {
     "evidence": "#7b3fa0",
     "evidence-area": "#ff7f0e",
 }
-FILL_OPACITY = {"verdict": 0.18, "hypothesis": 0.07, "evidence": 0.0, "evidence-area": 0.22}
+FILL_OPACITY = {"verdict": 0.12, "hypothesis": 0.07, "evidence": 0.0, "evidence-area": 0.22}
 STROKE_WIDTH = {"verdict": 3, "hypothesis": 2, "evidence": 1, "evidence-area": 2}
 MARKER = {"verdict": ("large", "star"), "hypothesis": ("medium", "circle"),
           "evidence": ("small", "triangle")}
