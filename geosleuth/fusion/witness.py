@@ -17,6 +17,15 @@ witness already said*: "Mandi, strength 0.3" puts 0.3 of the view in Mandi, wher
 India the rest of it lies. The witness as a whole is trusted with its anchor's strength
 (``fusion.groups``), so the anchor enters its own view as certain (0.999): its
 uncertainty is counted once, by the witness's strength, not twice.
+
+Normalising against the view is right for a member that refines it (Mandi within India:
+the view holds more of Mandi than the prior does). For a member that contradicts the
+view it would be wrong: where the view holds almost nothing, Z_i is tiny and the member
+would take its full strength of the view there, far more than it could as an
+independent clue. A camera's UTC offset of +00:00 (a clock set to UTC) then pulled 0.6 of
+the camera's view away from its own GPS fix in Madrid, and the fix came out at 0.22. So
+Z_i = max(∫ J_{i−1}·g_i / ∫ J_{i−1}, ∫ prior·g_i): being part of a witness only discounts
+a member, never gives it more force than it would have alone.
 """
 
 from __future__ import annotations
@@ -77,14 +86,18 @@ class WitnessView:
         return the joint log-likelihood there. Floors are kept from the first fit (the
         base grid covers the globe)."""
         first = not self.floors
-        weights = np.exp(log_prior - log_prior.max())
+        prior = np.exp(log_prior - log_prior.max())
+        weights = prior
         joint = np.zeros(len(cells))
         norms: list[float] = []
         for i, c in enumerate(self.members):
             g, a, floor = self._part(c, cells, countries, None if first else self.floors[i])
             if first:
                 self.floors.append(floor)
-            z = float((weights * g).sum() / weights.sum())
+            # normalised against the view so far, never less than against the prior
+            # (see the module docstring: dependence only discounts a member)
+            z = max(float((weights * g).sum() / weights.sum()),
+                    float((prior * g).sum() / prior.sum()))
             z = max(z, 1e-300)
             norms.append(z)
             term = np.log(a + c.strength * g / z + 1e-300)

@@ -47,3 +47,26 @@ def test_a_town_that_outvotes_the_plate_in_one_reading_is_not_trusted_as_the_pla
     alone = fuse([town], countries=countries).posterior
     assert in_ng < 0.3
     assert in_ng < float(alone.mass[countries(alone.cells.lat, alone.cells.lon) == "NG"].sum())
+
+
+def observed(eid: str, constraint: object) -> Evidence:
+    return Evidence(id=eid, tool="exif_metadata", tool_version="1", summary=eid,
+                    basis="observed", constraint=constraint)  # type: ignore[arg-type]
+
+
+def test_a_contrary_member_of_a_witness_has_no_more_force_than_alone() -> None:
+    # A camera's GPS fix in Brazil and its UTC offset pointing at the Nigeria of this toy
+    # map (a clock set to another zone): one witness. Normalised against the view so far,
+    # the offset would take its whole strength (0.6) of the view where the fix left almost
+    # nothing, and the fix would come out at about 0.25.
+    fix = observed("E1", PointConstraint(lat=-15.0, lon=-47.0, radius_km=0.05, strength=0.97))
+    offset = observed("E2", CountryConstraint(weights={"NG": 1.0}, default=0.0, strength=0.6))
+    post = fuse([fix, offset], countries=countries).posterior
+    codes = countries(post.cells.lat, post.cells.lon)
+    in_br = float(post.mass[codes == "BR"].sum())
+    assert in_br > 0.85
+    # as independent clues they would give the same: being one witness does not amplify
+    both = fuse([fix, offset.model_copy(update={"basis": "computed"})],
+                countries=countries).posterior
+    in_br_apart = float(both.mass[countries(both.cells.lat, both.cells.lon) == "BR"].sum())
+    assert in_br >= in_br_apart - 0.05
