@@ -15,20 +15,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 CHAT_TEMPLATE = (
-    "{%- if tools %}<|im_start|>system\n# Tools\n{%- for t in tools %}\n{{ t | tojson }}"
-    "{%- endfor %}<|im_end|>\n{%- endif %}"
-    "{%- for m in messages %}<|im_start|>{{ m.role }}\n"
-    "{%- if m.role == 'assistant' %}{% generation %}{%- endif %}"
+    "{%- macro body(m) %}"
     "{%- if m.content is string %}{{ m.content }}{%- else %}{%- for p in m.content %}"
-    "{%- if p.type == 'image' %}<image>"
-    "{%- elif p.type == 'text' %}{{ p.text }}{%- endif %}{%- endfor %}{%- endif %}"
+    "{%- if p.type == 'image' %}<image>{%- elif p.type == 'text' %}{{ p.text }}{%- endif %}"
+    "{%- endfor %}{%- endif %}"
     "{%- if m.tool_calls %}{%- for c in m.tool_calls %}\n<tool_call>"
     "{%- set f = c.function if c.function is defined else c %}"
     '{"name": "{{ f.name }}", "arguments": '
     "{%- if f.arguments is string %}{{ f.arguments }}{%- else %}{{ f.arguments | tojson }}"
     "{%- endif %}}</tool_call>{%- endfor %}{%- endif %}"
-    "{%- if m.role == 'assistant' %}<|im_end|>{% endgeneration %}\n{%- else %}<|im_end|>\n"
-    "{%- endif %}{%- endfor %}"
+    "{%- endmacro %}"
+    "{%- if tools %}<|im_start|>system\n# Tools\n{%- for t in tools %}\n{{ t | tojson }}"
+    "{%- endfor %}<|im_end|>\n{%- endif %}"
+    "{%- for m in messages %}"
+    "{%- if m.role == 'assistant' %}<|im_start|>assistant\n"
+    "{%- generation %}{{ body(m) }}<|im_end|>{%- endgeneration %}\n"
+    "{%- else %}<|im_start|>{{ m.role }}\n{{ body(m) }}<|im_end|>\n{%- endif %}"
+    "{%- endfor %}"
     "{%- if add_generation_prompt %}<|im_start|>assistant\n{%- endif %}"
 )
 SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>"]
