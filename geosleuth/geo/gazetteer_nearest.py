@@ -61,6 +61,32 @@ class PointLookup(IndexReader):
             if max_km is not None:
                 radius = min(radius, max_km)
 
+    def largest_in_box(self, south: float, west: float, north: float, east: float,
+                       limit: int = 40, kinds: tuple[str, ...] = ("city",)) -> list[GazPlace]:
+        """The most populous places of these kinds in a box, largest first; a box whose
+        west or east lies beyond ±180° wraps across the antimeridian."""
+        if limit <= 0 or north < south:
+            return []
+        if east - west >= 360.0:
+            boxes = [(-180.0, 180.0)]
+        else:
+            w = (west + 180.0) % 360.0 - 180.0
+            e = w + (east - west)
+            boxes = [(w, e)] if e <= 180.0 else [(w, 180.0), (-180.0, e - 360.0)]
+        kind_sql = f" AND p.kind IN ({','.join('?' * len(kinds))})" if kinds else ""
+        rows: list[tuple[Any, ...]] = []
+        for w, e in boxes:
+            rows += self._query(
+                f"SELECT {PLACE_COLUMNS} FROM place_box b JOIN places p ON p.id = b.id"
+                " WHERE b.max_lat >= ? AND b.min_lat <= ? AND b.max_lon >= ? AND"
+                f" b.min_lon <= ?{kind_sql} AND p.lat BETWEEN ? AND ?"
+                " ORDER BY p.population DESC LIMIT ?",
+                (south, north, w, e, *kinds, south, north, limit),
+            )
+        places = [place_from_row(r) for r in rows]
+        places.sort(key=lambda p: -(p.population or 0))
+        return places[:limit]
+
     def country_at(self, lat: float, lon: float) -> str | None:
         """The country at a point (exact to the time-zone polygons); None at sea."""
         from geosleuth.geo.country_raster import country_at

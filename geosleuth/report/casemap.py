@@ -5,7 +5,9 @@ and any sun loci, over an outline basemap (coasts, lakes, borders, rivers) that 
 nothing imported, with a legend, a scale bar, a north arrow, a small world map locating
 the view, and the attribution. It frames the verdict and the hypotheses worth a look
 (at least a twentieth of the leading one's probability), else the located evidence, else
-the world; evidence outside the frame is named in the legend.
+the world; evidence outside the frame is named in the legend. The largest towns in view
+are named, from the gazetteer index of the case's cache folder when one is there (a
+report never builds it); a label never covers a marker, another label or the legend.
 
 ``photo_thumbnail`` is the photo as a viewer shows it, at most ``THUMB_PX`` on its longer
 side, re-encoded as a JPEG without any metadata (no EXIF position leaves in a report).
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image, ImageDraw
 
@@ -29,6 +31,7 @@ from geosleuth.report.features import (
     case_items,
 )
 from geosleuth.report.mapdraw import (
+    HALO,
     INK,
     MapCanvas,
     MapFrame,
@@ -37,12 +40,18 @@ from geosleuth.report.mapdraw import (
     geojson_rings,
     hex_colour,
 )
+from geosleuth.text.quoting import printable
 
 MAP_SIZE = (960, 640)
 THUMB_PX = 640
 MAX_HYPOTHESES = 8
 MIN_SHARE = 0.05  # hypotheses framed: at least this share of the leading one's score
 LABEL_MERGE_PX = 24  # markers closer than this share one label
+MAX_PLACE_LABELS = 12
+PLACE_MAX_SPAN_DEG = 15.0  # towns are named in views up to this many degrees of latitude
+# (south, west, north, east, limit) -> [(lat, lon, name)], most populous first
+PlaceSource = Callable[[float, float, float, float, int], list[tuple[float, float, str]]]
+Box = tuple[int, int, int, int]
 MARKER_SHAPES = {"verdict": ("star", 9.0), "hypothesis": ("circle", 6.5),
                  "evidence": ("diamond", 5.5)}
 
@@ -66,7 +75,7 @@ def _inside(canvas: MapCanvas, x: float, y: float) -> bool:
     return 0 <= x < canvas.frame.width and 0 <= y < canvas.frame.height
 
 
-def _legend(canvas: MapCanvas, lines: Sequence[tuple[str | None, str]]) -> None:
+def _legend(canvas: MapCanvas, lines: Sequence[tuple[str | None, str]]) -> Box:
     """A white box at the top left: a swatch (role colour) and a line of text per entry."""
     img = canvas.finish()
     draw = ImageDraw.Draw(img)
@@ -81,10 +90,78 @@ def _legend(canvas: MapCanvas, lines: Sequence[tuple[str | None, str]]) -> None:
             c = hex_colour(COLOURS[role])
             draw.rectangle((16, y + 1, 28, y + 11), fill=c, outline=INK)
         draw.text((34, y), text, fill=INK, font=f)
+    return (8, 8, 8 + w, 8 + h)
 
 
-def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) -> Image.Image:
-    """The case's map as a picture."""
+def gazetteer_places(record: dict[str, Any]) -> PlaceSource | None:
+    """Towns from the gazetteer index in the case's cache folder, if it has been built."""
+    cache_dir = (record.get("settings") or {}).get("cache_dir")
+    if not cache_dir:
+        return None
+    try:
+        from geosleuth.geo.gazetteer import Gazetteer, index_path
+
+        if not index_path(Path(cache_dir)).is_file():
+            return None
+        gazetteer = Gazetteer.open(Path(cache_dir))
+    except Exception:  # no index, or one that cannot be read: a map without town names
+        return None
+
+    def places(south: float, west: float, north: float, east: float,
+               limit: int) -> list[tuple[float, float, str]]:
+        return [(p.lat, p.lon, p.name)
+                for p in gazetteer.largest_in_box(south, west, north, east, limit)]
+
+    return places
+
+
+def _overlaps(box: Box, boxes: list[Box]) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+               for b in boxes)
+
+
+def _place_labels(canvas: MapCanvas, places: PlaceSource, taken: list[Box]) -> None:
+    """Name the largest towns in view, each with a dot, where the label fits."""
+    frame = canvas.frame
+    south, west, north, east = _latlon_box(frame)
+    if north - south > PLACE_MAX_SPAN_DEG or east - west > PLACE_MAX_SPAN_DEG * 1.5:
+        return  # a continent: its towns are too many to rank quickly, the borders suffice
+    try:
+        found = places(south, west, north, east, MAX_PLACE_LABELS * 5)
+    except Exception:
+        return
+    img = canvas.finish()
+    draw = ImageDraw.Draw(img)
+    f = font(11)
+    shown = 0
+    for lat, lon, name in found:
+        x, y = frame.to_pixel(lat, lon)
+        text = " ".join(printable(name).split())[:40]
+        if not text or not (4 <= x < frame.width - 4 and 4 <= y < frame.height - 4):
+            continue
+        _, top, right, bottom = draw.textbbox((x + 5, y), text, font=f, anchor="lm",
+                                                 stroke_width=2)
+        box = (int(x) - 3, int(top) - 1, int(right) + 1, int(bottom) + 1)
+        if box[2] > frame.width or _overlaps(box, taken):
+            continue
+        draw.ellipse((x - 2.5, y - 2.5, x + 2.5, y + 2.5), fill=(60, 60, 60), outline=HALO)
+        draw.text((x + 5, y), text, fill=(60, 60, 60), font=f, anchor="lm", stroke_width=2,
+                  stroke_fill=HALO)
+        taken.append(box)
+        shown += 1
+        if shown >= MAX_PLACE_LABELS:
+            break
+
+
+def _latlon_box(frame: MapFrame) -> tuple[float, float, float, float]:
+    south, west, north, east = frame.bounds
+    return max(south, -90.0), west, min(north, 90.0), east
+
+
+def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE, *,
+                    places: PlaceSource | Literal["auto"] | None = "auto") -> Image.Image:
+    """The case's map as a picture; ``places`` names the towns (``"auto"``: from the
+    gazetteer of the case's cache folder when it is built; None: no town names)."""
     items = case_items(record)
     frame = case_frame(record, size)
     canvas = MapCanvas(frame)
@@ -109,6 +186,7 @@ def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) ->
     order = {"evidence": 0, "hypothesis": 1, "verdict": 2}
     placed: dict[tuple[int, int], list[str]] = {}  # label position -> the markers' ids
     outside: list[str] = []
+    markers: list[tuple[float, float]] = []
     hyps = [i for i in points if i.role == "hypothesis"]
     for item in sorted(points, key=lambda i: (order[i.role],
                                               -hyps.index(i) if i in hyps else 0)):
@@ -120,15 +198,24 @@ def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) ->
             continue
         shape, px = MARKER_SHAPES[item.role]
         canvas.marker(item.lat, item.lon, hex_colour(item.colour), shape, px)
+        markers.append((x, y))
         if item.role != "verdict":
             near = next((p for p in placed if abs(p[0] - x) < LABEL_MERGE_PX
                          and abs(p[1] - y) < LABEL_MERGE_PX), None)
             placed.setdefault(near or (round(x), round(y)), []).append(item.key)
     canvas.finish()
+    taken: list[Box] = [(int(x) - 10, int(y) - 10, int(x) + 10, int(y) + 10)
+                        for x, y in markers]
     for (x, y), keys in placed.items():  # one label per cluster of nearby markers
-        canvas.text((x + 10, y - 8), ", ".join(sorted(dict.fromkeys(keys), key=_key_order)),
-                    size=12, bold=True)
-    _legend(canvas, _legend_lines(record, items, outside))
+        taken.append(canvas.text((x + 10, y - 8),
+                                 ", ".join(sorted(dict.fromkeys(keys), key=_key_order)),
+                                 size=12, bold=True))
+    taken.append(_legend(canvas, _legend_lines(record, items, outside)))
+    w, h = frame.width, frame.height
+    taken += [(w - 50, 0, w, 64), (0, h - 60, 250, h), (w - 170, h - 130, w, h)]  # decorations
+    source = gazetteer_places(record) if places == "auto" else places
+    if source is not None:
+        _place_labels(canvas, source, taken)
     canvas.scale_bar()
     canvas.north_arrow()
     if frame.span_km < 4000:
@@ -173,10 +260,11 @@ def _clip(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def map_png(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE) -> bytes:
+def map_png(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE, *,
+            places: PlaceSource | Literal["auto"] | None = "auto") -> bytes:
     """map.png's bytes."""
     buf = io.BytesIO()
-    render_case_map(record, size).save(buf, format="PNG", compress_level=3)
+    render_case_map(record, size, places=places).save(buf, format="PNG", compress_level=3)
     return buf.getvalue()
 
 

