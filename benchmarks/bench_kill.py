@@ -207,11 +207,16 @@ def batch_cycle(photos: Path, names: list[str], work: Path, executor: str, kills
         err = tempfile.TemporaryFile()  # noqa: SIM115 - read after the run, closed below
         proc = subprocess.Popen(cmd, env=env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=err)
-        delay = rng.uniform(0.5, args.max_delay) if made < kills and not STOP else None
-        try:
-            proc.wait(timeout=delay if delay is not None else args.timeout)
-        except subprocess.TimeoutExpired:
-            if delay is None:
+        moment = None
+        if made < kills and not STOP:
+            moment = kill_moment(rng, len(recorded), len(names), args.max_delay)
+        began = time.monotonic()
+        if moment is None:
+            finished = wait_until(proc, None, args.timeout, out)
+        else:
+            finished = wait_until(proc, moment, args.timeout, out)
+        if not finished:
+            if moment is None:
                 fig.problem(f"{what}: did not finish in {args.timeout} s")
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -220,8 +225,8 @@ def batch_cycle(photos: Path, names: list[str], work: Path, executor: str, kills
             made += 1
             fig.kills[f"batch --executor {executor}"] += 1
             recorded = check_batch(out, recorded, fig, what)
-            print(f"  {what}: killed after {delay:.1f} s with {len(recorded)}/{len(names)} "
-                  "rows", flush=True)
+            print(f"  {what}: killed after {time.monotonic() - began:.1f} s ({moment[0]}) "
+                  f"with {len(recorded)}/{len(names)} rows", flush=True)
             continue
         err.seek(0)
         stderr = err.read().decode(errors="replace")
@@ -233,6 +238,46 @@ def batch_cycle(photos: Path, names: list[str], work: Path, executor: str, kills
         check_batch_done(out, names, fig, what)
         print(f"  {what}: finished ({len(names)} photos) after {made} kills", flush=True)
         return made
+
+
+def kill_moment(rng: random.Random, done: int, total: int,
+                max_delay: float) -> tuple[str, float, int]:
+    """When to kill: a third of the time after a random delay (start-up included), else a
+    random 0-3 s after a random number of new rows (while photos are being written)."""
+    if done >= total - 1 or rng.random() < 1 / 3:
+        delay = rng.uniform(0.5, max_delay)
+        return (f"at {delay:.1f} s", delay, 0)
+    rows = rng.randint(done + 1, total - 1)
+    extra = rng.uniform(0.0, 3.0)
+    return (f"{extra:.1f} s after row {rows}", extra, rows)
+
+
+def _row_count(out: Path) -> int:
+    try:
+        return (out / "results.jsonl").read_bytes().count(b"\n")
+    except OSError:
+        return 0
+
+
+def wait_until(proc: subprocess.Popen[bytes], moment: tuple[str, float, int] | None,
+               timeout: float, out: Path) -> bool:
+    """True when the command ended by itself before ``moment`` (or ``timeout``)."""
+    began = time.monotonic()
+    rows_at: float | None = None
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now - began > timeout:
+            return False
+        if moment is not None:
+            _, delay, rows = moment
+            if rows == 0 and now - began >= delay:
+                return False
+            if rows and rows_at is None and _row_count(out) >= rows:
+                rows_at = now
+            if rows_at is not None and now - rows_at >= delay:
+                return False
+        time.sleep(0.02)
+    return True
 
 
 def make_photos(folder: Path, count: int) -> list[str]:

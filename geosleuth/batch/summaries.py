@@ -225,6 +225,18 @@ def _writing(path: Path) -> Iterator[None]:
                             "--resume finishes it") from None
 
 
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the temporary files a killed run left while it rewrote a summary file
+    (``.all.kml.k3x9_q2a``: ``replace_atomically`` writes beside the file, then renames);
+    only those older than this process and held by no writer (``tempfiles.remove_stale``)."""
+    from geosleuth.tempfiles import remove_stale
+
+    removed: list[Path] = []
+    for name in (RESULTS, SUMMARY_CSV, ALL_GEOJSON, ALL_KML):
+        removed += remove_stale(out, f".{name}.", "")
+    return removed
+
+
 class Summaries:
     """The summary files of one batch folder, opened for appending.
 
@@ -256,6 +268,7 @@ class Summaries:
 
     def _open(self, resume: bool, forget: set[str] | frozenset[str]) -> int:
         self.out.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(self.out)
         dropped = 0
         if resume:
             rows, dropped = read_jsonl(self.results_path)
