@@ -92,8 +92,14 @@ def build_index(
     path: Path,
     meta: Mapping[str, str],
     progress: Callable[[str, int], None] | None = None,
+    late_meta: Callable[[], Mapping[str, str]] | None = None,
 ) -> ImportStats:
-    """Write a fresh index at ``path`` (replacing it atomically when complete)."""
+    """Write a fresh index at ``path`` (replacing it atomically when complete).
+
+    ``late_meta`` gives meta entries known only once every feature went by (the region's
+    countries); they are written before the index takes its name, so a kill at any
+    moment leaves the region whole or absent.
+    """
     started = time.perf_counter()
     tmp = path.with_name(path.name + ".part")
     tmp.unlink(missing_ok=True)
@@ -144,6 +150,8 @@ def build_index(
             "imported_at": str(time.time()),
             **{f"count_{k}": str(v) for k, v in counts.items()},
         })
+        if late_meta is not None:
+            full_meta.update(late_meta())
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(full_meta.items()))
         db.commit()
         db.execute("VACUUM")

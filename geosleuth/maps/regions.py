@@ -121,14 +121,9 @@ class RegionStore:
         meta = {"name": name, "source": str(path.resolve())}
         features = counter.watch(read_features(path, progress))
         target = self._path(name)
-        stats = build_index(features, target, meta, progress)
-        # Countries are known only once every feature went by: add them afterwards.
-        import sqlite3
-
-        with sqlite3.connect(str(target)) as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('countries', ?)",
-                       (json.dumps(counter.countries()),))
-        db.close()
+        # Countries are known only once every feature went by; they go in with the rest.
+        stats = build_index(features, target, meta, progress,
+                            late_meta=lambda: {"countries": json.dumps(counter.countries())})
         self._open.pop(name, None)
         return self.info(name), stats
 
