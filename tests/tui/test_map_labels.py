@@ -56,3 +56,32 @@ async def test_markers_carry_their_place_and_the_panel_a_scale() -> None:
         assert "1Lisbon" in text and "2Porto" in text
         assert lines[0].endswith("N↑")
         assert lines[-1].startswith("├") and " km" in lines[-1] and lines[-1].endswith("region ")
+
+
+@pytest.mark.asyncio
+async def test_v_shows_the_case_map_as_a_picture(make_app, photo) -> None:
+    from geosleuth.tui.screens.map_picture import MapPictureScreen
+    from geosleuth.tui.widgets.photo import HalfBlockPhoto
+
+    app = make_app(photo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("v")
+        for _ in range(6):
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete()
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MapPictureScreen)
+        assert screen.picture.size == (960, 640)
+        assert screen.caption.startswith("Map: ")
+        assert isinstance(screen.query_one("#map-picture"), HalfBlockPhoto)
+        # the verdict's red is in the picture the terminal draws
+        colours = {c for _, c in screen.picture.convert("RGB").getcolors(1 << 20) or []}
+        assert (214, 39, 40) in colours
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, MapPictureScreen)

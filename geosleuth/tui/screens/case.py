@@ -59,6 +59,7 @@ class CaseScreen(Screen[None]):
         Binding("z", "zoom_ocr", "Zoom+OCR", show=False),
         Binding("g", "map_search", "Map search", show=False),
         Binding("m", "toggle_map", "Map", show=False),
+        Binding("v", "map_picture", "Map picture", show=False),
         Binding("1", "tab('steps')", "Steps", show=False),
         Binding("2", "tab('evidence')", "Evidence", show=False),
         Binding("3", "tab('hypotheses')", "Hypotheses", show=False),
@@ -353,6 +354,27 @@ class CaseScreen(Screen[None]):
     def action_toggle_map(self) -> None:
         m = self.query_one(HypothesisMap)
         m.world = not m.world
+
+    def action_map_picture(self) -> None:
+        self.tell("drawing the map…")
+        self._draw_map_picture()
+
+    @work(thread=True, exclusive=True, group="map-picture")
+    def _draw_map_picture(self) -> None:
+        from geosleuth.report.casemap import render_case_map
+
+        record = self.session.record()
+        picture = render_case_map(record)
+        v = record["verdict"]
+        caption = ("Map: no verdict yet" if v.get("lat") is None else
+                   f"Map: {v.get('place') or 'unnamed place'} ±{v['radius_km']:g} km,"
+                   f" confidence {v['confidence']:.2f}")
+        self.app.call_from_thread(self._show_map_picture, picture, caption)
+
+    def _show_map_picture(self, picture: object, caption: str) -> None:
+        from geosleuth.tui.screens.map_picture import MapPictureScreen
+
+        self.app.push_screen(MapPictureScreen(picture, caption, self.image_mode))  # type: ignore[arg-type]
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

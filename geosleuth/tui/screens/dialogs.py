@@ -61,6 +61,7 @@ HELP = """\
 Watch and steer
   c  continue the loop        n  run one step      p  pause before the next step
   f  stop and conclude        m  map: region/world  1 2 3  steps, evidence, hypotheses
+  v  the map as a picture (map.png: circles, evidence, coasts, borders, towns)
 Add what you know
   a  add a clue or a note     t  run one tool with your arguments
   z  zoom into a region and OCR it    g  search the map for a name
