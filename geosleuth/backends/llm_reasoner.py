@@ -18,6 +18,7 @@ then ends the case with what it found.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -108,6 +109,12 @@ def render_step(step: StepRecord, state: CaseState, hidden: dict[str, str]) -> s
         verdict = "rejected" if step.rejection else "accepted"
         lines.append(f"  - submitted {s.lat:.5f}, {s.lon:.5f} ±{s.radius_km:g} km: {verdict}")
     return "\n".join(lines)
+
+
+def spec_fingerprint(spec: dict[str, Any]) -> str:
+    """The first 12 hex digits of the SHA-256 of a tool spec (name, description, schema)."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def estimate_tokens(messages: list[Message], tools: list[dict[str, Any]]) -> int:
@@ -304,9 +311,9 @@ class LLMReasoner:
         return None
 
     def _describe(self, msgs: list[Message], tools: list[dict[str, Any]]) -> dict[str, Any]:
-        """The request as the model saw it, compactly: the system prompt by its version
-        (its text and the tools' specs are recorded once per case, in ``backend``), the
-        user message's text and images (by hash and size), the tools by name in order."""
+        """The request as the model saw it, compactly: the system prompt by its version,
+        the user message's text and images (by hash and size), the tools by name in order
+        (their specs' fingerprints are recorded once per case, in ``backend.tools``)."""
         out = []
         for m in msgs:
             parts: list[Any] = [
@@ -376,12 +383,11 @@ class LLMReasoner:
         backend.update({"provider": self.chat.provider, "model": self.chat.model,
                         "host": self.chat.host, "remote": self.chat.remote,
                         "prompts": prompts_version()})
-        # What every request of the case shares, once: the system prompt's text and the
-        # specs of the tools offered (each step's request names them in order).
-        backend.setdefault("system_prompt", load_prompt("system").text)
-        specs = backend.setdefault("tool_specs", {})
+        # The tools offered, once per case, each by a fingerprint of its spec (each step's
+        # request names them in order); the system prompt is named by ``prompts``.
+        offered = backend.setdefault("tools", {})
         for t in tools:
-            specs.setdefault(t["name"], t)
+            offered.setdefault(t["name"], spec_fingerprint(t))
         log: list[dict[str, Any]] = []
         reply, usage, problem = self._ask(view, tools, log)
         self._notes = []

@@ -8,9 +8,11 @@ only the one the verifier chose; a one-path case is its top-level ``steps``,
 
 - ``image``: the photo (its file on this machine, its sha256 and size); ``group`` is
   the photo's sha256, so the K paths of one photo form one group (GRPO's);
-- ``system_prompt`` and ``tools`` (the specs of the tools offered, by name): recorded
-  once per case by the model reasoner; a case written before they were recorded gets
-  the current ones, and ``system_prompt_source`` says which;
+- ``system_prompt`` and ``tools`` (the specs of the tools offered, by name): the
+  installed ones; the case names its prompts by version and each tool's spec by a
+  fingerprint, and ``system_prompt_source`` and ``tools_source`` say whether the
+  installed ones are those the model saw (a case from before the fingerprints were
+  recorded gets the installed specs, so marked);
 - ``steps``: per step, the request as the model saw it (the user message's text parts,
   with the summary and the recent steps, and its images by label, hash and size; the
   tools offered, in order), the reply (text and tool calls), the observations (each
@@ -139,21 +141,39 @@ def path_rewards(distance: float | None, *, calls: int, errors: int, fmt: float
     }
 
 
+def _tools(recorded: Any, current: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The specs of the tools a case offered, from the installed ones, and how faithful they
+    are: the case recorded each spec's fingerprint (``backend.tools``), which tells whether
+    the installed spec is the one the model saw."""
+    from geosleuth.backends.llm_reasoner import spec_fingerprint
+
+    if not isinstance(recorded, dict) or not recorded:
+        return current, "current (the case recorded no tool fingerprints)"
+    specs = {n: current[n] for n in recorded if n in current}
+    missing = sorted(n for n in recorded if n not in current)
+    changed = sorted(n for n in specs if spec_fingerprint(specs[n]) != recorded[n])
+    if not missing and not changed:
+        return specs, "current, the same as the case's"
+    parts = [f"changed since the case: {', '.join(changed)}" if changed else "",
+             f"not installed: {', '.join(missing)}" if missing else ""]
+    return specs, "current; " + "; ".join(p for p in parts if p)
+
+
 def case_trajectories(record: dict[str, Any], *, case_dir: Path | None, photo: Path | None,
                       truth: Truth | None, current_prompt: str, current_version: str,
                       current_tools: Callable[[], dict[str, Any]]) -> list[dict[str, Any]]:
     """One ``geosleuth.trajectory/1`` dict per path of a case record."""
     backend = record.get("backend") or {}
     version = backend.get("prompts")
-    if backend.get("system_prompt"):
-        system, source = backend["system_prompt"], "recorded"
-    elif version == current_version:
-        system, source = current_prompt, "current (same prompts version)"
-    else:
-        system, source = current_prompt, f"current (the case used prompts {version})"
-    tools = backend.get("tool_specs")
-    if not tools and any(_exchange(s) for p in _paths_of(record) for s in p["steps"]):
-        tools = current_tools()
+    modelled_case = any(_exchange(s) for p in _paths_of(record) for s in p["steps"])
+    system: str | None = None
+    source = tools_source = None
+    tools: dict[str, Any] = {}
+    if modelled_case:
+        system = current_prompt
+        source = ("current (same prompts version)" if version == current_version
+                  else f"current (the case used prompts {version})")
+        tools, tools_source = _tools(backend.get("tools"), current_tools())
     image = record["image"]
     out = []
     for p in _paths_of(record):
@@ -201,7 +221,7 @@ def case_trajectories(record: dict[str, Any], *, case_dir: Path | None, photo: P
             "status": p.get("status"), "error": p.get("error"),
             "modelled": modelled,
             "system_prompt": system, "system_prompt_source": source,
-            "tools": tools or {},
+            "tools": tools, "tools_source": tools_source,
             "steps": steps,
             "answer": answer,
             "truth": truth.as_dict() if truth is not None else None,

@@ -64,7 +64,8 @@ def test_every_path_is_a_trajectory_with_its_own_reward(
             0.6 * R.reverse_accuracy(p2["distance_km"]) + 0.1 + 0.3 * 0.5)
         for t in group:
             assert t["backend"]["name"] == "scripted" and t["backend"]["model"] == "scripted-vlm"
-            assert t["system_prompt_source"] == "recorded"
+            assert t["system_prompt_source"] == "current (same prompts version)"
+            assert t["tools_source"] == "current, the same as the case's"
             assert {"exif_metadata", "submit_verdict", "conclude"} <= set(t["tools"])
             first = t["steps"][0]
             assert first["request"]["tools"][-2:] == ["submit_verdict", "conclude"]
@@ -143,19 +144,37 @@ def test_embedded_images_are_the_photo_as_the_model_saw_it(eval_run: Path, tmp_p
     assert not image.getexif()  # the GPS position does not ride along
 
 
-def test_an_old_case_gets_the_current_prompt_and_tools(eval_run: Path, tmp_path: Path) -> None:
+def _copy_case(eval_run: Path, to: Path) -> tuple[Path, dict[str, Any]]:
     folder = next(p.parent for p in eval_run.glob("*/case.json"))
-    old = tmp_path / "old" / folder.name
-    shutil.copytree(folder, old)
-    record = json.loads((old / "case.json").read_text(encoding="utf-8"))
-    for key in ("system_prompt", "tool_specs"):
-        del record["backend"][key]
+    shutil.copytree(folder, to)
+    record = json.loads((to / "case.json").read_text(encoding="utf-8"))
+    return to, record
+
+
+@pytest.mark.parametrize(("change", "source"), [
+    ("drop", "current (the case recorded no tool fingerprints)"),
+    ("edit", "current; changed since the case: exif_metadata"),
+    ("add", "current; not installed: teleport"),
+])
+def test_tool_specs_say_whether_they_are_those_the_model_saw(
+    eval_run: Path, tmp_path: Path, change: str, source: str
+) -> None:
+    old, record = _copy_case(eval_run, tmp_path / "old" / "case")
+    tools = record["backend"]["tools"]
+    assert len(tools["exif_metadata"]) == 12  # a fingerprint, not the spec
+    if change == "drop":
+        del record["backend"]["tools"]
+    elif change == "edit":
+        tools["exif_metadata"] = "0" * 12
+    else:
+        tools["teleport"] = "1" * 12
     record["image"]["path"] = str(next(eval_run.parent.glob("imgs/*.jpg")).resolve())
     (old / "case.json").write_text(json.dumps(record), encoding="utf-8")
     export(old, tmp_path / "out", "--format", "json")
     (t, *_) = rows(tmp_path / "out" / "trajectories.jsonl")
-    assert t["system_prompt_source"] == "current (same prompts version)"
-    assert "exif_metadata" in t["tools"] and t["truth"] is None and t["rewards"]["twm"] is None
+    assert t["tools_source"] == source
+    assert t["tools"]["exif_metadata"]["parameters"]["type"] == "object"
+    assert t["truth"] is None and t["rewards"]["twm"] is None  # a case folder has no truth
 
 
 def test_truth_from_a_dataset_file(eval_run: Path, tmp_path: Path) -> None:
@@ -179,6 +198,7 @@ def test_an_offline_case_has_no_model_request(tmp_path: Path) -> None:
     assert "left out 1: no model request recorded (sft, rl)" in proc.stdout
     (t,) = rows(tmp_path / "out" / "trajectories.jsonl")
     assert t["modelled"] is False and t["steps"] and t["steps"][0]["request"] is None
+    assert t["system_prompt"] is None and t["tools"] == {}
     assert rows(tmp_path / "out" / "sft.jsonl") == []
 
 
