@@ -5,17 +5,26 @@ through their ccTLD (GeoNames' ``tld`` per country, via ``geosleuth.geo.countrie
 generic TLDs (.com, .org ...) say nothing. Some ccTLDs are sold worldwide as vanity
 names (.io, .co, .tv ...); they are ignored, since "brand.io" says nothing about where
 a shop is. The list below follows the registries' open-registration policies.
+
+A host name also holds words, run together: "flavoursofiloilo.blogspot.com" is
+"flavours of iloilo" (``host_words``), and the place names among them are read like any
+other text.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
 from geosleuth.model import CountryConstraint
 from geosleuth.text.clue import TextClue
 from geosleuth.text.quoting import quote
+
+if TYPE_CHECKING:
+    from geosleuth.geo.gazetteer import Gazetteer
 
 STRENGTH = 0.6
 
@@ -80,3 +89,85 @@ def find_domains(text: str) -> list[TextClue]:
             )
         )
     return clues
+
+
+# Segmenting a run-together label: each piece costs its improbability as a word (Zipf is
+# log10 per 10^9 words, so a word of Zipf z costs 9 - z); a piece no word list knows costs
+# more than any word, growing with its length. Hand-written: the segmenters on PyPI
+# (wordninja, wordsegment) know English only and have not been maintained since 2019.
+_UNKNOWN_COST = 10.0
+_UNKNOWN_PER_LETTER = 1.5
+_MAX_WORD = 24
+_LABEL_WORDS = regex.compile(r"[a-z]+")
+_SKIP_LABELS = frozenset({"www", "m", "mail", "web", "en", "blog"})
+PLACE_ZIPF = 3.0
+PLACE_MIN_POPULATION = 15_000
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, float]:
+    """Word -> highest frequency in the common sign languages' small word lists (one
+    dictionary, built when a host name is first segmented: asking wordfreq piece by piece
+    took 0.2-0.5 s per label)."""
+    from wordfreq import get_frequency_dict
+
+    from geosleuth.text.wordfreqs import COMMON_LANGUAGES
+
+    vocab: dict[str, float] = {}
+    for lang in COMMON_LANGUAGES:
+        for word, freq in get_frequency_dict(lang, wordlist="small").items():
+            if freq > vocab.get(word, 0.0):
+                vocab[word] = freq
+    return vocab
+
+
+def segment(label: str, gazetteer: Gazetteer | None = None) -> list[str]:
+    """``label`` split into the most probable words ("flavoursofiloilo" -> flavours, of,
+    iloilo); a piece no word list knows stays as it is. With a gazetteer, the name of a
+    town of ``PLACE_MIN_POPULATION`` or more counts as a word of Zipf ``PLACE_ZIPF``: word
+    lists hold few place names, and host names hold many."""
+    vocab = _vocabulary()
+    n = len(label)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_WORD), end):
+            piece = label[start:end]
+            freq = vocab.get(piece, 0.0) if len(piece) > 1 or piece in ("a", "i") else 0.0
+            z = math.log10(freq) + 9.0 if freq > 0 else 0.0
+            if z < PLACE_ZIPF and len(piece) >= 4 and _is_place(piece, gazetteer):
+                z = PLACE_ZIPF
+            cost = 9.0 - z if z > 0 else _UNKNOWN_COST + _UNKNOWN_PER_LETTER * len(piece)
+            total = best[start][0] + cost
+            if total < best[end][0]:
+                best[end] = (total, start)
+    words: list[str] = []
+    end = n
+    while end > 0:
+        start = best[end][1]
+        words.append(label[start:end])
+        end = start
+    return words[::-1]
+
+
+def _is_place(piece: str, gazetteer: Gazetteer | None) -> bool:
+    if gazetteer is None:
+        return False
+    return any(m.score >= 1.0 and (m.place.population or 0) >= PLACE_MIN_POPULATION
+               for m in gazetteer.lookup(piece, limit=3))
+
+
+def host_words(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
+    """The words run together in the host names of the web and e-mail addresses in
+    ``text``, one phrase per label ("www.visitlisboa.com" -> "visit lisboa"); the top-level
+    domain and "www" apart."""
+    phrases: list[str] = []
+    for match in _DOMAIN.finditer(text):
+        labels = match.group("host").lower().split(".")[:-1]
+        for label in labels:
+            if label in _SKIP_LABELS:
+                continue
+            words = [w for part in _LABEL_WORDS.findall(label) for w in segment(part, gazetteer)]
+            phrase = " ".join(words)
+            if len(words) > 1 and phrase not in phrases:
+                phrases.append(phrase)
+    return phrases

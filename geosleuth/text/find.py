@@ -1,12 +1,13 @@
 """Every clue hidden in sign text, from every finder in ``geosleuth.text``, in one call.
 
 The order matters: a distance sign's places are where the road goes, not where the sign
-stands, so they are not read as place names; the countries the place names and web
-addresses point at let national phone numbers and postcodes be read.
+stands, so they are not read as place names; the countries the place names, web
+addresses and tax numbers point at let national phone numbers and postcodes be read.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from geosleuth.text.clue import TextClue
@@ -24,12 +25,23 @@ def _hint_languages(hint: list[str]) -> list[str]:
     return out
 
 
+def _from_host(clue: TextClue, named_text: str) -> TextClue:
+    """Say so when a place name was found only inside a web address's run-together words."""
+    import regex
+
+    word = rf"(?<![\p{{L}}\p{{N}}]){regex.escape(clue.text)}(?![\p{{L}}\p{{N}}])"
+    if regex.search(word, named_text, flags=regex.IGNORECASE):
+        return clue
+    return replace(clue, summary=clue.summary + "; found inside a web address",
+                   data={**clue.data, "in_web_address": True})
+
+
 def find_text_clues(
     text: str, gazetteer: Gazetteer | None, country_hint: list[str]
 ) -> list[TextClue]:
     """Every clue in ``text``; the gazetteer-backed ones only when a gazetteer is given."""
     from geosleuth.text.distance_signs import find_distance_signs, parse_distances
-    from geosleuth.text.domains import find_domains
+    from geosleuth.text.domains import find_domains, host_words
     from geosleuth.text.money import find_prices
     from geosleuth.text.phones import find_phones
     from geosleuth.text.placenames import find_place_names
@@ -37,6 +49,7 @@ def find_text_clues(
     from geosleuth.text.postcodes import find_postcodes
     from geosleuth.text.roads import find_roads
     from geosleuth.text.streets import find_street_words
+    from geosleuth.text.tax_ids import find_tax_ids
 
     clues: list[TextClue] = []
     distance = find_distance_signs(text, gazetteer, country_hint)
@@ -45,15 +58,19 @@ def find_text_clues(
         # places on a distance sign are where the road goes, not where the sign stands
         for pair in parse_distances(text):
             named_text = named_text.replace(pair.text, " ")
+    # words run together in web addresses ("flavoursofiloilo") are read as text too
+    hosts = host_words(text, gazetteer) if gazetteer is not None else []
     places: list[TextClue] = []
     if gazetteer is not None:
-        places = find_place_names(named_text, gazetteer, country_hint,
+        places = find_place_names("\n".join([named_text, *hosts]), gazetteer, country_hint,
                                   _hint_languages(country_hint))
+        places = [_from_host(c, named_text) for c in places]
     clues += places
     clues += find_street_words(text)
     web = find_domains(text)
+    tax = find_tax_ids(text, gazetteer)
     context = set(country_hint)
-    for clue in places + web:
+    for clue in places + web + tax:
         data = clue.data
         if isinstance(data.get("place"), dict) and data["place"].get("country"):
             context.add(data["place"]["country"])
@@ -64,6 +81,7 @@ def find_text_clues(
     # national phone numbers and postcodes are read in the countries the text points at
     clues += find_phones(text, sorted(context), gazetteer)
     clues += web
+    clues += tax
     clues += find_postcodes(text, gazetteer, context)
     clues += find_plates(text, gazetteer)
     clues += find_prices(text)

@@ -41,7 +41,8 @@ class TextCluesTool(ClueTool):
     description = (
         "Find the geographic clues in text read in the photo: place names (matched against "
         "the offline gazetteer, tolerant of OCR errors), street-type words, phone numbers, "
-        "web and e-mail addresses, postcodes, licence plates, prices, road numbers and "
+        "web and e-mail addresses, tax and company numbers (GSTIN, CNPJ, VAT ...), postcodes, "
+        "licence plates, prices, road numbers and "
         "distance signs (two 'Place N km' lines are solved for the point where the sign "
         "stands). Each clue is its own evidence with its own constraint. Pass country_hint "
         "(ISO codes) when other evidence suggests countries: it lets national phone numbers "

@@ -1,0 +1,41 @@
+"""Words run together in host names are read as text: "flavoursofiloilo" names Iloilo."""
+
+from __future__ import annotations
+
+from geosleuth.geo.gazetteer import Gazetteer
+from geosleuth.model import PointConstraint
+from geosleuth.text.domains import host_words, segment
+from geosleuth.text.find import find_text_clues
+
+
+def test_segment_splits_into_words() -> None:
+    assert segment("visitlisboa") == ["visit", "lisboa"]
+    assert segment("myrestaurantinbangkok") == ["my", "restaurant", "in", "bangkok"]
+    assert segment("xkq") == ["xkq"]  # nothing known: left whole
+
+
+def test_place_names_count_as_words_with_a_gazetteer(gazetteer: Gazetteer) -> None:
+    # "iloilo" is in no small word list: without the gazetteer it falls apart
+    assert "iloilo" not in segment("flavoursofiloilo")
+    assert segment("flavoursofiloilo", gazetteer) == ["flavours", "of", "iloilo"]
+
+
+def test_host_words_skip_www_and_the_top_level_domain() -> None:
+    assert host_words("see www.visitlisboa.com/en and info@hotelsonne.at") == [
+        "visit lisboa", "hotel sonne"]
+    assert host_words("no address here") == []
+
+
+def test_a_place_inside_a_web_address_is_a_clue_and_says_where_it_was(
+        gazetteer: Gazetteer) -> None:
+    clues = find_text_clues("www.flavoursofiloilo.blogspot.com", gazetteer, [])
+    places = [c for c in clues if c.kind == "place_name"]
+    assert [c.data["place"]["country"] for c in places] == ["PH"]
+    assert places[0].data["in_web_address"] is True
+    assert "inside a web address" in places[0].summary
+    assert isinstance(places[0].constraint, PointConstraint)
+
+
+def test_common_words_in_a_web_address_name_no_place(gazetteer: Gazetteer) -> None:
+    clues = find_text_clues("www.bestpizzaonline.com", gazetteer, [])
+    assert [c for c in clues if c.kind == "place_name"] == []
