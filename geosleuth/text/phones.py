@@ -48,6 +48,10 @@ def _place_area(
             continue
         best = max(matches, key=lambda m: (m.score, m.place.kind == "city",
                                            m.place.population or 0))
+        if best.place.kind == "country":
+            # libphonenumber names only the country for mobile numbers of some plans
+            # ("India" for 83403 69754): no area, and not a circle at the country's centre
+            return None
         radius = AREA_RADIUS_KM if best.place.kind == "city" else REGION_RADIUS_KM
         return best.place.lat, best.place.lon, best.place.name, radius
     return None

@@ -238,3 +238,12 @@ def test_brazilian_tarja_gives_the_municipality_of_registration(gazetteer: Gazet
     # a state abbreviation that is not the town's state finds nothing
     assert find_plates("SP-SALVADOR", gazetteer) == []
     assert find_plates("BA-SALVADOR") == []  # no gazetteer, no municipality
+
+
+def test_a_number_whose_area_is_its_whole_country_gives_no_circle(gazetteer: Gazetteer) -> None:
+    # libphonenumber describes some Indian mobile numbers as "India": a circle at the
+    # country's centre would be a wrong place, not an area
+    clue = find_phones("Mob. 8340369754", ["IN"], gazetteer)[0]
+    assert clue.data["country"] == "IN"
+    assert "place" not in clue.data
+    assert _countries(clue) == ["IN"]
