@@ -71,6 +71,8 @@ class LanguageReport:
     decided: float = 0.0  # share of the letters that a model or a script decided
     certainty: float = 0.0  # share of the decided letters held by the leading language
     han_variant: str | None = None  # "Hans" / "Hant" when kana-free Han is one set only
+    # the leading opinion is a script's own prior (Han), not a language model's guess
+    script_decided: bool = False
 
     @property
     def top(self) -> LanguageGuess | None:
@@ -204,6 +206,12 @@ def identify(text: str, accuracy: str = "auto") -> LanguageReport:
         n = sum(script_counts(chunk).values())
         confidences = _chunk_confidences(script, chunk, japanese, accuracy)
         if not confidences:
+            if script == "Latin":
+                # Latin letters no language model has an opinion on ("BA 123 XY" on a
+                # plate) are written in every country: brands, English, plates. Latin's
+                # script prior favours the populous Latin-writing countries and counts
+                # against the rest; on 13 real plates it held the truth for none.
+                continue
             script_mass[script] += n
             continue
         total = sum(confidences.values())
@@ -225,6 +233,7 @@ def identify(text: str, accuracy: str = "auto") -> LanguageReport:
         top_lang = max(lang_mass.values(), default=0.0)
         top_script = max(script_mass.values(), default=0.0)
         report.certainty = round(max(top_lang, top_script) / decided, 4)
+        report.script_decided = top_script > top_lang
     variant = han_variant(text) if "Han" in script_mass else None
     report.han_variant = variant
     report.countries, report.default = _country_prior(

@@ -31,7 +31,12 @@ def unsure(report: LanguageReport) -> bool:
     """Whether the leading language is a guess too weak to give countries."""
     top = report.top
     if top is None:
-        return False  # a script alone decided (Han, Hangul, Thai ...)
+        # A script alone decided (Han) and its prior stands; or no language reached a share
+        # worth naming, and the language models' opinions are spread over many: the mix of
+        # their countries is no evidence. On real licence plates ("BA 123 XY") such a mix
+        # put the Philippines, the United States and India first, and held the truth for
+        # 1 of 14 photos.
+        return not report.script_decided
     second = report.languages[1].confidence if len(report.languages) > 1 else 0.0
     margin = (top.confidence - second) / max(report.decided, 1e-9)  # of the decided letters
     return report.certainty < MIN_LANGUAGE_SHARE or margin < MIN_LANGUAGE_MARGIN

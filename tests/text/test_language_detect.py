@@ -162,3 +162,19 @@ def test_romanised_names_beside_a_local_script_give_no_language() -> None:
     assert report.languages
     assert all(g.script == "Cyrillic" for g in report.languages)  # no "en" from "Moscow"
     assert "US" not in report.countries
+
+
+@pytest.mark.parametrize("text", ["BA 123 XY", "AB-987 CD", "TXG 4821"])
+def test_latin_letters_without_a_language_point_at_no_country(
+        text_ctx: ToolContext, text: str) -> None:
+    # a plate's letters: Latin is written everywhere; its script prior would put the
+    # Philippines, the United States and India first and count against Slovakia
+    assert identify(text).countries == {}
+    finding = _run(text_ctx, text)
+    assert finding.constraint is None
+
+
+def test_a_script_prior_still_stands_without_a_language(text_ctx: ToolContext) -> None:
+    finding = _run(text_ctx, "中国农业银行")
+    assert isinstance(finding.constraint, CountryConstraint)
+    assert next(iter(finding.constraint.weights)) == "CN"
