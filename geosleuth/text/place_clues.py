@@ -67,7 +67,7 @@ def country_clue(text: str, code: str) -> TextClue:
     )
 
 
-def strength_of(best: PlaceMatch, share: float, words: int) -> float:
+def strength_of(best: PlaceMatch, share: float, words: int, distinctive: bool = False) -> float:
     """How likely a name read on a photo is to name the place the photo is at.
 
     A name that fits one place exactly gets up to ``MAX_STRENGTH`` (a sign names many
@@ -75,17 +75,18 @@ def strength_of(best: PlaceMatch, share: float, words: int) -> float:
     when the name is shared (``share``: the place's part of the name's weight), when the
     reading is fuzzy (score⁴: a near-miss is mostly another word), and, for a lone word,
     when the place is small (√(population / 100,000)): short words match small towns all
-    over the world by chance, while a name of several words rarely does.
+    over the world by chance, while a name of several words rarely does; and neither does
+    a ``distinctive`` one (``placenames.distinctive``), which keeps its full strength.
     """
     exact = best.score**4
     size = 1.0
-    if words == 1 and best.place.kind == "city":
+    if words == 1 and best.place.kind == "city" and not distinctive:
         size = min(1.0, math.sqrt((best.place.population or 0) / SMALL_PLACE_POPULATION))
     return round(max(MIN_STRENGTH, MAX_STRENGTH * exact * math.sqrt(share) * size), 3)
 
 
 def place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set[str],
-               words: int = 1) -> TextClue:
+               words: int = 1, distinctive: bool = False) -> TextClue:
     """The point constraint for ``best`` among the ``matches`` of a name."""
     weights = [weight(m, hint) for m in matches]
     share = weight(best, hint) / sum(weights)
@@ -94,7 +95,7 @@ def place_clue(text: str, best: PlaceMatch, matches: list[PlaceMatch], hint: set
         radius = max(50.0, place.extent_km or 150.0)
     else:
         radius = radius_for_population(place.population)
-    strength = strength_of(best, share, words)
+    strength = strength_of(best, share, words, distinctive)
     others = len({m.place.geonameid for m in matches}) - 1
     alt = f"; {others} other place(s) share the name" if others else ""
     return TextClue(

@@ -9,7 +9,11 @@ in 10,000 words, in the major European languages or the hinted countries' langua
 count only when they name a big place exactly (see ``_famous_enough``): "Paris" is kept,
 "Station", "Parking" or "Answer" are not. A lone word or a fuzzy match must name a place
 of 10,000 people or more (or one in a hinted country):
-shop names and OCR noise match hamlets all over the world.
+shop names and OCR noise match hamlets all over the world. Except a *distinctive* name
+(``distinctive``): a lone word of eight letters or more, in no word list of any sign
+language, that names at most two places exactly. Chance does not make such a match (a
+Delhi Metro roundel's "Pitampura" names one neighbourhood of 2,000 people in the
+gazetteer), so neither the size limit nor the size discount of ``strength_of`` applies.
 
 The stretches looked up come from ``text.name_candidates``; a match becomes a clue as
 ``text.place_clues`` makes it (a point constraint around the place, or a country
@@ -54,6 +58,9 @@ MIN_FUZZY_CHARS = 6
 MIN_POPULATION_LONE_WORD = 10_000  # one word, or a fuzzy match, naming a smaller place: noise
 PLACE_KINDS = ("city", "admin1", "us_state", "country")
 TRANSLITERATED_POPULATION = 500_000
+DISTINCTIVE_LETTERS = 8
+RARE_ZIPF = 1.0  # under once in 10^8 words in every language of wordfreq's lists
+MAX_NAMESAKES = 2
 
 
 def find_place_names(
@@ -78,8 +85,11 @@ def find_place_names(
             continue
         if cand.span[:2] >= elsewhere:
             break  # the rest names a twin town or a destination, not where the sign stands
-        common = _zipf(cand.text.lower(), langs) >= COMMON_ZIPF
-        matches = _good(_lookup(gazetteer, cand.text, hint, False), hint, cand.words)
+        frequency = _zipf(cand.text.lower(), langs)
+        common = frequency >= COMMON_ZIPF
+        exact = _lookup(gazetteer, cand.text, hint, False)
+        special = distinctive(cand, frequency, exact)
+        matches = _good(exact, hint, cand.words, special)
         if cand.exact_only:
             matches = [m for m in matches if m.score >= 1.0]
         elif not matches and not common and fuzzy_budget > 0 and _may_fuzz(cand):
@@ -104,7 +114,8 @@ def find_place_names(
         if best.place.geonameid in seen_places:
             continue
         seen_places.add(best.place.geonameid)
-        clue = place_clue(cand.text, best, matches, hint, cand.words)
+        clue = place_clue(cand.text, best, matches, hint, cand.words,
+                          distinctive=special and best.score >= 1.0)
         clues.append(romanised(clue, best) if not local else clue)
     return clues
 
@@ -192,14 +203,27 @@ def _may_fuzz(cand: Candidate) -> bool:
     return cand.words <= 2 and len(cand.text) >= MIN_FUZZY_CHARS
 
 
-def _good(matches: list[PlaceMatch], hint: set[str], words: int) -> list[PlaceMatch]:
-    """Matches worth a clue: close enough, and not a hamlet for a lone word or a near-miss."""
+def distinctive(cand: Candidate, frequency: float, exact: list[PlaceMatch]) -> bool:
+    """A lone long word no language uses, naming at most ``MAX_NAMESAKES`` places exactly
+    (see the module docstring)."""
+    letters = sum(ch.isalpha() for ch in cand.text)
+    namesakes = {m.place.geonameid for m in exact if m.score >= 1.0}
+    return (cand.words == 1 and letters >= DISTINCTIVE_LETTERS and frequency < RARE_ZIPF
+            and 0 < len(namesakes) <= MAX_NAMESAKES)
+
+
+def _good(matches: list[PlaceMatch], hint: set[str], words: int,
+          distinctive: bool = False) -> list[PlaceMatch]:
+    """Matches worth a clue: close enough, and not a hamlet for a lone word or a near-miss
+    (unless the word is ``distinctive`` and the match exact)."""
     out = []
     for m in matches:
         if m.score < MIN_SCORE or m.place.kind not in PLACE_KINDS:
             continue
         pop = m.place.population or 0
         small = pop < MIN_POPULATION_LONE_WORD and m.place.country_code not in hint
+        if distinctive and m.score >= 1.0:
+            small = False
         if m.place.kind == "city" and small and (words == 1 or m.score < 1.0):
             continue
         out.append(m)

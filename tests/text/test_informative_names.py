@@ -66,3 +66,29 @@ def test_a_glyph_glued_to_a_name_does_not_hide_it(gazetteer: Gazetteer) -> None:
     # The OCR joined a Han glyph of a sign behind a plate to the plate's state name.
     names = [c.data["place"]["name"] for c in find_place_names("大TEXAS", gazetteer)]
     assert names == ["Texas"]
+
+
+def test_a_distinctive_name_of_a_small_place_counts_in_full(gazetteer: Gazetteer) -> None:
+    # a lone word of 9 letters in no language's word list, naming one place of 2,000
+    # people: chance does not make that match (a real Delhi Metro roundel)
+    clues = find_place_names("Pitampura", gazetteer)
+    assert [c.data["place"]["country"] for c in clues] == ["IN"]
+    assert clues[0].constraint.strength >= 0.5
+
+
+def test_a_near_miss_of_a_small_place_is_still_noise(gazetteer: Gazetteer) -> None:
+    # the size limit still holds for a fuzzy match of a small place
+    assert _places("Pitanpura", gazetteer) == []
+
+
+def test_distinctive_needs_a_long_rare_word_with_few_namesakes(gazetteer: Gazetteer) -> None:
+    from geosleuth.text.name_candidates import candidates
+    from geosleuth.text.placenames import distinctive
+
+    def check(text: str, frequency: float) -> bool:
+        cand = next(c for c in candidates(text) if c.text == text)
+        return distinctive(cand, frequency, gazetteer.lookup(text, limit=10))
+
+    assert check("Pitampura", 0.0)
+    assert not check("Pitampura", 2.5)  # a word some language uses
+    assert not check("Augusta", 0.0)  # seven letters, and a dozen namesakes
