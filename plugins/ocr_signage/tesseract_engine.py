@@ -156,14 +156,24 @@ def join_words(words: Sequence[Word], script: str = "", line_height: float = 48.
     return fix_thai("".join(parts)).replace("\u200d", "")
 
 
+def light_text(grey: np.ndarray) -> bool:
+    """Whether the letters of a greyscale line crop are lighter than its ground."""
+    dark, ground, light = (float(v) for v in np.percentile(grey, [5, 50, 95]))
+    return light - ground > ground - dark
+
+
 def _normalise_crop(crop: Image.Image) -> Image.Image:
     """Greyscale, dark text on light ground, stretched contrast, ``MOSAIC_LINE_PX`` high.
 
-    Signs are as often light-on-dark as dark-on-light; the ground is most of a line crop,
-    so a dark median means light text, and the crop is inverted.
+    Signs are as often light-on-dark as dark-on-light. The ground is most of a line crop,
+    so the median is the ground's level and the letters are the tail on one side of it:
+    the crop is inverted when its light tail reaches farther from the median than its dark
+    tail. The median's level alone does not tell: on a dim photo a white sign's ground is
+    dark grey (median 78 on a real Delhi Metro sign, whose dark blue letters then came out
+    light on black, and Tesseract read nothing).
     """
     grey = ImageOps.grayscale(crop)
-    if float(np.median(np.asarray(grey))) < 128:
+    if light_text(np.asarray(grey)):
         grey = ImageOps.invert(grey)
     grey = ImageOps.autocontrast(grey, cutoff=1)
     width = max(1, round(grey.width * MOSAIC_LINE_PX / max(grey.height, 1)))
