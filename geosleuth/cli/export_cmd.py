@@ -29,6 +29,9 @@ def export(
         "--format", "-f", help="sft, rl or json (repeatable) [default: all three].")] = None,
     parquet: Annotated[bool, typer.Option(
         "--parquet", help="Write the RL rows as rl.parquet instead of rl.jsonl.")] = False,
+    per_step: Annotated[bool, typer.Option(
+        "--per-step", help="SFT rows per step (one request and its reply, as the model saw"
+                           " it) instead of per path.")] = False,
     embed_images: Annotated[bool, typer.Option(
         "--embed-images", help="Put the images the model saw into the rows (base64 JPEG,"
                                " without metadata) instead of the photo's path.")] = False,
@@ -59,7 +62,8 @@ def export(
     filters = Filters(max_km=max_km, no_tool_errors=no_tool_errors, min_reward=min_reward,
                       reward=reward, backends=tuple(backends or ()), models=tuple(models or ()))
     result = run_export(list(sources), out, formats=tuple(chosen), filters=filters,
-                        embed_images=embed_images, parquet=parquet, truth_file=truth)
+                        embed_images=embed_images, parquet=parquet, truth_file=truth,
+                        per_step=per_step)
     files = ", ".join(f"{p.name} ({result.rows[f]} rows)" for f, p in result.files.items())
     typer.echo(f"Exported {result.kept} of {result.paths} paths from {result.cases} cases to"
                f" {out}: {files or 'no files'}")

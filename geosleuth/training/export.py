@@ -8,7 +8,9 @@ sha256, then by its file name.
 
 Formats (``FORMATS``), each one file in the output folder, one row per path:
 
-- ``sft`` → ``sft.jsonl``: chat messages, the layout TRL's SFTTrainer reads for a vision
+- ``sft`` → ``sft.jsonl``: chat messages (one row per path, or per step with
+  ``per_step``: each row then one request and its reply, exactly what the model saw at
+  that step), the layout TRL's SFTTrainer reads for a vision
   model: ``{"messages": [...], "images": [...], "tools": "<JSON>"}``. The messages are
   the system prompt, then per step the user message the model saw (text parts and
   ``{"type": "image"}`` placeholders, in order) and its reply (text, and ``tool_calls``
@@ -260,9 +262,22 @@ def _modelled_steps(t: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in t["steps"] if s["request"] is not None and s["reply"] is not None]
 
 
-def sft_row(t: dict[str, Any], images: Images) -> dict[str, Any]:
+def sft_rows(t: dict[str, Any], images: Images, *, per_step: bool) -> list[dict[str, Any]]:
+    """One row for the path, or one per step (each exactly one request and its reply)."""
+    if not per_step:
+        return [sft_row(t, images)]
+    out = []
+    for s in _modelled_steps(t):
+        row = sft_row(t, images, [s])
+        row["id"] = f"{t['id']}-s{s['index']}"
+        out.append(row)
+    return out
+
+
+def sft_row(t: dict[str, Any], images: Images, steps: list[dict[str, Any]] | None = None
+            ) -> dict[str, Any]:
     messages, paths, boxes = [_system(t)], [], []
-    steps = _modelled_steps(t)
+    steps = steps if steps is not None else _modelled_steps(t)
     for s in steps:
         user, p, b = _user(s, images)
         messages += [user, _assistant(s["reply"])]
@@ -360,7 +375,8 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
 
 def export(sources: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS,
            filters: Filters | None = None, embed_images: bool = False, parquet: bool = False,
-           truth_file: Path | None = None, max_pixels: int | None = None) -> ExportResult:
+           truth_file: Path | None = None, max_pixels: int | None = None,
+           per_step: bool = False) -> ExportResult:
     """Export the paths of every case of ``sources`` into ``out`` in ``formats``."""
     from geosleuth.agent.prompts import load_prompt, prompts_version
     from geosleuth.backends.llm_reasoner import CONCLUDE_SPEC, SUBMIT_SPEC
@@ -376,6 +392,9 @@ def export(sources: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS
         raise BadInputError(f"unknown reward {filters.reward!r}; one of {', '.join(REWARD_NAMES)}")
     if out.exists() and not out.is_dir():
         raise BadInputError(f"{out}: a file is in the way; --out names a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise BadInputError(f"{out}: a folder that holds other files; give a new or empty"
+                            " folder, or one an earlier export wrote (it is replaced)")
     refs = [ref for s in sources for ref in find_cases(s)]
     by_sha: dict[str, Truth] = {}
     by_name: dict[str, Truth] = {}
@@ -423,10 +442,11 @@ def export(sources: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS
             if "json" in rows:
                 rows["json"].append(json_row(t, images))
             if not modelled:
-                result.left_out["no model request recorded (sft, rl)"] += 1
+                if "sft" in rows or "rl" in rows:
+                    result.left_out["no model request recorded (sft, rl)"] += 1
                 continue
             if "sft" in rows:
-                rows["sft"].append(sft_row(t, images))
+                rows["sft"] += sft_rows(t, images, per_step=per_step)
             if "rl" in rows:
                 rows["rl"].append(rl_row(t, images, filters.reward))
     out.mkdir(parents=True, exist_ok=True)
@@ -449,7 +469,7 @@ def export(sources: list[Path], out: Path, *, formats: tuple[str, ...] = FORMATS
         "schema": MANIFEST_SCHEMA, "sources": [str(s) for s in sources],
         "cases": result.cases, "paths": result.paths, "kept": result.kept,
         "left_out": dict(result.left_out), "files": {k: v.name for k, v in result.files.items()},
-        "rows": result.rows, "embed_images": embed_images,
+        "rows": result.rows, "embed_images": embed_images, "sft_per_step": per_step,
         "filters": {"max_km": filters.max_km, "no_tool_errors": filters.no_tool_errors,
                     "min_reward": filters.min_reward, "reward": filters.reward,
                     "backends": list(filters.backends), "models": list(filters.models)},

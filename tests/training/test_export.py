@@ -97,6 +97,22 @@ def test_sft_rows_are_chat_messages_with_images_as_files(exported: Path) -> None
     assert (exported / "export.json").is_file()
 
 
+def test_per_step_sft_rows_are_one_request_and_its_reply(eval_run: Path, tmp_path: Path
+                                                        ) -> None:
+    export(eval_run, tmp_path, "--format", "sft", "--per-step")
+    sft = rows(tmp_path / "sft.jsonl")
+    steps = sum(len(t["steps"]) for t in rows_of_json(eval_run, tmp_path / "json"))
+    assert len(sft) == steps
+    for row in sft:
+        assert [m["role"] for m in row["messages"]] == ["system", "user", "assistant"]
+        assert len(row["images"]) == 1 and row["id"].rsplit("-s", 1)[1].isdigit()
+
+
+def rows_of_json(eval_run: Path, out: Path) -> list[dict[str, Any]]:
+    export(eval_run, out, "--format", "json")
+    return rows(out / "trajectories.jsonl")
+
+
 def test_rl_rows_carry_the_ground_truth_and_the_group(
     exported: Path, truths: set[tuple[float, float]]
 ) -> None:
@@ -196,6 +212,8 @@ def test_an_offline_case_has_no_model_request(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = export(tmp_path / "cases", tmp_path / "out")
     assert "left out 1: no model request recorded (sft, rl)" in proc.stdout
+    again = export(tmp_path / "cases", tmp_path / "out", "--format", "json")  # replaced
+    assert "left out" not in again.stdout
     (t,) = rows(tmp_path / "out" / "trajectories.jsonl")
     assert t["modelled"] is False and t["steps"] and t["steps"][0]["request"] is None
     assert t["system_prompt"] is None and t["tools"] == {}
@@ -208,13 +226,14 @@ def test_an_offline_case_has_no_model_request(tmp_path: Path) -> None:
     (("{run}", "--reward", "best"), "unknown reward 'best'"),
     (("{run}", "--out", "{file}"), "a file is in the way"),
     (("{empty}",), "no case.json, per_photo.jsonl or results.jsonl here"),
+    (("{run}", "--out", "{tmp}"), "a folder that holds other files"),
 ])
 def test_bad_input_is_one_line_and_exit_2(eval_run: Path, tmp_path: Path,
                                           args: tuple[str, ...], message: str) -> None:
     (tmp_path / "file").write_text("x")
     (tmp_path / "empty").mkdir()
     names = {"run": str(eval_run), "file": str(tmp_path / "file"),
-             "empty": str(tmp_path / "empty")}
+             "empty": str(tmp_path / "empty"), "tmp": str(tmp_path)}
     argv = [a.format(**names) for a in args]
     if "--out" not in argv:
         argv += ["--out", str(tmp_path / "out")]
