@@ -55,6 +55,7 @@ from typing import Any, Literal
 from geosleuth.batch.journal import read_jsonl
 from geosleuth.batch.lock import BatchLock, lock_output
 from geosleuth.batch.own_cases import own_case_dirs
+from geosleuth.batch.ray_engine import RayOptions
 from geosleuth.batch.summaries import Summaries, error_row, retried_on_resume, row_key
 from geosleuth.batch.worker import WorkItem, WorkOptions, init_process, run_in_process, run_item
 from geosleuth.errors import BadInputError
@@ -62,6 +63,7 @@ from geosleuth.images import sha256_of
 from geosleuth.settings import Settings
 
 ExecutorKind = Literal["auto", "process", "thread"]
+EngineKind = Literal["local", "ray"]
 OnProgress = Callable[["Progress"], None]
 MAX_ATTEMPTS = 2  # a photo running when a worker process died twice gets an error row
 
@@ -85,7 +87,11 @@ class Progress:
     failed: int = 0
     skipped: int = 0  # already in the journal (resume)
     last: dict[str, Any] | None = None  # the row just recorded
-    phase: str = "hashing"
+    phase: str = "hashing"  # hashing, starting workers (Ray), running
+    retried: int = 0  # photos run again after their worker died (Ray)
+    # The Ray engine's workers: {"pid", "host", "threads", "running"} each (running: its
+    # photos handed out and not yet back).
+    workers: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -100,8 +106,12 @@ class BatchOutcome:
     interrupted: bool = False
     stopped_now: bool = False  # a second Ctrl-C: running photos were abandoned
     elapsed_s: float = 0.0
-    executor: str = "inline"
-    jobs: int = 1
+    executor: str = "inline"  # inline, thread, process or ray
+    jobs: int = 1  # photos at once (with Ray: over the whole cluster)
+    engine_note: str | None = None  # where the Ray engine ran ("local Ray cluster, 2 CPUs")
+    workers: int = 0  # Ray workers (actors) started, replacements included
+    worker_deaths: int = 0  # Ray workers that died while the batch ran
+    retried: int = 0  # photos handed out again after their worker died
 
     @property
     def exit_code(self) -> int:
@@ -174,8 +184,10 @@ def run_batch(
     out: Path,
     settings: Settings,
     *,
-    jobs: int = 1,
+    jobs: int | None = 1,
     executor: ExecutorKind = "auto",
+    engine: EngineKind = "local",
+    ray: RayOptions | None = None,
     resume: bool = False,
     retry_errors: bool = False,
     clues: tuple[str, ...] = (),
@@ -192,22 +204,34 @@ def run_batch(
     batch is writing into ``out`` (``.batch.lock``; ``lock``: the caller took it already).
     ``force`` lets a case replace a folder of its name that is not the batch's own (else
     it takes ``<stem>-<sha8>-2``).
+
+    ``engine="ray"`` runs the photos on a Ray cluster (``ray_engine``; ``ray`` says which
+    and how) instead of this machine's threads or processes: everything else, the journal,
+    resume, the lock and the case folders, is the same and stays here. ``jobs=None``: one
+    photo at a time locally, one per CPU of the cluster with Ray.
     """
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise BadInputError(f"--jobs must be at least 1, not {jobs}")
+    if engine not in ("local", "ray"):
+        raise BadInputError(f"--engine must be local or ray, not {engine!r}")
+    if engine == "ray":
+        from geosleuth.batch.ray_engine import require_ray
+
+        require_ray()  # before the lock and the journal: one line, exit 2
     started = time.perf_counter()
     out = Path(out)
     with nullcontext(lock) if lock is not None else lock_output(out):
         return _run_locked(
-            tasks, out, settings, started, jobs=jobs, executor=executor, resume=resume,
-            retry_errors=retry_errors, force=force, clues=clues,
+            tasks, out, settings, started, jobs=jobs, executor=executor, engine=engine,
+            ray=ray, resume=resume, retry_errors=retry_errors, force=force, clues=clues,
             ignore_metadata=ignore_metadata, on_progress=on_progress,
             geojson_every_s=geojson_every_s)
 
 
 def _run_locked(
-    tasks: list[BatchTask], out: Path, settings: Settings, started: float, *, jobs: int,
-    executor: ExecutorKind, resume: bool, retry_errors: bool, force: bool,
+    tasks: list[BatchTask], out: Path, settings: Settings, started: float, *,
+    jobs: int | None, executor: ExecutorKind, engine: EngineKind, ray: RayOptions | None,
+    resume: bool, retry_errors: bool, force: bool,
     clues: tuple[str, ...], ignore_metadata: bool, on_progress: OnProgress | None,
     geojson_every_s: float,
 ) -> BatchOutcome:
@@ -236,7 +260,7 @@ def _run_locked(
         on_progress(progress)
     items, unreadable = _items([t for t in tasks if t.rel not in done_paths], known)
 
-    outcome = BatchOutcome(out=out, rows=summaries.rows, dropped_lines=dropped, jobs=jobs)
+    outcome = BatchOutcome(out=out, rows=summaries.rows, dropped_lines=dropped, jobs=jobs or 1)
     todo: list[WorkItem] = []
     first_by_key: dict[str, str] = {}
     for item in items:
@@ -273,7 +297,14 @@ def _run_locked(
             record(row)
         if on_progress:
             on_progress(progress)
-        if jobs == 1 or len(todo) <= 1:
+        if engine == "ray":
+            if todo:  # a finished batch resumed starts no cluster
+                from geosleuth.batch.ray_engine import run_on_ray
+
+                outcome.executor = "ray"
+                run_on_ray(todo, options, ray or RayOptions(), jobs, record, outcome,
+                           progress, on_progress)
+        elif jobs is None or jobs == 1 or len(todo) <= 1:
             outcome.executor = "inline"
             for item in todo:
                 record(run_item(item, options))

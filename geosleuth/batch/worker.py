@@ -1,5 +1,10 @@
 """One photo of a batch, from file to summary row; runs in a worker thread or process.
 
+``run_item`` is ``investigate_item`` (the photo and the tools: wherever the worker is, a
+thread, a process or a Ray actor on another machine) followed by ``finish_item`` (the case
+folder and the row: where the batch's output folder is). The local engines run both in
+the worker; the Ray engine runs the first on the cluster and the second in the driver.
+
 Whatever happens to the photo, the worker returns a row: a broken image is an error
 row (exit code 2), a backend failure an error row whose partial case folder is kept
 (3), a case folder the OS refuses to write (full disk, read-only folder) an "io" error
@@ -73,10 +78,29 @@ def run_in_process(item: WorkItem) -> dict[str, Any]:
 
 def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
     """Investigate one photo, write its case folder, return its summary row."""
-    from geosleuth.batch.summaries import IO_ERROR, error_row, row_from_record
-    from geosleuth.cases.folder import save_case, unsaved_dir
+    return finish_item(investigate_item(item, options), item, options)
+
+
+@dataclass
+class Investigated:
+    """A photo investigated but not yet saved: what a remote worker sends back.
+
+    Either ``record`` (the case, to be written as a case folder) or ``row`` (an error row:
+    the photo could not be investigated at all). Small and picklable: a record is a few
+    tens of kB of JSON-ready data.
+    """
+
+    sha256: str
+    record: dict[str, Any] | None = None
+    error: str | None = None
+    exit_code: int = 0
+    elapsed_ms: float = 0.0  # the investigation's time, before the case folder is written
+    row: dict[str, Any] | None = None
+
+
+def investigate_item(item: WorkItem, options: WorkOptions) -> Investigated:
+    """The part of ``run_item`` that needs the photo and the tools, not the output folder."""
     from geosleuth.cases.runner import investigate_photo
-    from geosleuth.errors import GeosleuthError
 
     started = time.perf_counter()
     try:
@@ -84,31 +108,58 @@ def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
                                    ignore_metadata=options.ignore_metadata)
         # The record names the photo as the batch does (relative to its root).
         result.record["image"]["path"] = item.rel
-        saved = save_case(result.record, options.out, replace=options.force, photo=item.path,
+        return Investigated(item.sha256, record=result.record, error=result.error,
+                            exit_code=result.exit_code,
+                            elapsed_ms=(time.perf_counter() - started) * 1000.0)
+    except Exception as exc:
+        return Investigated(item.sha256, row=_failure_row(item, exc, started))
+
+
+def finish_item(done: Investigated, item: WorkItem, options: WorkOptions) -> dict[str, Any]:
+    """Write the case folder of an investigated photo into the batch; return its row."""
+    from geosleuth.batch.summaries import IO_ERROR, row_from_record
+    from geosleuth.cases.folder import save_case, unsaved_dir
+
+    if done.row is not None or done.record is None:
+        return done.row or _failure_row(item, RuntimeError("no case record"), time.perf_counter())
+    started = time.perf_counter()
+    try:
+        saved = save_case(done.record, options.out, replace=options.force, photo=item.path,
                           folder=options.out / item.own_dir if item.own_dir else None,
                           fallback=unsaved_dir(options.settings.cache_dir))
-        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        elapsed_ms = done.elapsed_ms + (time.perf_counter() - started) * 1000.0
         if saved.problem or saved.folder is None:
-            also = f" (and: {result.error})" if result.error else ""
+            also = f" (and: {done.error})" if done.error else ""
             return row_from_record(
-                result.record, path=item.rel, size_bytes=item.size_bytes,
+                done.record, path=item.rel, size_bytes=item.size_bytes,
                 mtime_ns=item.mtime_ns, case_dir=None, exit_code=2, elapsed_ms=elapsed_ms,
                 error=f"{saved.problem}; --resume runs it again{also}", kind=IO_ERROR,
             )
         return row_from_record(
-            result.record, path=item.rel, size_bytes=item.size_bytes, mtime_ns=item.mtime_ns,
-            case_dir=os.path.relpath(saved.folder, options.out), error=result.error,
-            exit_code=result.exit_code, elapsed_ms=elapsed_ms,
+            done.record, path=item.rel, size_bytes=item.size_bytes, mtime_ns=item.mtime_ns,
+            case_dir=os.path.relpath(saved.folder, options.out), error=done.error,
+            exit_code=done.exit_code, elapsed_ms=elapsed_ms,
         )
-    except GeosleuthError as exc:
+    except Exception as exc:
+        return _failure_row(item, exc, started - done.elapsed_ms / 1000.0)
+
+
+def _failure_row(item: WorkItem, exc: Exception, started: float) -> dict[str, Any]:
+    """The error row of a photo whose investigation or case folder raised."""
+    from geosleuth.batch.summaries import error_row
+    from geosleuth.errors import GeosleuthError
+
+    if isinstance(exc, GeosleuthError):
         message, code = str(exc), exc.exit_code
-    except Exception as exc:  # a bug: record it and let the batch go on
+    else:  # a bug: record it and let the batch go on
         # Name the deepest frame in geosleuth's own code (or a plugin), not in a library.
         frames = traceback.extract_tb(exc.__traceback__)
         ours = [f for f in frames if "geosleuth" in f.filename or "plugins" in f.filename]
-        frame = (ours or frames)[-1]
-        message = (f"internal error: {type(exc).__name__}: {exc} "
-                   f"(at {Path(frame.filename).name}:{frame.lineno}); please report it")
+        where = ""
+        if ours or frames:
+            frame = (ours or frames)[-1]
+            where = f" (at {Path(frame.filename).name}:{frame.lineno})"
+        message = f"internal error: {type(exc).__name__}: {exc}{where}; please report it"
         code = 1
     return error_row(path=item.rel, sha256=item.sha256, size_bytes=item.size_bytes,
                      mtime_ns=item.mtime_ns, error=message, exit_code=code,

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from geosleuth.cli.run_options import (
+    Address,
     Backend,
     Cache,
     Clues,
+    Engine,
     ExecutorOpt,
     Jobs,
     MaxCost,
@@ -21,7 +23,9 @@ from geosleuth.cli.run_options import (
     Paths,
     Resume,
     RetryErrors,
+    ShardSize,
     Steps,
+    Workers,
 )
 
 
@@ -39,7 +43,7 @@ def register(app: typer.Typer) -> None:
 def batch(
     folder: Annotated[Path, typer.Argument(help="The folder of photos.")],
     out: Out = None,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
     include: Annotated[list[str] | None, typer.Option(
         "--include", "-i",
         help='Only files matching this glob (repeatable), e.g. "*.jpg" or "2024/*".')] = None,
@@ -50,6 +54,10 @@ def batch(
     resume: Resume = False,
     retry_errors: RetryErrors = False,
     executor: ExecutorOpt = "auto",
+    engine: Engine = "local",
+    address: Address = None,
+    workers: Workers = None,
+    shard_size: ShardSize = None,
     backend: Backend = None,
     model: Model = None,
     steps: Steps = None,
@@ -75,10 +83,11 @@ def batch(
     )
     from geosleuth.cli.errors import fail
     from geosleuth.cli.render import prepare_gazetteer
-    from geosleuth.cli.run_options import check_pool_options, settings_flags
+    from geosleuth.cli.run_options import check_pool_options, ray_options, settings_flags
     from geosleuth.settings import load_settings
 
-    check_pool_options(executor, resume, retry_errors)
+    check_pool_options(executor, resume, retry_errors, engine=engine, address=address,
+                       workers=workers, shard_size=shard_size)
     settings, _ = load_settings(settings_flags(out=out, backend=backend, model=model,
                                                steps=steps, paths=paths, cache=cache,
                                                network=network, max_tokens=max_tokens,
@@ -98,7 +107,8 @@ def batch(
         outcome = run_with_progress(tasks, out_dir, settings, jobs=jobs, executor=executor,
                                     resume=resume, retry_errors=retry_errors,
                                     clues=tuple(clue or ()), ignore_metadata=ignore_metadata,
-                                    force=force, lock=lock)
+                                    force=force, lock=lock, engine=engine,
+                                    ray=ray_options(address, workers, shard_size))
     print_outcome(outcome)
     exit_now_if_abandoned(outcome)
     raise typer.Exit(outcome.exit_code)

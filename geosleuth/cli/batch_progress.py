@@ -55,9 +55,13 @@ def run_with_progress(
                       + (f"[red]{p.failed} failed[/red]" if p.failed else "0 failed"))
             if p.skipped:
                 counts += f" · {p.skipped} done before"
+            if p.retried:
+                counts += f" · {p.retried} run again"
+            if p.workers:
+                counts += f" · {len(p.workers)} worker{'s' * (len(p.workers) != 1)}"
             bar.update(task_id, total=p.total if p.phase == "running" else None,
                        completed=p.done, counts=counts,
-                       description=f"{label}" if p.phase == "running" else f"{label}: hashing")
+                       description=label if p.phase == "running" else f"{label}: {p.phase}")
 
         return run_batch(tasks, out, settings, on_progress=show, **options)
 
@@ -69,12 +73,20 @@ def print_outcome(outcome: BatchOutcome, console: Console | None = None) -> None
     no_answer = sum(r["status"] == "no_answer" for r in rows)
     failed = [r for r in rows if r["status"] == "error"]
     rate = outcome.ran / outcome.elapsed_s * 60 if outcome.elapsed_s > 0 and outcome.ran else 0.0
+    how = outcome.executor
+    if outcome.executor == "ray":
+        how = (f"ray: {outcome.workers} worker{'s' * (outcome.workers != 1)} on the "
+               f"{outcome.engine_note or 'Ray cluster'}")
     err.print(
         f"{len(rows)} photos in the summaries: {answered} answered, {no_answer} no answer, "
         f"{len(failed)} failed; ran {outcome.ran} now ({rate:.1f} photos/min, "
-        f"{outcome.executor}, {outcome.jobs} job{'s' if outcome.jobs != 1 else ''})"
+        f"{escape(how)}, {outcome.jobs} job{'s' if outcome.jobs != 1 else ''})"
         + (f", {outcome.skipped} done before" if outcome.skipped else "")
     )
+    if outcome.worker_deaths:
+        err.print(f"[yellow]{outcome.worker_deaths} Ray worker(s) died; "
+                  f"{outcome.retried} unfinished photo(s) of theirs were run again on the "
+                  "others[/yellow]")
     if outcome.duplicates:
         err.print(f"{len(outcome.duplicates)} file(s) have the same bytes as another and were "
                   "not run again, e.g. " + escape(" = ".join(outcome.duplicates[0])))

@@ -9,9 +9,11 @@ import typer
 from typer.core import TyperGroup
 
 from geosleuth.cli.run_options import (
+    Address,
     Backend,
     Cache,
     Clues,
+    Engine,
     ExecutorOpt,
     Jobs,
     MaxCost,
@@ -21,7 +23,9 @@ from geosleuth.cli.run_options import (
     Paths,
     Resume,
     RetryErrors,
+    ShardSize,
     Steps,
+    Workers,
 )
 
 
@@ -67,10 +71,14 @@ def run(
     by: Annotated[list[str] | None, typer.Option(
         "--by", help="Also break the metrics down by this label column (repeatable).")] = None,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots.")] = True,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
     resume: Resume = False,
     retry_errors: RetryErrors = False,
     executor: ExecutorOpt = "auto",
+    engine: Engine = "local",
+    address: Address = None,
+    workers: Workers = None,
+    shard_size: ShardSize = None,
     backend: Backend = None,
     model: Model = None,
     steps: Steps = None,
@@ -91,12 +99,14 @@ def run(
     )
     from geosleuth.cli.console import make_console
     from geosleuth.cli.errors import fail
-    from geosleuth.cli.run_options import check_pool_options, settings_flags
+    from geosleuth.cli.render import prepare_gazetteer
+    from geosleuth.cli.run_options import check_pool_options, ray_options, settings_flags
     from geosleuth.eval.adapters import load_dataset
     from geosleuth.eval.runner import evaluate
     from geosleuth.settings import load_settings
 
-    check_pool_options(executor, resume, retry_errors)
+    check_pool_options(executor, resume, retry_errors, engine=engine, address=address,
+                       workers=workers, shard_size=shard_size)
     data = load_dataset(dataset, format=dataset_format, images=images)
     if limit is not None:
         data.items = data.items[:limit]
@@ -111,6 +121,7 @@ def run(
     create_reasoner(settings)
     out_dir = (out if out is not None else settings.out / f"eval-{data.name}").resolve()
     err = make_console(stderr=True)
+    prepare_gazetteer(settings, err)  # built once here, not once per worker
 
     def batch(*args: Any, **kwargs: Any):  # the batch with a progress bar
         return run_with_progress(*args, label=f"eval {data.name}", console=err, **kwargs)
@@ -118,7 +129,7 @@ def run(
     result = evaluate(data, out_dir, settings, jobs=jobs, executor=executor, resume=resume,
                       retry_errors=retry_errors, ignore_metadata=ignore_metadata,
                       clues=tuple(clue or ()), by=tuple(by or ()), with_plots=plots,
-                      batch=batch)
+                      batch=batch, engine=engine, ray=ray_options(address, workers, shard_size))
     print_outcome(result.outcome, err)
     if as_json:
         import json

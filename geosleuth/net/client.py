@@ -9,13 +9,12 @@ store a successful response in the cache with the time it was fetched.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-
-import httpx
 
 from geosleuth import __version__
 from geosleuth.errors import NetworkError
@@ -23,6 +22,26 @@ from geosleuth.net.cache import ResponseCache, cache_key
 from geosleuth.net.ratelimit import Clock, Limiter, RateLimiter, SystemClock
 from geosleuth.net.retry import RetryPolicy, parse_retry_after
 from geosleuth.notices import retrying
+
+
+def _import_httpx() -> Any:
+    """httpx without its command-line tool: its package imports that tool (click, rich,
+    pygments) whenever click is installed (Ray brings it), and the core loads no UI
+    package. The block is lifted once httpx is in, so the tool stays importable."""
+    if "httpx" in sys.modules:
+        return sys.modules["httpx"]
+    blocked = "httpx._main" not in sys.modules
+    if blocked:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]  # ImportError, caught
+    try:
+        import httpx
+    finally:
+        if blocked and sys.modules.get("httpx._main", False) is None:
+            del sys.modules["httpx._main"]
+    return httpx
+
+
+httpx = _import_httpx()
 
 EgressHook = Callable[[str, str], None]
 
