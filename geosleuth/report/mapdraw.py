@@ -275,8 +275,7 @@ class MapCanvas:
         if opacity <= 0:
             return
         w, h = self.image.size
-        for ring in rings:
-            xy = self._xy(ring[:, 0], ring[:, 1])
+        for xy in (xy for ring in rings for xy in self._ring_xys(ring)):
             if len(xy) < 3 or not self._visible(xy):
                 continue
             x0, y0 = max(int(xy[:, 0].min()), 0), max(int(xy[:, 1].min()), 0)
@@ -289,11 +288,26 @@ class MapCanvas:
             self.image.paste(colour, (x0, y0, x1, y1), mask)
 
     def outline(self, rings: Sequence[np.ndarray], colour: Colour, width: float) -> None:
-        for ring in rings:
-            xy = self._xy(ring[:, 0], ring[:, 1])
+        for xy in (xy for ring in rings for xy in self._ring_xys(ring, closed=False)):
             if len(xy) >= 2 and self._visible(xy, pad=width * self.s):
                 self.draw.line(xy.ravel().tolist(), fill=colour,
                                width=max(1, round(width * self.s)), joint="curve")
+
+    def _ring_xys(self, ring: np.ndarray, closed: bool = True) -> list[np.ndarray]:
+        """A (lat, lon) ring in drawing pixels, its longitudes made continuous and brought
+        next to the centre's. A ring that goes round a pole (a circle holding it) spans
+        every longitude: it is drawn three times, 360° apart, and for a fill (``closed``)
+        each copy is closed along the map's edge on that pole's side."""
+        lat = ring[:, 0]
+        lon = np.degrees(np.unwrap(np.radians(ring[:, 1])))
+        lon = lon + 360.0 * round((self.frame.lon - float(lon.mean())) / 360.0)
+        if abs(lon[-1] - lon[0]) <= 180.0:
+            return [self._xy(lat, lon, wrap=False)]
+        if closed:
+            edge = MAX_LAT if float(lat.mean()) > 0 else -MAX_LAT
+            lat = np.concatenate([lat, [edge, edge]])
+            lon = np.concatenate([lon, [lon[-1], lon[0]]])
+        return [self._xy(lat, lon + shift, wrap=False) for shift in (-360.0, 0.0, 360.0)]
 
     def marker(self, lat: float, lon: float, colour: Colour, shape: str = "circle",
                size: float = 7.0) -> tuple[float, float]:

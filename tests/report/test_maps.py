@@ -199,3 +199,21 @@ def test_a_continent_wide_map_names_no_towns() -> None:
         raise AssertionError("not asked for a continent")
 
     render_case_map(record, places=towns)
+
+
+def test_a_circle_round_the_south_pole_fills_the_bottom_of_the_map() -> None:
+    record = map_record(verdict=False)
+    for h in record["hypotheses"]:
+        h.update(lat=-70.0, lon=0.0, radius_km=3000.0)
+    record["evidence"] = []
+    frame = case_frame(record)
+    with_circle = np.asarray(render_case_map(record, places=None).convert("RGB"), dtype=int)
+    record["hypotheses"] = []
+    bare = MapCanvas(frame)
+    bare.draw_outlines()
+    plain = np.asarray(bare.finish().convert("RGB"), dtype=int)
+    h, w = with_circle.shape[:2]
+    # tinted blue below the circle's edge on both sides of the centre, the north untouched
+    for x, y in ((200, h - 40), (w // 2 + 40, h - 40), (w - 40, h - 70)):
+        assert np.abs(with_circle[y, x] - plain[y, x]).sum() > 10, (x, y)
+    assert np.abs(with_circle[100, w // 2 + 200] - plain[100, w // 2 + 200]).sum() == 0
