@@ -15,6 +15,8 @@ from PIL import Image
 
 from geosleuth.testing.cli import run_cli
 from geosleuth.training import rewards as R
+from geosleuth.training.export import Filters
+from geosleuth.training.export import export as run_export
 
 
 def rows(path: Path) -> list[dict[str, Any]]:
@@ -137,15 +139,23 @@ def test_parquet(eval_run: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "sft.jsonl").exists()
 
 
-@pytest.mark.parametrize(("args", "kept"), [
-    (("--no-tool-errors",), 4), (("--max-km", "10"), 4), (("--min-reward", "0.7"), 2),
-    (("--min-reward", "0.9", "--reward", "geoscore"), 6), (("--backend", "openai"), 0),
-    (("--model", "scripted-vlm"), 6), (("--max-km", "1", "--no-tool-errors"), 2),
+@pytest.mark.parametrize(("filters", "kept"), [
+    ({"no_tool_errors": True}, 4), ({"max_km": 10.0}, 4), ({"min_reward": 0.7}, 2),
+    ({"min_reward": 0.9, "reward": "geoscore"}, 6), ({"backends": ("openai",)}, 0),
+    ({"models": ("scripted-vlm",)}, 6), ({"max_km": 1.0, "no_tool_errors": True}, 2),
 ])
-def test_filters(eval_run: Path, tmp_path: Path, args: tuple[str, ...], kept: int) -> None:
-    proc = export(eval_run, tmp_path, "--format", "json", *args)
-    assert f"Exported {kept} of 6 paths" in proc.stdout
+def test_filters(eval_run: Path, tmp_path: Path, filters: dict[str, Any], kept: int) -> None:
+    result = run_export([eval_run], tmp_path, formats=("json",), filters=Filters(**filters))
+    assert (result.paths, result.kept) == (6, kept)
     assert len(rows(tmp_path / "trajectories.jsonl")) == kept
+    assert sum(result.left_out.values()) == 6 - kept
+
+
+def test_filters_on_the_command_line(eval_run: Path, tmp_path: Path) -> None:
+    proc = export(eval_run, tmp_path, "--format", "json", "--min-reward", "0.5", "--reward",
+                  "twm", "--max-km", "10", "--no-tool-errors", "--backend", "scripted",
+                  "--model", "scripted-vlm")
+    assert "Exported 4 of 6 paths" in proc.stdout and "left out 2: tool errors" in proc.stdout
 
 
 def test_embedded_images_are_the_photo_as_the_model_saw_it(eval_run: Path, tmp_path: Path
