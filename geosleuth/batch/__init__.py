@@ -7,6 +7,7 @@
   all.geojson, all.kml) and the row written for each photo;
 - ``worker``: one photo from file to row (runs in a worker process or thread);
 - ``runner``: ``run_batch``, the pool of workers, resume by sha256, Ctrl-C handling;
+- ``ray_engine``: the same batch with its photos investigated on a Ray cluster;
 - ``lock``: one batch at a time per output folder; ``own_cases``: the case folders a
   resumed batch may replace.
 """

@@ -11,11 +11,13 @@ and nothing else of the driver's disk; the output folder can be on the driver al
 Workers. ``ShardWorker`` is a long-lived Ray actor (one process, ``worker_cpus`` CPUs
 reserved, by default one): it loads the clue tools and opens the gazetteer (building it
 on its node's disk if missing) once, then investigates photos with its own threads
-(``investigate_item``, the local engine's code) and sends back each photo's case
-record (``Investigated``, a few tens of kB) as soon as it is done: ``run_shard`` is a
-Ray streaming generator. The driver writes the case folder and the row
-(``finish_item``). ``jobs`` is the number of photos at once over the whole cluster,
-split over ``workers`` actors (default: one per CPU of the cluster, at most ``jobs``).
+(``investigate_item``, the local engine's code), makes the case folder's files (the
+reports, the map, the thumbnail: ``case_files``) and sends them back with the record
+(``Investigated``, some hundreds of kB) as soon as a photo is done: ``run_shard`` is a
+Ray streaming generator. The driver puts the folder in place and writes the row
+(``finish_item``), a few milliseconds a photo. ``jobs`` is the number of photos at once
+over the whole cluster, split over ``workers`` actors (default: one per CPU of the
+cluster, at most ``jobs``).
 
 Shards. The photos to run are cut into shards of ``shard_size`` (default: a quarter
 of an even share per worker, at most 64); a worker has at most two shards in hand so
@@ -79,7 +81,8 @@ LOCAL_OBJECT_STORE_MB = 200  # rows and case records are small: Ray's minimum is
 POLL_S = 0.5  # how often the driver looks up from waiting (Ctrl-C, replacements)
 # Variables a joined cluster's workers get from the driver: the model keys and endpoints
 # the backends read from the environment (a local cluster's workers inherit them).
-FORWARDED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")
+FORWARDED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL",
+                 "OLLAMA_HOST")
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,7 @@ class ShardWorker:
     def _one(self, item: WorkItem) -> Investigated | None:
         if self.stopping.is_set():
             return None
-        return investigate_item(item, self.options)
+        return investigate_item(item, self.options, with_files=True)
 
 
 @contextlib.contextmanager
@@ -400,9 +403,11 @@ class _Engine:
             self.give_back(self.handed.pop(gen), died=True)
         worker.running.clear()
         if self.outcome.worker_deaths > self.max_deaths:
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
             raise GeosleuthError(
-                f"Ray workers died {self.outcome.worker_deaths} times ({exc}); the batch "
-                "stopped: see the Ray logs (out of memory?), then --resume finishes it")
+                f"Ray workers died {self.outcome.worker_deaths} times (the last: "
+                f"{lines[-1] if lines else type(exc).__name__}); the batch stopped: see the "
+                "Ray logs (out of memory?), then --resume finishes it")
         if not self.stopping and (self.queue or self.handed):
             self.start_worker(worker.threads)
         self.show()
@@ -506,7 +511,9 @@ class _Engine:
         for threads in self.threads:
             self.start_worker(threads)
         self.show()
-        while self.queue or self.handed or any(not w.ready for w in self.workers):
+        # Workers still starting when the last photo is back (more asked for than the
+        # cluster has room for) are not waited for.
+        while self.queue or self.handed:
             if not self.workers:
                 raise GeosleuthError("Ray: no worker is left to run the photos")
             self.hand_out()

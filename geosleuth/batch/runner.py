@@ -8,6 +8,8 @@ process pays its own start-up (imports, clue tools, gazetteer and country grids:
 seconds and about 300 MB each, 2.5 GB of PSS for 8 jobs against 0.5 GB for 8 threads),
 and much of a photo's work (image decoding, numpy, h3, SQLite) releases the GIL.
 ``executor="process"`` remains for long CPU-bound batches on machines with many cores.
+``engine="ray"`` runs the investigations on a Ray cluster instead (``ray_engine``): the
+rest of this module, the journal, resume and the lock included, is the same for it.
 Its workers are started with ``spawn`` (a fresh interpreter, so no thread of the parent
 is forked) as children of the batch itself, so that they die with it, even when it is
 killed with SIGKILL (``orphans``).

@@ -86,20 +86,26 @@ class Investigated:
     """A photo investigated but not yet saved: what a remote worker sends back.
 
     Either ``record`` (the case, to be written as a case folder) or ``row`` (an error row:
-    the photo could not be investigated at all). Small and picklable: a record is a few
-    tens of kB of JSON-ready data.
+    the photo could not be investigated at all). Picklable: a record is a few tens of kB
+    of JSON-ready data, its files some hundreds (the map and the thumbnail).
     """
 
     sha256: str
     record: dict[str, Any] | None = None
+    # The case folder's files, made where the photo was investigated (``case_files``: the
+    # reports, the map and the thumbnail take much of a photo's time after the tools).
+    files: dict[str, bytes] | None = None
     error: str | None = None
     exit_code: int = 0
     elapsed_ms: float = 0.0  # the investigation's time, before the case folder is written
     row: dict[str, Any] | None = None
 
 
-def investigate_item(item: WorkItem, options: WorkOptions) -> Investigated:
-    """The part of ``run_item`` that needs the photo and the tools, not the output folder."""
+def investigate_item(item: WorkItem, options: WorkOptions, *,
+                     with_files: bool = False) -> Investigated:
+    """The part of ``run_item`` that needs the photo and the tools, not the output folder;
+    ``with_files``: the case folder's files too."""
+    from geosleuth.cases.folder import case_files
     from geosleuth.cases.runner import investigate_photo
 
     started = time.perf_counter()
@@ -108,8 +114,9 @@ def investigate_item(item: WorkItem, options: WorkOptions) -> Investigated:
                                    ignore_metadata=options.ignore_metadata)
         # The record names the photo as the batch does (relative to its root).
         result.record["image"]["path"] = item.rel
-        return Investigated(item.sha256, record=result.record, error=result.error,
-                            exit_code=result.exit_code,
+        files = case_files(result.record, item.path) if with_files else None
+        return Investigated(item.sha256, record=result.record, files=files,
+                            error=result.error, exit_code=result.exit_code,
                             elapsed_ms=(time.perf_counter() - started) * 1000.0)
     except Exception as exc:
         return Investigated(item.sha256, row=_failure_row(item, exc, started))
@@ -126,7 +133,7 @@ def finish_item(done: Investigated, item: WorkItem, options: WorkOptions) -> dic
     try:
         saved = save_case(done.record, options.out, replace=options.force, photo=item.path,
                           folder=options.out / item.own_dir if item.own_dir else None,
-                          fallback=unsaved_dir(options.settings.cache_dir))
+                          fallback=unsaved_dir(options.settings.cache_dir), files=done.files)
         elapsed_ms = done.elapsed_ms + (time.perf_counter() - started) * 1000.0
         if saved.problem or saved.folder is None:
             also = f" (and: {done.error})" if done.error else ""

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def unsaved_dir(cache_dir: Path) -> Path:
 
 def write_case(
     record: dict[str, Any], out_dir: Path, folder: Path | None = None, *, replace: bool = False,
-    photo: Path | None = None,
+    photo: Path | None = None, files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write case.json and the files for people into a case folder; return it.
 
@@ -82,6 +83,9 @@ def write_case(
     or, when that name is taken, the first free ``<stem>-<sha8>-2``, ``-3``, …; with
     ``replace`` (``--force``) it replaces ``<stem>-<sha8>`` instead.
 
+    ``files`` are the folder's files made already (``case_files``, by a worker elsewhere):
+    written as they are.
+
     The files are written into a temporary folder beside the target, which is then renamed
     into place, so an interrupted run leaves either the old folder or the new one.
     """
@@ -89,7 +93,8 @@ def write_case(
     base.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{base.name}.", dir=base.parent))
     try:
-        _write_files(record, tmp, photo, base if (folder is not None or replace) else None)
+        _write_files(record, tmp, photo, base if (folder is not None or replace) else None,
+                     files)
         if folder is not None or replace:
             _replace(tmp, base)
             return base
@@ -99,18 +104,30 @@ def write_case(
         raise
 
 
-def _write_files(record: dict[str, Any], tmp: Path, photo: Path | None,
-                 replaced: Path | None) -> None:
+def case_files(record: dict[str, Any], photo: Path | None = None,
+               replaced: Path | None = None) -> dict[str, bytes]:
+    """File name -> contents of a case folder: case.json and the files for people.
+
+    ``replaced``: the folder these files will replace (its thumbnail is kept when the
+    photo is gone).
+    """
     # Strict JSON: a NaN or an infinity anywhere in a record is a bug, and raises
     # ValueError here rather than writing a file that JSON parsers refuse.
-    (tmp / CASE_FILE).write_text(
-        json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    files = {CASE_FILE: json.dumps(record, indent=2, ensure_ascii=False,
+                                   allow_nan=False).encode("utf-8")}
     old_thumbnail = None
     if replaced is not None and (replaced / THUMB_FILE).is_file():
         old_thumbnail = (replaced / THUMB_FILE).read_bytes()
-    outputs = case_outputs(record, photo=photo or recorded_photo(record),
-                           thumbnail=old_thumbnail)
-    for name, data in outputs.items():
+    files.update(case_outputs(record, photo=photo or recorded_photo(record),
+                              thumbnail=old_thumbnail))
+    return files
+
+
+def _write_files(record: dict[str, Any], tmp: Path, photo: Path | None,
+                 replaced: Path | None, files: Mapping[str, bytes] | None = None) -> None:
+    if files is None:
+        files = case_files(record, photo, replaced)
+    for name, data in files.items():
         (tmp / name).write_bytes(data)
 
 
@@ -163,7 +180,7 @@ def _reason(exc: OSError) -> str:
 
 def save_case(
     record: dict[str, Any], out_dir: Path, *, fallback: Path, folder: Path | None = None,
-    replace: bool = False, photo: Path | None = None,
+    replace: bool = False, photo: Path | None = None, files: Mapping[str, bytes] | None = None,
 ) -> SavedCase:
     """``write_case``, and when the OS refuses it (read-only or full folder, a file in the
     way), the same case written as a new case folder under ``fallback`` instead.
@@ -173,11 +190,12 @@ def save_case(
     """
     where = (folder or out_dir / case_dir_name(record)).parent
     try:
-        return SavedCase(write_case(record, out_dir, folder, replace=replace, photo=photo))
+        return SavedCase(write_case(record, out_dir, folder, replace=replace, photo=photo,
+                                    files=files))
     except OSError as exc:
         problem = f"{where}: cannot write the case folder here ({_reason(exc)})"
     try:
-        saved = write_case(record, fallback, photo=photo)
+        saved = write_case(record, fallback, photo=photo, files=files)
     except OSError as exc:
         return SavedCase(None, f"{problem}, nor in {fallback} ({_reason(exc)})")
     return SavedCase(saved, f"{problem}; the case is saved in {saved} instead")
