@@ -12,6 +12,8 @@ current case (with the clues added since), and step records are numbered across 
 It counts its changes (investigator actions, loop events) against the count at its last
 save: ``unsaved`` says whether closing it would lose anything. ``save_safely`` writes the
 case to ``<cache>/unsaved/`` when its folder refuses it, and never raises for the OS.
+With the journal enabled (the TUI enables it), ``autosave`` writes the unsaved work to
+``<cache>/journal/`` (``cases.journal``); a save or a discard removes it.
 
 Nothing here imports Textual: the TUI drives it, and so do the tests, headless. Its
 path is opened by ``wiring`` like every other path of every case.
@@ -36,6 +38,7 @@ from geosleuth.agent.recorder import Recorder
 from geosleuth.agent.state import CaseState, ToolCall
 from geosleuth.cases import wiring
 from geosleuth.cases.folder import SavedCase
+from geosleuth.cases.journal import Journal
 from geosleuth.cases.resume import load_case_folder
 from geosleuth.errors import BadInputError
 from geosleuth.images import load_case
@@ -104,6 +107,8 @@ class Session:
         self._idle.set()
         self._changes = 0  # investigator actions and loop events since the session opened
         self._saved_changes = 0  # ... as they stood at the last save
+        self.journal: Journal | None = None  # the autosave journal, once enabled
+        self._journaled_changes = 0  # ... as they stood at the last journal write
 
     # ------------------------------------------------------------------ opening
 
@@ -368,6 +373,55 @@ class Session:
                 extra={"investigator": actions, "loop": {"finished": self.finished}},
             )
 
+    # ------------------------------------------------------------------ the journal
+
+    def enable_journal(self) -> Journal:
+        """Start journalling this session's unsaved work (``autosave``)."""
+        with self._lock:
+            if self.journal is None:
+                self.journal = Journal.start(self.settings.cache_dir, self.record())
+            return self.journal
+
+    def adopt_journal(self, journal: Journal) -> None:
+        """Continue a journal left by a session that ended unsaved (this session was opened
+        from it): its work is unsaved here too, and a save goes where a new case would."""
+        with self._lock:
+            self.journal = journal
+            self.folder = None
+            self._changes += 1
+            self._journaled_changes = self._changes
+
+    def autosave(self) -> str | None:
+        """Write the journal when there is unsaved work it does not hold yet; remove it when
+        there is no unsaved work. Never blocks on a running step (it tries again next time)
+        and never raises for the OS: returns the problem in one line instead."""
+        journal = self.journal
+        if journal is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if not self.unsaved:
+                journal.discard()
+                self._journaled_changes = self._changes
+                return None
+            if self._changes == self._journaled_changes and journal.written:
+                return None
+            changes = self._changes
+            journal.write(self.record())
+            self._journaled_changes = changes
+            return None
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+            return f"{journal.folder}: the autosave journal cannot be written ({problem})"
+        finally:
+            self._lock.release()
+
+    def discard_journal(self) -> None:
+        """The investigator chose to drop the unsaved work: the journal goes too."""
+        if self.journal is not None:
+            self.journal.discard()
+
+    # ------------------------------------------------------------------ saving
+
     def save(self, out: Path | None = None) -> Path:
         """Write the case folder now (report.md, case.json, hypotheses.geojson); returns it.
 
@@ -396,4 +450,6 @@ class Session:
             if saved.folder is not None:
                 self.folder = saved.folder
                 self._saved_changes = changes
+                if self.journal is not None and changes == self._changes:
+                    self.journal.discard()
             return saved

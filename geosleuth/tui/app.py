@@ -5,7 +5,9 @@ reading a case folder back) runs in a worker; a bad file becomes an error dialog
 the picker stays open.
 
 Quitting (``q``) or opening another case (``o``) with unsaved work first asks: save,
-discard or cancel. Nothing the investigator did is dropped without that question.
+discard or cancel. Nothing the investigator did is dropped without that question. Unsaved
+work is also journalled every ``AUTOSAVE_S`` seconds (``cases.journal``): when a photo
+is opened whose journal a crashed or killed session left, the app offers to restore it.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from geosleuth.cases.journal import Journal, pending
 from geosleuth.cases.session import Session
 from geosleuth.settings import Settings
 from geosleuth.tui.screens.case import CaseScreen
 from geosleuth.tui.screens.dialogs import ErrorScreen
 from geosleuth.tui.screens.open import OpenScreen
-from geosleuth.tui.screens.unsaved import Choice, UnsavedScreen
+from geosleuth.tui.screens.unsaved import Choice, Restore, RestoreScreen, UnsavedScreen
 from geosleuth.tui.widgets.photo import ImageMode, thumbnail
 
 SessionFactory = Callable[[Path, Settings], Session]
+AUTOSAVE_S = 2.0  # how often unsaved work is written to the journal
 Then = Callable[[str | None], None]  # what to do once the case may close (given what was told)
 
 COMMANDS = (
@@ -75,8 +79,10 @@ class InvestigationApp(App[None]):
         self.session_factory = session_factory or (
             lambda p, s: Session.open(p, s, **self.open_kwargs))
         self.session: Session | None = None
+        self._autosave_problem: str | None = None
 
     def on_mount(self) -> None:
+        self.set_interval(AUTOSAVE_S, self.autosave)
         if self.start_path is None:
             self.action_open()
         else:
@@ -106,6 +112,7 @@ class InvestigationApp(App[None]):
 
         def chosen(choice: Choice | None) -> None:
             if choice == "discard":
+                session.discard_journal()
                 then(None)
             elif choice == "save":
                 screen.save_then(then)
@@ -130,13 +137,65 @@ class InvestigationApp(App[None]):
             return
         self.open_path(path)
 
+    def autosave(self) -> None:
+        """Journal the open case's unsaved work; say once when the journal cannot be written."""
+        screen = self.case_screen
+        if screen is None:
+            return
+        problem = screen.session.autosave()
+        if problem and problem != self._autosave_problem:
+            self.notify(problem, title="Autosave", severity="warning")
+        self._autosave_problem = problem
+
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_path(self, path: Path) -> None:
         try:
             session = self.session_factory(path, self.settings)
             photo = thumbnail(session.state.case.path, self.settings.max_pixels)
+            journals = self._journals_of(session)
         except Exception as exc:  # a bad photo or case folder: say so, keep the picker
             self.call_from_thread(self._open_failed, path, exc)
+            return
+        if journals:
+            self.call_from_thread(self._offer_restore, session, photo, journals[0])
+        else:
+            self.call_from_thread(self._show_case, session, photo)
+
+    def _journals_of(self, session: Session) -> list[Journal]:
+        """Journals of this photo's unsaved work, newer than the case folder it was opened
+        from (work saved since is not offered again)."""
+        saved = 0.0
+        if session.folder is not None and (session.folder / "case.json").is_file():
+            saved = (session.folder / "case.json").stat().st_mtime
+        return pending(self.settings.cache_dir, session.state.case.image.sha256,
+                       newer_than=saved)
+
+    def _offer_restore(self, session: Session, photo: Image.Image, journal: Journal) -> None:
+        import time
+
+        record = journal.record()
+        items = len(record.get("investigator") or [])
+        steps = len(record.get("steps") or [])
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(journal.written))
+
+        def chosen(choice: Restore | None) -> None:
+            if choice == "restore":
+                self._restore(journal, photo)
+                return
+            if choice == "discard":
+                journal.discard()
+            self._show_case(session, photo)
+
+        self.push_screen(RestoreScreen(session.state.case.path.name, when, items, steps),
+                         chosen)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _restore(self, journal: Journal, photo: Image.Image) -> None:
+        try:
+            session = self.session_factory(journal.folder, self.settings)
+            session.adopt_journal(journal)
+        except Exception as exc:  # a damaged journal: say so; it stays on disk
+            self.call_from_thread(self._open_failed, journal.folder, exc)
             return
         self.call_from_thread(self._show_case, session, photo)
 
@@ -154,6 +213,7 @@ class InvestigationApp(App[None]):
         if old is not None and old.session.running:
             old.session.request_pause()
         self.session = session
+        session.enable_journal()
         screen = CaseScreen(session, image_mode=self.image_mode, autorun=self.autorun,
                             photo=photo)
         while len(self.screen_stack) > 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +29,15 @@ def photo(tmp_path: Path) -> Path:
     return path
 
 
+def session_cache() -> Path:
+    """The test session's cache folder (``tests/conftest.py``): a ``Settings`` made here
+    would otherwise write journals and unsaved cases into the user's own cache."""
+    return Path(os.environ["GEOSLEUTH_CACHE_DIR"])
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(out=tmp_path / "cases", cache=False, steps=6)
+    return Settings(out=tmp_path / "cases", cache=False, steps=6, cache_dir=session_cache())
 
 
 @pytest.fixture

@@ -218,7 +218,8 @@ async def test_a_backend_that_cannot_start_is_an_error_dialog(photo: Path, tmp_p
     from geosleuth.settings import Settings
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    settings = Settings(out=tmp_path / "cases", cache=False, backend="openai")
+    settings = Settings(out=tmp_path / "cases", cache=False, backend="openai",
+                        cache_dir=tmp_path / "cache")
     app = InvestigationApp(settings, photo, image_mode="halfblock", session_factory=lambda p, s:
                            Session.open(p, s, tools=scripted_registry(), geo=False))
     async with app.run_test(size=SIZE) as pilot:
