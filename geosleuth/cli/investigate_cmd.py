@@ -64,5 +64,6 @@ def investigate(
         settings, path, image_mode="auto" if image == "auto" else "halfblock",
         autorun=not paused,
         open_kwargs={"clues": tuple(clue or ()), "ignore_metadata": ignore_metadata},
+        prepare_index=True,
     )
     app.run()

@@ -69,8 +69,10 @@ class InvestigationApp(App[None]):
         autorun: bool = True,
         session_factory: SessionFactory | None = None,
         open_kwargs: dict[str, Any] | None = None,
+        prepare_index: bool = False,
     ) -> None:
         super().__init__()
+        self.prepare_index = prepare_index
         self.settings = settings
         self.start_path = path
         self.image_mode = image_mode
@@ -83,10 +85,44 @@ class InvestigationApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(AUTOSAVE_S, self.autosave)
+        from geosleuth.geo.gazetteer import index_path
+
+        if self.prepare_index and not index_path(self.settings.cache_dir).exists():
+            self._build_index()  # the first run: a screen with the build's progress
+        else:
+            self._start()
+
+    def _start(self) -> None:
         if self.start_path is None:
             self.action_open()
         else:
             self.open_path(self.start_path)
+
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _build_index(self) -> None:
+        """Build the gazetteer index behind ``BuildScreen``, then open the photo or picker."""
+        from geosleuth.geo.gazetteer import Gazetteer
+        from geosleuth.geo.gazetteer_build import BUILD_STAGES
+        from geosleuth.tui.screens.building import BuildScreen
+
+        screen = BuildScreen(BUILD_STAGES)
+        self.call_from_thread(self.push_screen, screen)
+        try:
+            Gazetteer.open(self.settings.cache_dir,
+                           report=lambda n, what: self.call_from_thread(screen.stage, n, what),
+                           progress=lambda f: self.call_from_thread(screen.advance, f))
+        except Exception as exc:  # the cache folder cannot be written: say so, go on
+            self.call_from_thread(self._built, screen, exc)
+            return
+        self.call_from_thread(self._built, screen, None)
+
+    def _built(self, screen: Screen, problem: BaseException | None) -> None:
+        if screen in self.screen_stack:
+            self.pop_screen()
+        if problem is not None:
+            self.notify(f"the gazetteer index could not be built: {problem}",
+                        title="Gazetteer", severity="error")
+        self._start()
 
     @property
     def case_screen(self) -> CaseScreen | None:
