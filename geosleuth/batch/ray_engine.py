@@ -29,8 +29,8 @@ runs alone gets an error row, as with the process pool (``MAX_ATTEMPTS``).
 
 Where it runs. No ``address``: a local cluster, started here and stopped at the end,
 bound to 127.0.0.1, with a per-run authentication token kept in the environment (not
-in ``~/.ray``) and a small object store. ``address="auto"`` (or ``host:port``,
-``ray://…``) joins a running cluster: every node needs geosleuth installed (the same
+in ``~/.ray``) and a small object store. ``address="auto"`` (or the head's
+``host:port``) joins a running cluster: every node needs geosleuth installed (the same
 code: a worker whose code, tools or imported maps differ from the driver's refuses to
 start, naming the difference), the photos under the same paths, and its own cache
 folder (built on first use, never shared: SQLite over NFS is not safe). The driver's
@@ -89,7 +89,7 @@ FORWARDED_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTH
 class RayOptions:
     """Where and how the Ray engine runs (``--address``, ``--workers``, ``--shard-size``)."""
 
-    address: str | None = None  # None: start a local cluster; "auto", "host:port", "ray://…"
+    address: str | None = None  # None: start a local cluster; "auto" or "host:port": join
     workers: int | None = None  # actors; default: one per CPU of the cluster, at most jobs
     shard_size: int | None = None  # photos handed out at once; default: from the counts
     num_cpus: int | None = None  # CPUs of a local cluster (default: this machine's)

@@ -6,7 +6,10 @@
 FeatureCollection and so cannot be appended to; it is rewritten atomically from the
 rows (at most every ``geojson_every_s`` seconds while the batch runs, and at the end),
 so it may lag a killed run by a few seconds but is never corrupt; ``all.kml`` (each
-answer's point and circle, for Google Earth) is written with it. ``--resume`` repairs
+answer's point and circle, for Google Earth) is written with it. Both grow with the batch
+(all.kml by some milliseconds a row), so the rewrites are spaced to take about a tenth of
+the batch's time at most, and the rows keep flowing in a batch of a hundred thousand
+photos (the last rewrite, at the end, still takes its time). ``--resume`` repairs
 the journal, rebuilds the others from it, and skips the photos it holds.
 """
 
@@ -35,6 +38,7 @@ RESULTS = "results.jsonl"
 SUMMARY_CSV = "summary.csv"
 ALL_GEOJSON = "all.geojson"
 ALL_KML = "all.kml"
+REWRITE_SPACING = 9.0  # the map files wait 9x their last rewrite's time: ~10 % of the time
 
 CSV_COLUMNS = (
     "path", "sha256", "status", "lat", "lon", "radius_km", "confidence", "country_code",
@@ -252,6 +256,7 @@ class Summaries:
         self._jsonl: AppendLog | None = None
         self._csv: AppendLog | None = None
         self._geojson_written = 0.0
+        self._geojson_interval = geojson_every_s  # grows with the time a rewrite takes
         self._geojson_dirty = False
 
     @property
@@ -306,17 +311,20 @@ class Summaries:
             self._csv.append(csv_line(row))
         self.rows.append(row)
         self._geojson_dirty = True
-        if time.monotonic() - self._geojson_written >= self.geojson_every_s:
+        if time.monotonic() - self._geojson_written >= self._geojson_interval:
             self._write_geojson()
 
     def _write_geojson(self) -> None:
         from geosleuth.report.kml import batch_kml
 
+        started = time.monotonic()
         with _writing(self.out / ALL_GEOJSON):
             replace_text_atomically(self.out / ALL_GEOJSON, _json(geojson_collection(self.rows)))
         with _writing(self.out / ALL_KML):
             replace_text_atomically(self.out / ALL_KML, batch_kml(self.rows))
         self._geojson_written = time.monotonic()
+        self._geojson_interval = max(self.geojson_every_s,
+                                     REWRITE_SPACING * (self._geojson_written - started))
         self._geojson_dirty = False
 
     def close(self) -> None:

@@ -31,7 +31,7 @@ Engine = Annotated[str, typer.Option(
 Address = Annotated[str | None, typer.Option(
     "--address",
     help="With --engine ray: the cluster to join ('auto' for the one running here or named "
-         "by RAY_ADDRESS, host:port, ray://host:port); without it a local cluster is started "
+         "by RAY_ADDRESS, or host:port of its head); without it a local cluster is started "
          "for the run.")]
 Workers = Annotated[int | None, typer.Option(
     "--workers", min=1,
