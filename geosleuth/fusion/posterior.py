@@ -175,6 +175,19 @@ def support_shares(g: Group, log_prior: np.ndarray, joint: np.ndarray, log_z: fl
     return [float(view[base_term(c, countries)[1] > 0.0].sum()) / total for c in g.members]
 
 
+def containment(g: Group, log_prior: np.ndarray, countries: CountryLookup | None
+                ) -> list[list[float]]:
+    """``out[i][j]``: the part of member i's region (where it alone raises the probability
+    above the prior's), by prior mass on the base cells, that lies in member j's region."""
+    prior = np.exp(log_prior - log_prior.max())
+    masks = [base_term(c, countries)[1] > 0.0 for c in g.members]
+    out: list[list[float]] = []
+    for a in masks:
+        mass = float(prior[a].sum())
+        out.append([float(prior[a & b].sum()) / mass if mass > 0 else 0.0 for b in masks])
+    return out
+
+
 def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> Posterior:
     """Fuse the constraints of the evidence into a normalised posterior on leaf cells.
 
@@ -201,7 +214,8 @@ def posterior(evidence: Sequence[Evidence], countries: CountryLookup | None) -> 
         joint = view.fit(cells, log_prior, on_base)
         log_z = log_norm(log_prior, joint)
         g = replace(g, strength=supported(g, support_shares(g, log_prior, joint, log_z,
-                                                            countries)))
+                                                            countries),
+                                          containment(g, log_prior, countries)))
         ll = ll + group_loglik(joint, log_z, g.strength)
         joint_views.append((g, view, log_z))
     exclusions = overrides(constrained)

@@ -26,12 +26,30 @@ def test_the_strength_comes_from_the_members_that_hold_the_joint_view() -> None:
     plate = CountryConstraint(weights={"BR": 1.0}, default=0.05, strength=0.8)
     town = PointConstraint(lat=JOS[0], lon=JOS[1], radius_km=20, strength=0.47)
     g = Group((plate, town), 0.8)
-    assert supported(g, [0.9, 0.8]) == 0.8  # agreeing members do not add up
-    assert supported(g, [0.3, 0.7]) == 0.47  # the plate does not vouch for Jos
-    assert supported(g, [0.7, 0.3]) == 0.8
-    # no member holds most of the view: the one that holds the most
-    assert supported(g, [0.45, 0.3]) == 0.8
-    assert supported(g, [0.3, 0.45]) == 0.47
+    apart = [[1.0, 0.0], [0.0, 1.0]]  # Jos lies outside Brazil
+    within = [[1.0, 0.0], [1.0, 1.0]]  # a town inside the plate's country
+    assert supported(g, [0.9, 0.8], apart) == 0.8  # agreeing members do not add up
+    # the plate does not vouch for Jos, and it counts against it: of "the town's reading
+    # is right", "the plate is" and "neither", weighed by their strengths
+    lead_town = 0.47 * 0.2 / (0.47 * 0.2 + 0.53 * 0.8 + 0.53 * 0.2)
+    assert abs(supported(g, [0.3, 0.7], apart) - lead_town) < 1e-6
+    lead_plate = 0.8 * 0.53 / (0.8 * 0.53 + 0.2 * 0.47 + 0.2 * 0.53)
+    assert abs(supported(g, [0.7, 0.3], apart) - lead_plate) < 1e-6
+    # a member that narrows the leader down is no rival, however little of the view it holds
+    assert supported(g, [0.7, 0.3], within) == 0.8
+    # no member holds most of the view: the one that holds the most leads
+    assert abs(supported(g, [0.45, 0.3], apart) - lead_plate) < 1e-6
+    assert abs(supported(g, [0.3, 0.45], apart) - lead_town) < 1e-6
+
+
+def test_members_naming_other_countries_leave_little_to_the_one_the_view_settled_on(
+        ) -> None:
+    # three readings of one photo, each naming a town in another country
+    towns = [PointConstraint(lat=0.0, lon=float(lon), radius_km=20, strength=s)
+             for lon, s in ((10, 0.44), (50, 0.41), (90, 0.44))]
+    g = Group(tuple(towns), 0.44)
+    apart = [[1.0 if i == j else 0.0 for j in range(3)] for i in range(3)]
+    assert supported(g, [0.98, 0.01, 0.01], apart) < 0.25
 
 
 def test_a_town_that_outvotes_the_plate_in_one_reading_is_not_trusted_as_the_plate() -> None:
