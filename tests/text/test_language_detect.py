@@ -178,3 +178,18 @@ def test_a_script_prior_still_stands_without_a_language(text_ctx: ToolContext) -
     finding = _run(text_ctx, "中国农业银行")
     assert isinstance(finding.constraint, CountryConstraint)
     assert next(iter(finding.constraint.weights)) == "CN"
+
+
+@pytest.mark.parametrize("text", ["ARIZONA", "Hauptbahnhof"])
+def test_a_short_latin_word_points_at_no_country(text_ctx: ToolContext, text: str) -> None:
+    # a name or a brand on its own: lingua may still name a language ("ARIZONA" came out
+    # as Southern Sotho on a real plate), but Latin words this short are everywhere
+    finding = _run(text_ctx, text)
+    assert finding.constraint is None
+    assert "too unsure" in finding.summary
+
+
+def test_a_latin_sentence_points_at_its_language_countries(text_ctx: ToolContext) -> None:
+    finding = _run(text_ctx, "Bitte nicht rauchen, Hauptbahnhof Ausgang")
+    assert isinstance(finding.constraint, CountryConstraint)
+    assert next(iter(finding.constraint.weights)) == "DE"
