@@ -289,6 +289,11 @@ def _tesseract_reads(
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
                      f"{' and '.join(sorted(settled))}: probably a look-alike of them")
+        if doubt and keep_rapidocr and _rapid_ok(line) and line.sure:
+            # A reading in doubt does not replace one RapidOCR is sure of: a plate's
+            # "RK-857A1" (0.8) became a one-letter Armenian look-alike reading.
+            out.append(line)
+            continue
         # The weighed score chose the reading; the line keeps Tesseract's own measure, and
         # a reading in doubt stays visible but is not sure (``TextLine.sure``).
         out.append(replace(line, text=text, confidence=best.raw, engine=tess.name,

@@ -80,3 +80,32 @@ def test_three_letters_of_a_script_without_a_word_list_are_too_few() -> None:
     georgian = reading_of("თათ", "Georgian", 0.81)
     assert "too short" in why_in_doubt(georgian, [georgian])
     assert why_in_doubt(reading_of("თბილისი", "Georgian", 0.9), []) == ""
+
+
+class _ArmenianReader:
+    """A Tesseract stand-in that reads every crop as one Armenian letter."""
+
+    name = "tesseract"
+
+    def read_crops(self, crops: list[object], languages: list[str]) -> list[list[Word]]:
+        return [[Word("Ռ", 0.93, 0, 20)] for _ in crops]
+
+
+def test_a_reading_in_doubt_does_not_replace_a_sure_rapidocr_line() -> None:
+    from geosleuth_plugins.ocr_signage.lines import box_polygon
+    from geosleuth_plugins.ocr_signage.reading import _tesseract_reads
+    from PIL import Image
+
+    image = Image.new("RGB", (400, 100), "white")
+    # A real plate: RapidOCR read "RK-857A1" at 0.80 (sure, but below the confidence at
+    # which Tesseract is not asked); Tesseract's one Armenian letter is too short to trust.
+    plate = TextLine("RK-857A1", box_polygon(20, 20, 380, 80), 0.8, "rapidocr")
+    unsure_plate = TextLine("RK-857A1", plate.polygon, 0.6, "rapidocr")
+    reader = _ArmenianReader()
+    kept, _ = _tesseract_reads(reader, image, [plate], ["hye"], keep_rapidocr=True)  # type: ignore[arg-type]
+    assert kept == [plate]
+    # RapidOCR unsure: the Armenian reading is shown, in doubt (not sure)
+    (shown,), notes = _tesseract_reads(reader, image, [unsure_plate], ["hye"],  # type: ignore[arg-type]
+                                       keep_rapidocr=True)
+    assert shown.engine == "tesseract" and shown.doubt and not shown.sure
+    assert any("too short" in n for n in notes)
