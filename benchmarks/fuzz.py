@@ -16,7 +16,8 @@ and N, so any failure can be made again.
 In process, each input goes through what ``locate`` does with a photo before and while
 the offline reasoner reads it (the cheap, deterministic part): ``open_case`` (the file
 checked, decoded in full and hashed), the tool context's decoded image (``oriented``), the
-preview a model backend is sent (``load_preview`` and ``encode``), the ``exif_metadata``
+preview a model backend is sent (``load_preview`` and ``encode``), the case folder's
+photo thumbnail (``report.casemap.photo_thumbnail``), the ``exif_metadata``
 tool through the real ``Executor`` (EXIF, IPTC, XMP; the IPTC/XMP place claims looked up in
 the gazetteer), with and without ``--ignore-metadata``, the ``Recorder``'s fusion of its
 evidence, and the case record written as strict JSON. A crash is any exception but
@@ -165,6 +166,7 @@ class Intake:
         from geosleuth.cases.record import case_record
         from geosleuth.cases.runner import open_case
         from geosleuth.errors import BadInputError
+        from geosleuth.report.casemap import photo_thumbnail
         from geosleuth.tools.context import ToolContext
 
         try:
@@ -175,6 +177,7 @@ class Intake:
         ctx.image.tobytes()  # the decoded, oriented photo the pixel tools read
         preview = load_preview(path, 32, self.settings.max_pixels)
         encode(preview, 32, 1 << 20, "photo")
+        photo_thumbnail(path, 32)  # the case folder's photo-thumbnail.jpg
         recorder = Recorder(case, coverage=self.settings.coverage, countries=self.countries,
                             describe=self.describe)
         executor = self.executor_class(self.registry, cache=None)  # its call counts are per case
