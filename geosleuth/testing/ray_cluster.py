@@ -69,6 +69,24 @@ def process_title(pid: int) -> str:
         return ""
 
 
+def processes_with(variable: str, value: str) -> list[int]:
+    """The live processes whose environment has ``variable=value`` (Linux ``/proc``; the
+    user's own and those it may read): what a run given a variable of its own left behind,
+    wherever they were reparented."""
+    wanted = f"{variable}={value}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as fh:
+                if wanted in fh.read().split(b"\0") and process_alive(int(entry)):
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
 def process_alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:

@@ -23,7 +23,7 @@ from geosleuth.testing.photos import render_photo
 
 pytest.importorskip("ray")
 
-from geosleuth.testing.ray_cluster import LocalRayCluster
+from geosleuth.testing.ray_cluster import LocalRayCluster, process_title, processes_with
 
 CASE_FILES = ("case.json", "report.md", "hypotheses.geojson")
 VOLATILE = {"elapsed_ms", "total_ms", "created", "finished"}
@@ -121,6 +121,38 @@ def _assert_each_once(out: Path, expected: list[str]) -> None:
     case_dirs = [p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert sorted(case_dirs) == sorted(r["case_dir"] for r in rows if r["case_dir"])
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_without_an_address_a_local_cluster_is_started_and_stopped(tmp_path: Path) -> None:
+    photos = _photos(tmp_path / "photos", 3)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    mark = f"{os.getpid()}-{time.monotonic_ns()}"  # inherited by every process of the run
+    env.update(HOME=str(home), GEOSLEUTH_CACHE="false", GEOSLEUTH_TEST_RUN=mark)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geosleuth", "batch", str(photos), "--out", str(tmp_path / "out"),
+         "--engine", "ray", "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    try:
+        while proc.poll() is None:  # the cluster's processes, while the batch runs
+            seen.update(processes_with("GEOSLEUTH_TEST_RUN", mark))
+            time.sleep(0.2)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "ray: 1 worker on the local Ray cluster" in err
+    assert len(_rows(tmp_path / "out")) == 3
+    assert len(seen - {proc.pid}) >= 3  # a head (GCS, raylet, …) and a worker were started
+    assert not (home / ".ray").exists()  # its token stayed in the environment
+    # ... and every process of the cluster is gone, wherever it had been reparented.
+    deadline = time.monotonic() + 10
+    while (left := processes_with("GEOSLEUTH_TEST_RUN", mark)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, [process_title(p) for p in left]
 
 
 def test_ray_engine_writes_what_the_local_engine_writes(
