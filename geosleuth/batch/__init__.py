@@ -1,6 +1,7 @@
 """Running the locator over many photos: discovery, workers, and crash-safe summary files.
 
 - ``discover``: the images under a folder (recursive, include and exclude globs);
+- ``sources``: the photos of a list file, local paths and URIs read through fsspec;
 - ``journal``: append-only line files that are flushed and fsynced line by line, and
   repaired (a torn last line dropped) when a killed run is resumed;
 - ``summaries``: the summary files of a batch (results.jsonl, summary.csv,

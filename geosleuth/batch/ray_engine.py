@@ -32,7 +32,8 @@ bound to 127.0.0.1, with a per-run authentication token kept in the environment 
 in ``~/.ray``) and a small object store. ``address="auto"`` (or the head's
 ``host:port``) joins a running cluster: every node needs geosleuth installed (the same
 code: a worker whose code, tools or imported maps differ from the driver's refuses to
-start, naming the difference), the photos under the same paths, and its own cache
+start, naming the difference), the photos under the same paths (or named by URIs in a
+list file, which each worker reads itself: ``sources``), and its own cache
 folder (built on first use, never shared: SQLite over NFS is not safe). The driver's
 cache and data folder paths are used on every node unless the node's environment sets
 ``GEOSLEUTH_CACHE_DIR`` or ``GEOSLEUTH_DATA_DIR``.

@@ -68,14 +68,23 @@ ExecutorKind = Literal["auto", "process", "thread"]
 EngineKind = Literal["local", "ray"]
 OnProgress = Callable[["Progress"], None]
 MAX_ATTEMPTS = 2  # a photo running when a worker process died twice gets an error row
+URI_READERS = 8  # URIs looked up and hashed at once before a batch starts
 
 
 @dataclass(frozen=True)
 class BatchTask:
-    """One photo to run: the file and the name it has in the summaries."""
+    """One photo to run: the file and the name it has in the summaries; or a URI
+    (``sources``: read through fsspec), with ``path`` then the name of its copy."""
 
     path: Path
     rel: str
+    uri: str | None = None
+
+    @classmethod
+    def of_uri(cls, uri: str, rel: str | None = None) -> BatchTask:
+        from geosleuth.batch.sources import uri_name
+
+        return cls(Path(uri_name(uri)), rel or uri, uri)
 
 
 @dataclass
@@ -161,23 +170,48 @@ def clean_leftovers(out: Path) -> int:
     return removed
 
 
+def _item(task: BatchTask, known: dict[tuple[str, int, int], str]) -> WorkItem | dict[str, Any]:
+    """A photo looked up and hashed, or the error row of one that cannot be read."""
+    try:
+        if task.uri is not None:
+            from geosleuth.batch.sources import uri_sha256, uri_stat
+
+            size, mtime_ns = uri_stat(task.uri)
+            # A store that gives no modification time: the bytes are read again.
+            sha = (known.get((task.rel, size, mtime_ns)) if mtime_ns else None) \
+                or uri_sha256(task.uri)
+        else:
+            st = task.path.stat()
+            size, mtime_ns = st.st_size, st.st_mtime_ns
+            sha = known.get((task.rel, size, mtime_ns)) or sha256_of(task.path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        if task.uri is not None and isinstance(exc, FileNotFoundError):
+            reason = "no such file or object"
+        return error_row(path=task.rel, sha256="", size_bytes=0, mtime_ns=0, exit_code=2,
+                         error=f"{task.rel}: cannot read the file ({reason})", elapsed_ms=0.0)
+    except Exception as exc:  # a URI: an unknown scheme, a store's package missing, …
+        if task.uri is None:
+            raise
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return error_row(path=task.rel, sha256="", size_bytes=0, mtime_ns=0, exit_code=2,
+                         error=f"{task.rel}: cannot read it ({reason})", elapsed_ms=0.0)
+    return WorkItem(task.path, task.rel, sha, size, mtime_ns, uri=task.uri)
+
+
 def _items(
     tasks: Iterable[BatchTask], known: dict[tuple[str, int, int], str]
 ) -> tuple[list[WorkItem], list[dict[str, Any]]]:
-    """Stat and hash the photos; a photo that cannot be read becomes an error row."""
-    items: list[WorkItem] = []
-    unreadable: list[dict[str, Any]] = []
-    for task in tasks:
-        try:
-            st = task.path.stat()
-            key = (task.rel, st.st_size, st.st_mtime_ns)
-            sha = known.get(key) or sha256_of(task.path)
-        except OSError as exc:
-            unreadable.append(error_row(
-                path=task.rel, sha256="", size_bytes=0, mtime_ns=0, exit_code=2,
-                error=f"{task.rel}: cannot read the file ({exc.strerror or exc})", elapsed_ms=0.0))
-            continue
-        items.append(WorkItem(task.path, task.rel, sha, st.st_size, st.st_mtime_ns))
+    """Stat and hash the photos; a photo that cannot be read becomes an error row. URIs
+    are read by a few threads at once (a store's latency, not its bandwidth, dominates)."""
+    tasks = list(tasks)
+    if any(t.uri is not None for t in tasks):
+        with ThreadPoolExecutor(max_workers=URI_READERS) as pool:
+            found = list(pool.map(lambda t: _item(t, known), tasks))
+    else:
+        found = [_item(t, known) for t in tasks]
+    items = [f for f in found if isinstance(f, WorkItem)]
+    unreadable = [f for f in found if not isinstance(f, WorkItem)]
     return items, unreadable
 
 

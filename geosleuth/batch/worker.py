@@ -18,7 +18,9 @@ import os
 import signal
 import time
 import traceback
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ class WorkItem:
     size_bytes: int
     mtime_ns: int
     own_dir: str | None = None  # a case folder this batch wrote for the photo earlier
+    uri: str | None = None  # the photo is read from here (fsspec) where it is investigated
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,37 @@ def run_in_process(item: WorkItem) -> dict[str, Any]:
 
 def run_item(item: WorkItem, options: WorkOptions) -> dict[str, Any]:
     """Investigate one photo, write its case folder, return its summary row."""
+    if item.uri is not None:  # a copy of its bytes for the investigation and the folder
+        started = time.perf_counter()
+        try:
+            with local_photo(item) as local:
+                return run_item(local, options)
+        except Exception as exc:
+            return _failure_row(item, _unreadable(item, exc), started)
     return finish_item(investigate_item(item, options), item, options)
+
+
+@contextmanager
+def local_photo(item: WorkItem) -> Iterator[WorkItem]:
+    """The item as a local file: a URI's bytes copied into a temporary folder of this
+    process (``sources.local_copy``), removed when the ``with`` ends."""
+    if item.uri is None:
+        yield item
+        return
+    from geosleuth.batch.sources import local_copy
+
+    with local_copy(item.uri) as path:
+        yield replace(item, path=path, uri=None)
+
+
+def _unreadable(item: WorkItem, exc: Exception) -> Exception:
+    """A URI that could be read when the batch started and not now: a bad-input error."""
+    from geosleuth.errors import BadInputError, GeosleuthError
+
+    if isinstance(exc, GeosleuthError):
+        return exc
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return BadInputError(f"{item.rel}: cannot read it ({reason})")
 
 
 @dataclass
@@ -109,6 +142,15 @@ def investigate_item(item: WorkItem, options: WorkOptions, *,
     from geosleuth.cases.runner import investigate_photo
 
     started = time.perf_counter()
+    if item.uri is not None:  # read here, wherever this worker runs
+        try:
+            with local_photo(item) as local:
+                done = investigate_item(local, options, with_files=with_files)
+        except Exception as exc:
+            return Investigated(item.sha256,
+                                row=_failure_row(item, _unreadable(item, exc), started))
+        done.elapsed_ms = (time.perf_counter() - started) * 1000.0
+        return done
     try:
         result = investigate_photo(item.path, options.settings, clues=options.clues,
                                    ignore_metadata=options.ignore_metadata)

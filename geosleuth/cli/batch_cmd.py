@@ -1,9 +1,10 @@
-"""``geosleuth batch DIR``: locate every photo of a folder into case folders and summaries."""
+"""``geosleuth batch DIR`` (or ``LIST.txt``): locate every photo of a folder, or of a list of
+paths and URIs, into case folders and summaries."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,11 +29,15 @@ from geosleuth.cli.run_options import (
     Workers,
 )
 
+if TYPE_CHECKING:
+    from geosleuth.batch import BatchTask
+
 
 def register(app: typer.Typer) -> None:
     app.command(
         "batch",
-        help="Locate every photo in a folder (recursively) with N workers; write one case "
+        help="Locate every photo in a folder (recursively), or listed in a text file (local "
+             "paths or URIs such as s3://, one a line), with N workers; write one case "
              "folder per photo, and results.jsonl, summary.csv, all.geojson and all.kml as "
              "results arrive. One batch at a time per --out. Exit 0 when no photo failed; else 3 "
              "(a backend failure), 2 (a bad image, a case folder that could not be written) "
@@ -41,7 +46,10 @@ def register(app: typer.Typer) -> None:
 
 
 def batch(
-    folder: Annotated[Path, typer.Argument(help="The folder of photos.")],
+    folder: Annotated[Path, typer.Argument(
+        help="The folder of photos, or a text file listing photos one a line: local paths "
+             "(relative to the file's folder) or URIs (s3://, gs://, https://, file://, … "
+             "read through fsspec: pip install 'geosleuth[remote]').")],
     out: Out = None,
     jobs: Jobs = None,
     include: Annotated[list[str] | None, typer.Option(
@@ -74,7 +82,7 @@ def batch(
                         "takes <stem>-<sha8>-2, -3, …).")] = False,
 ) -> None:
     from geosleuth.backends import create_reasoner
-    from geosleuth.batch import BatchTask, find_images
+    from geosleuth.batch import IMAGE_SUFFIXES, BatchTask, find_images
     from geosleuth.batch.lock import lock_output
     from geosleuth.cli.batch_progress import (
         exit_now_if_abandoned,
@@ -94,14 +102,17 @@ def batch(
                                                max_cost=max_cost))
     create_reasoner(settings)  # an unknown backend fails here, once, not once per photo
     out_dir = settings.out.resolve()
-    root = folder.resolve()
-    images = [p for p in find_images(root, include=include or (), exclude=exclude or (),
-                                     recursive=recursive)
-              if not p.resolve().is_relative_to(out_dir)]  # never our own case folders
-    if not images:
-        globs = ", with the --include/--exclude globs given" if include or exclude else ""
-        raise fail(f"{folder}: no images found (JPEG, PNG, TIFF, WebP, HEIC/HEIF{globs})")
-    tasks = [BatchTask(p, p.relative_to(root).as_posix()) for p in images]
+    if folder.is_file() and folder.suffix.lower() not in IMAGE_SUFFIXES:
+        tasks = _listed(folder, include or (), exclude or ())
+    else:
+        root = folder.resolve()
+        images = [p for p in find_images(root, include=include or (), exclude=exclude or (),
+                                         recursive=recursive)
+                  if not p.resolve().is_relative_to(out_dir)]  # never our own case folders
+        if not images:
+            globs = ", with the --include/--exclude globs given" if include or exclude else ""
+            raise fail(f"{folder}: no images found (JPEG, PNG, TIFF, WebP, HEIC/HEIF{globs})")
+        tasks = [BatchTask(p, p.relative_to(root).as_posix()) for p in images]
     with lock_output(out_dir) as lock:  # before anything slow: a second batch stops at once
         prepare_gazetteer(settings)  # built once here, not once per worker
         outcome = run_with_progress(tasks, out_dir, settings, jobs=jobs, executor=executor,
@@ -112,3 +123,23 @@ def batch(
     print_outcome(outcome)
     exit_now_if_abandoned(outcome)
     raise typer.Exit(outcome.exit_code)
+
+
+def _listed(list_file: Path, include: list[str] | tuple[str, ...],
+            exclude: list[str] | tuple[str, ...]) -> list[BatchTask]:
+    """The photos of a list file; URIs need fsspec (one line saying what to install)."""
+    from geosleuth.batch import BatchTask
+    from geosleuth.batch.sources import fsspec_missing, read_list
+    from geosleuth.cli.errors import fail
+
+    entries = read_list(list_file, include=include, exclude=exclude)
+    if not entries:
+        globs = " with the --include/--exclude globs given" if include or exclude else ""
+        raise fail(f"{list_file}: no photos listed{globs} (one path or URI a line)")
+    uris = [uri for _, _, uri in entries if uri]
+    if uris and (problem := fsspec_missing()):
+        raise fail(f"{list_file}: {uris[0]}: {problem}")
+    tasks = []
+    for rel, path, uri in entries:
+        tasks.append(BatchTask.of_uri(uri, rel) if uri or path is None else BatchTask(path, rel))
+    return tasks

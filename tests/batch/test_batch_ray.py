@@ -263,3 +263,37 @@ def test_resume_after_the_driver_is_killed(cluster: LocalRayCluster, tmp_path: P
     again = run_cli(*_ray(cluster, "batch", str(photos), "--out", str(out), "--resume"),
                     env=_env(cluster))
     assert again.returncode == 0 and "12 done before" in again.stderr, again.stderr
+
+
+def test_a_list_of_paths_and_uris_on_ray_gives_the_local_engines_outputs(
+    cluster: LocalRayCluster, tmp_path: Path
+) -> None:
+    pytest.importorskip("fsspec")
+    photos = _photos(tmp_path / "photos", 4)
+    lines = ["photos/p00.jpg", str(photos / "p01.jpg"),  # paths: relative, absolute
+             (photos / "p02.jpg").as_uri(), (photos / "p03.jpg").as_uri(),  # read by the workers
+             "photos/missing.jpg", "nosuchscheme://host/p09.jpg"]  # error rows
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    local = run_cli("batch", str(listing), "--out", str(out), "-j", "2", env=_env(cluster))
+    assert local.returncode == 2, local.stderr  # the bad lines
+    expected = _outputs(out)
+    out.rename(tmp_path / "local")
+
+    ray = run_cli(*_ray(cluster, "batch", str(listing), "--out", str(out), "--shard-size", "1"),
+                  env=_env(cluster))
+    assert ray.returncode == 2, ray.stderr
+    assert "ray: 2 workers on the Ray cluster" in ray.stderr
+    _assert_each_once(out, lines)
+    got = _outputs(out)
+    for key in ("rows", "csv", "geojson", "folders", "cases"):
+        assert got[key] == expected[key], key
+    assert got["rows"]["nosuchscheme://host/p09.jpg"]["error"].endswith(
+        "cannot read it (Protocol not known: nosuchscheme)")
+    assert [r for r in got["rows"].values() if r["status"] != "error"] and all(
+        got["rows"][line]["status"] != "error" for line in lines[:4])
+    resumed = run_cli(*_ray(cluster, "batch", str(listing), "--out", str(out), "--resume"),
+                      env=_env(cluster))
+    assert resumed.returncode == 2 and "4 done before" in resumed.stderr, resumed.stderr
+    _assert_each_once(out, lines)
