@@ -86,6 +86,11 @@ class Settings(BaseModel):
     max_pixels: int = Field(
         120_000_000, ge=1, description="refuse images with more pixels (decompression bombs)"
     )
+    decode_budget_mb: int = Field(
+        256, ge=16,
+        description="a photo whose decoded pixels would take more memory (4 bytes a pixel)"
+        " is read reduced by the smallest whole factor that fits; the case says so",
+    )
     coverage: float = Field(
         0.8, gt=0.0, lt=1.0, description="probability the verdict's radius must hold at least"
     )

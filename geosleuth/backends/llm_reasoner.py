@@ -178,7 +178,8 @@ class LLMReasoner:
         side = min(side, caps.max_image_side)
         if side not in self._photos:
             pixels = self._pixels or photo.load_preview(state.case.path, side,
-                                                        self.settings.max_pixels)
+                                                        self.settings.max_pixels,
+                                                        self.settings.decode_budget_mb)
             self._photos[side] = photo.encode(pixels, side, caps.max_image_bytes, "photo")
         return self._photos[side]
 
@@ -194,7 +195,8 @@ class LLMReasoner:
                 if e is None or "box_px" not in e.data:
                     continue
                 if self._pixels is None:
-                    self._pixels = photo.load_pixels(view.state.case.path, self.settings.max_pixels)
+                    self._pixels = photo.load_pixels(view.state.case.path, self.settings.max_pixels,
+                                                     self.settings.decode_budget_mb)
                 box = tuple(int(v) for v in e.data["box_px"])
                 crops.append(photo.crop(self._pixels, box, min(side, caps.max_image_side),
                                         caps.max_image_bytes, f"zoom {eid}"))

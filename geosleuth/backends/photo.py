@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from geosleuth.backends.chat import ImagePart
+from geosleuth.images import DEFAULT_DECODE_BUDGET_MB
 
 JPEG_QUALITY = 85
 
@@ -37,15 +38,18 @@ def encode(image: Image.Image, max_side: int, max_bytes: int, label: str) -> Ima
         side, quality = int(side * 0.8), max(60, quality - 5)
 
 
-def load_pixels(path: Path, max_pixels: int) -> Image.Image:
+def load_pixels(path: Path, max_pixels: int,
+                budget_mb: int | None = DEFAULT_DECODE_BUDGET_MB) -> Image.Image:
     """The full-resolution pixels, as a viewer shows them (for zoom crops); as stored when
-    a damaged EXIF block keeps the orientation from being applied."""
+    a damaged EXIF block keeps the orientation from being applied. A photo over the decode
+    budget is reduced as the tools' pixels are, so the zoom tool's boxes fit them."""
     from geosleuth.images import open_image, oriented
 
-    return oriented(open_image(path, max_pixels))
+    return oriented(open_image(path, max_pixels, budget_mb))
 
 
-def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
+def load_preview(path: Path, max_side: int, max_pixels: int,
+                 budget_mb: int | None = DEFAULT_DECODE_BUDGET_MB) -> Image.Image:
     """The pixels decoded at the smallest JPEG scale (1/2, 1/4, 1/8) still at least
     ``max_side`` on the long side: several times faster than a full decode of a phone photo.
 
@@ -62,7 +66,7 @@ def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
     except Exception:  # the full decode says what is wrong with the file
         fmt, width, height = None, 0, 0
     if fmt != "JPEG" or max(width, height) <= max_side:
-        return oriented(open_image(path, max_pixels))
+        return oriented(open_image(path, max_pixels, budget_mb))
     scale = max_side / max(width, height)
     try:
         with quiet_pillow():
@@ -70,7 +74,7 @@ def load_preview(path: Path, max_side: int, max_pixels: int) -> Image.Image:
             image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             image.load()
     except Exception:
-        return oriented(open_image(path, max_pixels))
+        return oriented(open_image(path, max_pixels, budget_mb))
     return oriented(image)
 
 

@@ -19,6 +19,15 @@ def settings_snapshot(settings: Settings) -> dict[str, Any]:
     return data
 
 
+def _decoded(width: int | None, height: int | None, settings: Settings) -> dict[str, Any]:
+    """``decoded``: the size a photo over the decode budget was read at (absent when it
+    was read in full)."""
+    if width is None or height is None:
+        return {}
+    return {"decoded": {"width": width, "height": height,
+                        "decode_budget_mb": settings.decode_budget_mb}}
+
+
 def case_record(
     state: CaseState,
     settings: Settings,
@@ -41,6 +50,7 @@ def case_record(
             "height": case.image.height,
             "format": case.image.format,
             "size_bytes": case.image.size_bytes,
+            **_decoded(case.image.decoded_width, case.image.decoded_height, settings),
         },
         "verdict": {
             "lat": verdict.lat,

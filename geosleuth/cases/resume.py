@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from geosleuth.agent.state import CaseState, Observation, StepRecord, Submission, ToolCall, Usage
 from geosleuth.cases.folder import find_photo, read_record
 from geosleuth.errors import BadInputError
-from geosleuth.images import DEFAULT_MAX_PIXELS, load_case
+from geosleuth.images import DEFAULT_DECODE_BUDGET_MB, DEFAULT_MAX_PIXELS, load_case
 from geosleuth.model import Case, Evidence, Hypothesis, Verdict
 from geosleuth.tools.context import Egress
 
@@ -92,7 +92,8 @@ def state_from_record(record: dict[str, Any], case: Case) -> CaseState:
 
 
 def load_case_folder(
-    folder: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS
+    folder: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
+    decode_budget_mb: int | None = DEFAULT_DECODE_BUDGET_MB,
 ) -> tuple[CaseState, dict[str, Any]]:
     """Read a case folder back: its state and the record it came from.
 
@@ -102,7 +103,7 @@ def load_case_folder(
     folder = folder if folder.is_dir() else folder.parent
     record = read_record(folder)
     photo = find_photo(record, folder)
-    case = load_case(photo, max_pixels=max_pixels,
+    case = load_case(photo, max_pixels=max_pixels, decode_budget_mb=decode_budget_mb,
                      ignore_metadata=bool(record.get("ignore_metadata", False)),
                      clues=tuple(record.get("clues") or ()))
     if case.image.sha256 != record["image"]["sha256"]:

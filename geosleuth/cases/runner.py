@@ -62,7 +62,8 @@ def open_case(photo: str | Path | Case, settings: Settings, *, clues: tuple[str,
     for text in clues:
         read_input(text)
     return load_case(
-        photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata, clues=clues
+        photo, max_pixels=settings.max_pixels, decode_budget_mb=settings.decode_budget_mb,
+        ignore_metadata=ignore_metadata, clues=clues
     )
 
 

@@ -115,13 +115,15 @@ class Session:
     @classmethod
     def from_photo(cls, photo: Path, settings: Settings, *, clues: tuple[str, ...] = (),
                    ignore_metadata: bool = False, **kwargs: Any) -> Session:
-        case = load_case(photo, max_pixels=settings.max_pixels, ignore_metadata=ignore_metadata,
-                         clues=clues)
+        case = load_case(photo, max_pixels=settings.max_pixels,
+                         decode_budget_mb=settings.decode_budget_mb,
+                         ignore_metadata=ignore_metadata, clues=clues)
         return cls(CaseState(case=case), settings, **kwargs)
 
     @classmethod
     def from_folder(cls, folder: Path, settings: Settings, **kwargs: Any) -> Session:
-        state, record = load_case_folder(folder, max_pixels=settings.max_pixels)
+        state, record = load_case_folder(folder, max_pixels=settings.max_pixels,
+                                         decode_budget_mb=settings.decode_budget_mb)
         previous = float((record.get("timing") or {}).get("total_ms", 0.0))
         # Cases written by 'locate' ran to the end; the TUI records whether its loop did.
         finished = bool((record.get("loop") or {}).get("finished", bool(state.steps)))

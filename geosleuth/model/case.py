@@ -16,6 +16,10 @@ class ImageInfo(BaseModel):
     height: int
     format: str
     size_bytes: int
+    # The size the pixels were read at when the photo was over the decode budget
+    # (``decode_budget_mb``); None when it was read in full.
+    decoded_width: int | None = None
+    decoded_height: int | None = None
 
 
 class Case(BaseModel):

@@ -249,7 +249,8 @@ class ModelVerifier:
             from geosleuth.backends import photo
 
             side = min(VERIFIER_IMAGE_SIDE, self.chat.capabilities.max_image_side)
-            pixels = photo.load_preview(case.path, side, self.settings.max_pixels)
+            pixels = photo.load_preview(case.path, side, self.settings.max_pixels,
+                                        self.settings.decode_budget_mb)
             img = photo.encode(pixels, side, self.chat.capabilities.max_image_bytes, "photo")
             parts += [TextPart(f"[photo, {img.width}×{img.height} px]"), img]
         parts.append(TextPart(text))

@@ -270,8 +270,11 @@ def map_png(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE, *,
 
 def photo_thumbnail(photo: Path, max_px: int = THUMB_PX) -> bytes | None:
     """The photo, oriented, at most ``max_px`` on its longer side, as a JPEG with no
-    metadata; None when it cannot be read (the report then goes without it)."""
-    from geosleuth.images import _register_heif, oriented
+    metadata; None when it cannot be read (the report then goes without it).
+
+    A large photo is reduced before it is turned upright (a JPEG as it is decoded, any
+    other right after), so no full-size copy is made besides the decode."""
+    from geosleuth.images import _register_heif, oriented, shrink
 
     _register_heif()
     try:
@@ -279,7 +282,8 @@ def photo_thumbnail(photo: Path, max_px: int = THUMB_PX) -> bytes | None:
             if math.prod(image.size) > 120_000_000:
                 return None
             image.draft("RGB", (max_px, max_px))
-            picture = oriented(image)
+            image.load()
+            picture = oriented(shrink(image, max(image.size) // (2 * max_px)))
             picture.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
             buf = io.BytesIO()
             picture.save(buf, format="JPEG", quality=82)  # no exif=: nothing but pixels

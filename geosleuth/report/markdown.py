@@ -339,6 +339,19 @@ def egress_section(record: dict[str, Any]) -> list[str]:
     return out
 
 
+def _decoded(img: dict[str, Any]) -> str:
+    """How far a photo over the decode budget was reduced, or nothing."""
+    dec = img.get("decoded")
+    if not isinstance(dec, dict):
+        return ""
+    try:
+        scale = float(img["width"]) / float(dec["width"])
+        return (f"; read reduced to {int(dec['width'])}×{int(dec['height'])} (1/{scale:.3g} of"
+                f" each side: over the decode budget of {int(dec['decode_budget_mb'])} MB)")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return ""
+
+
 def reproducibility_section(record: dict[str, Any]) -> list[str]:
     """The image, versions, backend, timing, clues and settings of the run."""
     img = record["image"]
@@ -347,7 +360,7 @@ def reproducibility_section(record: dict[str, Any]) -> list[str]:
         "## Reproducibility",
         "",
         f"- Image: {md(img['path'])}, sha256 `{img['sha256']}`,"
-        f" {img['width']}×{img['height']} {md(img.get('format', ''))}",
+        f" {img['width']}×{img['height']} {md(img.get('format', ''))}" + _decoded(img),
         f"- geosleuth {md(record['geosleuth_version'])}; backend {md(record['backend']['name'])}"
         f", model {md(record['backend']['model'] or '—')}"
         + (f" at {md(record['backend']['host'])}" if record["backend"].get("host") else "")

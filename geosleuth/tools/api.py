@@ -190,6 +190,9 @@ class ClueTool(ABC):
         options = ctx.options.model_dump(mode="json")
         if options:  # settings of the tool change its results
             extra["options"] = options
+        image = ctx.case.image
+        if image.decoded_width is not None:  # read reduced: pixel positions depend on it
+            extra["decoded"] = [image.decoded_width, image.decoded_height]
         return json.dumps(
             [self.name, self.version, code_fingerprint(type(self).__module__),
              ctx.case.image.sha256, ctx.case.ignore_metadata, args,

@@ -66,7 +66,8 @@ class ToolContext:
         s = self._services
         with s.lock:
             if s.image is None:
-                s.image = oriented(open_image(self.case.path, self.settings.max_pixels))
+                s.image = oriented(open_image(self.case.path, self.settings.max_pixels,
+                                              self.settings.decode_budget_mb))
             return s.image
 
     @property

@@ -164,6 +164,10 @@ def _read_pillow(path: Path, raw: RawExif, descriptive: bool = False) -> None:
                 if isinstance(block, bytes) and block:
                     raw.block_size = len(block)
                     _check_block(block, raw)
+                if image.format == "PNG" and "exif" not in image.info:
+                    late = _png_late_exif(path)
+                    if late is not None:  # Pillow would decode every pixel to look for it
+                        image.info["exif"] = late
                 exif = image.getexif()
                 for number, value in exif.items():
                     if number in (_EXIF_POINTER, _GPS_POINTER):
@@ -186,6 +190,42 @@ def _read_pillow(path: Path, raw: RawExif, descriptive: bool = False) -> None:
     for message in dict.fromkeys(str(w.message).strip() for w in caught):
         raw.warnings.append(f"Pillow: {message:.200}")
     raw.pillow_tags = found
+
+
+_PNG_TEXT = {b"tEXt", b"iTXt", b"zTXt"}
+
+
+def _png_late_exif(path: Path) -> bytes | None:
+    """The eXIf chunk a PNG stores after its pixels, as Pillow's ``info["exif"]`` holds it
+    (b"" when there is none), found by walking the chunks: Pillow's ``getexif`` decodes
+    every pixel to reach them (460 MB for a 116 MP PNG). None when the chunks cannot be
+    walked to IEND or text chunks follow the pixels (Pillow's full load reads those)."""
+    found = b""
+    after_pixels = False
+    try:
+        with path.open("rb") as fh:
+            if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            while True:
+                head = fh.read(8)
+                if len(head) < 8:
+                    return None
+                length, kind = int.from_bytes(head[:4], "big"), head[4:]
+                if kind == b"IEND":
+                    return found
+                if kind in (b"IDAT", b"fdAT"):
+                    after_pixels = True
+                elif after_pixels and kind == b"eXIf":
+                    data = fh.read(length)
+                    if len(data) < length:
+                        return None
+                    found = b"Exif\x00\x00" + data
+                    length = 0
+                elif after_pixels and kind in _PNG_TEXT:
+                    return None
+                fh.seek(length + 4, 1)  # the payload and its CRC
+    except OSError:
+        return None
 
 
 def _has_exif_marker(path: Path) -> bool:

@@ -191,7 +191,7 @@ class RapidOcrEngine(OcrEngine):
         import cv2
 
         size = det_input_size(image.width, image.height)
-        pixels = np.asarray(image.convert("RGB"))
+        pixels = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no copy
         if size != image.size:
             shrink = size[0] / image.width
             interpolation = cv2.INTER_LINEAR if shrink >= 0.5 else cv2.INTER_AREA
