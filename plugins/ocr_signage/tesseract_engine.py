@@ -1,5 +1,6 @@
-"""Tesseract through pytesseract and Debian's language packs: the engine for the scripts
-RapidOCR cannot read (Cyrillic, Greek, Hangul, Arabic, Hebrew, Thai, Devanagari ...).
+"""Tesseract and Debian's language packs: the engine for the scripts RapidOCR cannot read
+(Cyrillic, Greek, Hangul, Arabic, Hebrew, Thai, Devanagari ...). Its binary is run as
+pytesseract runs it (``tesseract_cli``), without importing pytesseract, which imports pandas.
 
 ``read_page`` lets Tesseract find the text itself (sparse-text segmentation).
 ``read_crops`` reads many line crops in one Tesseract process: the crops are stacked into
@@ -209,15 +210,15 @@ class TesseractEngine(OcrEngine):
         return Availability.ok()
 
     def _load(self) -> object:
-        import pytesseract
+        from geosleuth_plugins.ocr_signage import tesseract_cli
 
         # Tesseract's LSTM spreads each word over OpenMP threads; on short sign lines the
         # threads cost more than they gain. Limited to one, the mixed-language read of 4
         # line crops of a real Bengali sign took 2.2 s instead of 15.4 s on 2 cores (and
         # single-pack reads 0.1-0.2 s instead of 0.8-1.5 s). The Tesseract manual gives the
-        # same advice. A limit the user set is kept; pytesseract's subprocess inherits it.
+        # same advice. A limit the user set is kept; Tesseract's process inherits it.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        return pytesseract
+        return tesseract_cli
 
     def _lang(self, languages: Sequence[str]) -> str:
         have = installed_languages()
@@ -236,12 +237,10 @@ class TesseractEngine(OcrEngine):
         return "eng" if "eng" in have else sorted(have)[0]
 
     def read_page(self, image: Image.Image, languages: Sequence[str] = ()) -> list[TextLine]:
-        pytesseract: Any = self.model()
+        cli: Any = self.model()
         lang = self._lang(languages)
         with self.call_lock:
-            data = pytesseract.image_to_data(image.convert("RGB"), lang=lang,
-                                             config="--psm 11",
-                                             output_type=pytesseract.Output.DICT)
+            data = cli.image_to_data(image.convert("RGB"), lang, "--psm 11")
         grouped: dict[tuple[int, int, int], list[_Word]] = {}
         for word in _words(data):
             grouped.setdefault(word.line_key, []).append(word)
@@ -265,7 +264,7 @@ class TesseractEngine(OcrEngine):
         """
         if not crops:
             return []
-        pytesseract: Any = self.model()
+        cli: Any = self.model()
         lang = self._lang(languages)
         lines = [_normalise_crop(c) for c in crops]
         width = max(line.width for line in lines) + 2 * MOSAIC_GAP_PX
@@ -278,8 +277,7 @@ class TesseractEngine(OcrEngine):
             spans.append((y, y + MOSAIC_LINE_PX))
             y += MOSAIC_LINE_PX + MOSAIC_GAP_PX
         with self.call_lock:
-            data = pytesseract.image_to_data(mosaic, lang=lang, config="--psm 6",
-                                             output_type=pytesseract.Output.DICT)
+            data = cli.image_to_data(mosaic, lang, "--psm 6")
         per_crop: list[list[Word]] = [[] for _ in crops]
         # Tesseract lists words in reading order (right to left for Arabic and Hebrew).
         for word in _words(data):
