@@ -54,7 +54,10 @@ def register(app: typer.Typer) -> None:
 
 @eval_app.command("run", help="Run the locator over DATASET and score it (the default).")
 def run(
-    dataset: Annotated[Path, typer.Argument(help="The dataset file (CSV, JSONL or JSON).")],
+    dataset: Annotated[Path, typer.Argument(
+        help="The dataset file (CSV, JSONL or JSON). Its image column holds paths (relative "
+             "to the file) or URIs (s3://, https://, … read through fsspec: pip install "
+             "'geosleuth[remote]').")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder for the report, summaries and case folders "
                             "[default: ./cases/eval-<dataset name>].")] = None,
@@ -114,6 +117,12 @@ def run(
     if not data.items:
         raise fail(f"{dataset}: no photos to evaluate" +
                    (f" ({'; '.join(data.notes)})" if data.notes else ""))
+    uris = [item.uri for item in data.items if item.uri]
+    if uris:
+        from geosleuth.batch.sources import fsspec_missing
+
+        if problem := fsspec_missing():
+            raise fail(f"{dataset}: {uris[0]}: {problem}")
     settings, _ = load_settings(settings_flags(out=out, backend=backend, model=model,
                                                steps=steps, paths=paths, cache=cache,
                                                network=network, max_tokens=max_tokens,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geosleuth.batch.sources import is_uri, uri_name
 from geosleuth.errors import BadInputError
 
 IMAGE_COLUMNS = ("image", "file", "path")
@@ -26,11 +27,12 @@ FORMATS = ("auto", "generic", "im2gps3k", "yfcc4k", "osv5m", "mapbench")
 @dataclass(frozen=True)
 class DatasetItem:
     id: str  # the image as the dataset names it; unique within a dataset
-    image: Path  # the file, resolved
+    image: Path  # the file, resolved (a URI's: its file name)
     lat: float | None = None
     lon: float | None = None
     country: str | None = None  # ISO 3166-1 alpha-2, upper case
     labels: dict[str, str] = field(default_factory=dict)
+    uri: str | None = None  # an image named by URI (s3://, https://, …), read through fsspec
 
     @property
     def has_point(self) -> bool:
@@ -127,6 +129,9 @@ def item_from_mapping(
     labels = {str(k): "" if v is None else str(v) for k, v in row.items()
               if k not in used and not isinstance(v, dict | list)}
     image_text = str(image).strip()
+    if is_uri(image_text):  # read where it is investigated (geosleuth.batch.sources)
+        return DatasetItem(id=image_text, image=Path(uri_name(image_text)), lat=lat_v,
+                           lon=lon_v, country=country_v, labels=labels, uri=image_text)
     return DatasetItem(id=image_text, image=resolve_image(image_text, base), lat=lat_v,
                        lon=lon_v, country=country_v, labels=labels)
 

@@ -104,7 +104,7 @@ def score_photo(item: DatasetItem, row: dict[str, Any] | None) -> PhotoScore:
         country_ok = pred_country is not None and pred_country.upper() == item.country
     elapsed = row.get("elapsed_ms")
     return PhotoScore(
-        id=item.id, image=str(item.image), truth_lat=item.lat, truth_lon=item.lon,
+        id=item.id, image=item.uri or str(item.image), truth_lat=item.lat, truth_lon=item.lon,
         truth_country=item.country, status=status, pred_lat=pred_lat, pred_lon=pred_lon,
         radius_km=row.get("radius_km") if answered else None,
         confidence=row.get("confidence") if answered else None,

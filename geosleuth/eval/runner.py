@@ -39,7 +39,7 @@ def join_rows(dataset: Dataset, rows: list[dict[str, Any]]) -> list[dict[str, An
     joined: list[dict[str, Any] | None] = []
     for item in dataset.items:
         row = by_path.get(item.id)
-        if row is None and item.image.is_file():
+        if row is None and item.uri is None and item.image.is_file():
             row = by_sha.get(sha256_of(item.image))
         joined.append(row)
     return joined
@@ -68,7 +68,8 @@ def evaluate(
 ) -> EvalResult:
     """Run (or finish) the batch over the dataset, then write the eval report into ``out``."""
     started = time.perf_counter()
-    tasks = [BatchTask(item.image, item.id) for item in dataset.items]
+    tasks = [BatchTask.of_uri(item.uri, item.id) if item.uri else BatchTask(item.image, item.id)
+             for item in dataset.items]
     outcome = batch(tasks, out, settings, jobs=jobs, executor=executor, resume=resume,
                     retry_errors=retry_errors, clues=clues, ignore_metadata=ignore_metadata,
                     **batch_options)
