@@ -179,9 +179,12 @@ def open_photo(
                     " (a decompression bomb?); raise max_pixels if the photo is genuine"
                 )
             factor = reduction(width, height, budget_mb)
-            if factor > 1 and fmt == "JPEG":  # decoded at 1/2, 1/4 or 1/8 of the size
+            drafted = factor > 1 and fmt == "JPEG"
+            if drafted:  # decoded at 1/2, 1/4 or 1/8 of the size
                 image.draft(None, (math.ceil(width / factor), math.ceil(height / factor)))
             image.load()
+            if not drafted:  # the size decoded (a damaged HEIC's header can say another)
+                width, height = image.size
             image = shrink(image, reduction(image.width, image.height, budget_mb))
     except Exception as exc:
         if image is not None:

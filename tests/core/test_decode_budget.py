@@ -106,6 +106,23 @@ def test_a_reduced_photo_keeps_its_orientation(tmp_path: Path, name: str,
     assert image.mode == "RGB" and image.size == (1200, 900)
 
 
+def test_a_heic_whose_header_disagrees_is_not_called_reduced(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Found by benchmarks/fuzz.py: a HEIC whose clean-aperture box says 192 px high
+    decodes at 64; that is the photo's size, not a reduction."""
+    pytest.importorskip("pillow_heif")
+    path = render_photo(tmp_path / "clap.heic", size=(64, 48), orientation=6)
+    data = bytearray(path.read_bytes())
+    box = data.find(b"clap") - 4
+    data[box + 19] = 0xC0  # the aperture's height 64 -> 192
+    path.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="geosleuth"):
+        case = load_case(path)
+    assert "decode budget" not in caplog.text
+    assert case.image.decoded_width is None
+    assert (case.image.width, case.image.height) == open_image(path).size
+
+
 def test_an_upright_rgb_photo_is_not_copied(tmp_path: Path) -> None:
     path = render_photo(tmp_path / "upright.png", size=(64, 48))
     image = open_image(path)
