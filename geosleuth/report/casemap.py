@@ -274,11 +274,11 @@ def photo_thumbnail(photo: Path, max_px: int = THUMB_PX) -> bytes | None:
 
     A large photo is reduced before it is turned upright (a JPEG as it is decoded, any
     other right after), so no full-size copy is made besides the decode."""
-    from geosleuth.images import _register_heif, oriented, shrink
+    from geosleuth.images import _register_heif, oriented, quiet_pillow, shrink
 
     _register_heif()
     try:
-        with Image.open(photo) as image:
+        with quiet_pillow(), Image.open(photo) as image:
             if math.prod(image.size) > 120_000_000:
                 return None
             image.draft("RGB", (max_px, max_px))

@@ -149,3 +149,26 @@ def test_reduction_is_the_smallest_factor_that_fits() -> None:
     assert reduction(6000, 4000, 256) == 1
     assert reduction(6000, 4000, 16) == 3  # 2000x1334x4 = 10.2 MB; 3000x2000x4 = 22.9 MB
     assert reduction(12000, 9666, 256) == 2
+
+
+def test_the_thumbnail_of_a_damaged_tiff_prints_no_warning(tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz.py: a TIFF tag whose data lies past the end of the file made
+    Pillow warn "Tag data larger than file" on stderr while the case's thumbnail was made."""
+    import struct
+    import warnings
+
+    from geosleuth.report.casemap import photo_thumbnail
+
+    path = render_photo(tmp_path / "damaged.tif", size=(64, 48), make="Canon")
+    data = bytearray(path.read_bytes())
+    order = "<" if data[:2] == b"II" else ">"
+    ifd = struct.unpack_from(f"{order}I", data, 4)[0]
+    for i in range(struct.unpack_from(f"{order}H", data, ifd)[0]):
+        at = ifd + 2 + 12 * i
+        if struct.unpack_from(f"{order}H", data, at)[0] == 0x010F:  # Make
+            struct.pack_into(f"{order}I", data, at + 4, 1_000_000)  # its count
+    path.write_bytes(bytes(data))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        photo_thumbnail(path)
+    assert [str(w.message) for w in caught] == []
