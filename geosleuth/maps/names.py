@@ -57,12 +57,18 @@ def name_variants(tags: Mapping[str, str]) -> list[str]:
     return [v for v in dict.fromkeys(out) if v]
 
 
+def _words(text: str) -> str:
+    """The folded words of ``text``, one space apart: punctuation is not part of a name's
+    identity ("Stern Apotheke" on a sign is "Stern-Apotheke" on the map)."""
+    return " ".join(tokens(text)) or fold(text)
+
+
 def similarity(query: str, tags: Mapping[str, str]) -> tuple[float, str | None]:
     """How well ``query`` names this feature (0..1), and the name variant that matched."""
-    q = fold(query)
+    q = _words(query)
     best, best_name = 0.0, None
     for name in name_variants(tags):
-        n = fold(name)
+        n = _words(name)
         s = (0.6 * fuzz.ratio(q, n) + 0.4 * fuzz.token_set_ratio(q, n)) / 100.0
         if s > best:
             best, best_name = s, name

@@ -153,3 +153,14 @@ def test_offline_use_loads_no_ui_and_no_http_library(town_store: RegionStore) ->
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_loose_match_is_shown_but_locates_nothing(ctx: ToolContext) -> None:
+    # a plate's letters fuzzily like a kebab shop's name: such near-names are in every map
+    found = run(ctx, op="search", text="LDZ-K3B")
+    assert found and all(f.constraint is None for f in found)
+    assert any("loose match" in f.summary for f in found)
+    # punctuation is not part of a name: the sign's "Stern Apotheke" is the map's
+    [stern, *_] = run(ctx, op="search", text="Stern Apotheke")
+    assert stern.data["osm_id"] == 8 and stern.data["score"] == 1.0
+    assert isinstance(stern.constraint, PointConstraint)
