@@ -10,6 +10,7 @@ country. A fixed-line number's area description ("Berlin", "São Paulo - SP",
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import phonenumbers
@@ -83,7 +84,8 @@ def _clue(
     country = phonenumbers.region_code_for_number(number) or ""
     sharing = phonenumbers.region_codes_for_country_code(number.country_code)
     kind = phonenumbers.number_type(number)
-    description = "" if kind in _NO_AREA else _area(number)
+    cache_dir = gazetteer.cache_dir if gazetteer is not None else None
+    description = "" if kind in _NO_AREA else _area(number, cache_dir)
     data = {
         "number": e164,
         "calling_code": f"+{number.country_code}",
@@ -115,11 +117,10 @@ def _clue(
     )
 
 
-def _area(number: phonenumbers.PhoneNumber) -> str:
-    """The area a fixed-line number belongs to ("Lisbon"), in English.
+def _area(number: phonenumbers.PhoneNumber, cache_dir: Path | None = None) -> str:
+    """The area a fixed-line number belongs to ("Lisbon"), in English: phonenumbers'
+    geocoder's answer, from the index kept in the cache folder (``phone_areas``; the
+    geocoder's own data is 80-98 MB and 0.3-0.5 s to load)."""
+    from geosleuth.text.phone_areas import area_description
 
-    phonenumbers' geocoder is imported here, when a number is found: its data is 98 MB
-    and 0.5 s to load, which a text without a phone number does not need."""
-    from phonenumbers import geocoder
-
-    return str(geocoder.description_for_number(number, "en"))
+    return area_description(number, cache_dir)
