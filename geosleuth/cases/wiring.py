@@ -35,8 +35,10 @@ def registry() -> Registry:
 def geo_services(settings: Settings) -> tuple[CountryLookup | None, Describe | None]:
     """The gazetteer's country-of-point and describe functions, or None when it cannot open."""
     from geosleuth.fusion import store
+    from geosleuth.text import word_index
 
     store.configure(settings.cache_dir)
+    word_index.configure(settings.cache_dir)  # word frequencies read from indexes kept there
     try:
         from geosleuth.geo.gazetteer import Gazetteer
 
