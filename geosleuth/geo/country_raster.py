@@ -161,11 +161,26 @@ def build_raster(res: float = RESOLUTION_DEG) -> tuple[np.ndarray, np.ndarray, l
 class CountryRaster:
     """A global grid of countries, exact near boundaries through timezonefinder."""
 
-    def __init__(self, index: np.ndarray, edges: np.ndarray, codes: list[str], res: float):
+    def __init__(self, index: np.ndarray, edges: np.ndarray, codes: list[str], res: float,
+                 *, packed: bool = False):
+        """``edges``: whether a cell is near a boundary, bool like ``index``, or with
+        ``packed`` its bits packed along rows (``np.packbits(edges, axis=1)``, as kept on
+        disk). They are held packed: 3 MB instead of 26 MB, and a load no longer unpacks
+        them (52 MB at its peak)."""
         self.index = index
-        self.edges = edges
+        self._packed = edges if packed else np.packbits(edges, axis=1)
         self.codes = np.array(codes, dtype="<U2")
         self.res = res
+
+    @property
+    def edges(self) -> np.ndarray:
+        """The boundary cells as a bool array like ``index`` (unpacked on demand)."""
+        return np.unpackbits(self._packed, axis=1)[:, : self.index.shape[1]].astype(bool)
+
+    def _near_edge(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Whether cells (r, c) are near a boundary, read from the packed bits (the first
+        column in a byte's highest bit, as ``np.packbits`` orders them)."""
+        return ((self._packed[r, c >> 3] >> (7 - (c & 7))) & 1).astype(bool)
 
     @classmethod
     def path_for(cls, cache_dir: Path, res: float = RESOLUTION_DEG) -> Path:
@@ -178,8 +193,10 @@ class CountryRaster:
         if path.is_file():
             try:
                 with np.load(path, allow_pickle=False) as data:
-                    edges = np.unpackbits(data["edges"], axis=1)[:, : data["index"].shape[1]]
-                    return cls(data["index"], edges.astype(bool), list(data["codes"]), res)
+                    index, packed = data["index"], data["edges"]
+                    if packed.shape != (index.shape[0], (index.shape[1] + 7) // 8):
+                        raise ValueError("edges do not fit the index")
+                    return cls(index, packed, list(data["codes"]), res, packed=True)
             except (OSError, ValueError, KeyError):
                 pass  # damaged: rebuilt below
         # Written to a temporary file in the same folder and renamed: readers never see a
@@ -207,7 +224,7 @@ class CountryRaster:
         c = np.mod(((lon + 180.0) / self.res).astype(np.int64), cols)
         out = self.codes[self.index[r, c]]
         out[~valid] = ""
-        near = np.flatnonzero(self.edges[r, c] & valid)
+        near = np.flatnonzero(self._near_edge(r, c) & valid)
         if near.size:
             finder = _finder()
             with _LOCK:
