@@ -3,7 +3,12 @@
 Tables: ``features`` (OSM type and id, display name, point, reach, tags as JSON),
 ``fts`` (full text over every name variant, ``addr:*`` values and the main tags,
 accent-folded by the ``unicode61 remove_diacritics 2`` tokenizer), ``geo`` (R*Tree of
-bounding boxes), ``tags`` (key, value, feature) for tag queries, and ``meta``.
+bounding boxes), ``tags`` (key, value, feature) for tag queries, ``shapes`` (an R*Tree
+of the ways a map view draws, each with its kind, name and compact geometry:
+``geometry.encode_line``), and ``meta``.
+
+Schema 2 added ``shapes``; an index of another schema is refused with one line that says
+to import its extract again (``IndexVersionError``).
 """
 
 from __future__ import annotations
@@ -16,10 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geosleuth.maps.osm_import import BBox, OsmFeature, is_name_key
+from geosleuth.errors import BadInputError
+from geosleuth.maps.osm_import import BBox, OsmFeature, OsmShape, is_name_key
 from geosleuth.maps.text import variants
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+
+
+class IndexVersionError(BadInputError):
+    """A map index written by another version of geosleuth."""
 
 KIND_KEYS = (
     "amenity", "shop", "tourism", "leisure", "historic", "office", "craft", "emergency",
@@ -45,6 +55,10 @@ CREATE VIRTUAL TABLE fts USING fts5(
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
 CREATE VIRTUAL TABLE geo USING rtree(id, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE tags (key TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL);
+CREATE VIRTUAL TABLE shapes USING rtree(
+    id, min_lat, max_lat, min_lon, max_lon, +kind INT, +rank INT, +osm_id INT, +name TEXT,
+    +geom BLOB
+);
 """
 
 
@@ -93,8 +107,12 @@ def build_index(
     meta: Mapping[str, str],
     progress: Callable[[str, int], None] | None = None,
     late_meta: Callable[[], Mapping[str, str]] | None = None,
+    shapes: list[OsmShape] | None = None,
 ) -> ImportStats:
     """Write a fresh index at ``path`` (replacing it atomically when complete).
+
+    ``shapes`` is the list the reader of ``features`` appends the drawn ways to: it is
+    emptied into the index as the features go by.
 
     ``late_meta`` gives meta entries known only once every feature went by (the region's
     countries); they are written before the index takes its name, so a kill at any
@@ -112,6 +130,17 @@ def build_index(
         batch_t: list[tuple[Any, ...]] = []
         batch_s: list[tuple[Any, ...]] = []
         batch_g: list[tuple[Any, ...]] = []
+        n_shapes = 0
+
+        def flush_shapes() -> None:
+            nonlocal n_shapes
+            if not shapes:
+                return
+            rows = [(n_shapes + i + 1, sh.bbox[0], sh.bbox[2], sh.bbox[1], sh.bbox[3], sh.kind,
+                     sh.rank, sh.osm_id, sh.name, sh.geom) for i, sh in enumerate(shapes)]
+            n_shapes += len(rows)
+            shapes.clear()
+            db.executemany("INSERT INTO shapes VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
 
         def flush() -> None:
             db.executemany("INSERT INTO features VALUES (?,?,?,?,?,?,?,?)", batch_f)
@@ -134,11 +163,14 @@ def build_index(
             batch_t.append((fid, *_fts_row(feat.tags)))
             batch_s.extend((k, v, fid) for k, v in feat.tags.items() if not is_name_key(k))
             batch_g.append((fid, s, n, w, e))
+            if shapes is not None and len(shapes) >= 5000:
+                flush_shapes()
             if len(batch_f) >= 5000:
                 flush()
                 if progress is not None:
                     progress("indexed", fid)
         flush()
+        flush_shapes()
         db.execute("CREATE INDEX tags_kv ON tags(key, value)")
         db.execute("CREATE INDEX features_osm ON features(osm_id, osm_type)")
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
@@ -146,6 +178,7 @@ def build_index(
         full_meta.update({
             "schema": SCHEMA_VERSION,
             "features": str(fid),
+            "shapes": str(n_shapes),
             "bbox": json.dumps(box),
             "imported_at": str(time.time()),
             **{f"count_{k}": str(v) for k, v in counts.items()},
@@ -189,6 +222,36 @@ class MapIndex:
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta"))
         self._vocab: list[str] | None = None
+
+    def check_schema(self) -> None:
+        """Raise ``IndexVersionError`` (one line: import the extract again) unless this
+        index has the schema this geosleuth reads."""
+        found = self.meta.get("schema")
+        if found != SCHEMA_VERSION:
+            source = self.meta.get("source") or "its OSM extract"
+            raise IndexVersionError(
+                f"{self.path}: map index of schema {found}, this geosleuth reads schema"
+                f" {SCHEMA_VERSION}; import it again: geosleuth maps import {source}")
+
+    def shapes_in_box(self, box: BBox, max_rank: int, min_extent_deg: float = 0.0,
+                      limit: int = 400_000) -> list[tuple[int, str | None, bytes]]:
+        """(kind, name, geometry) of the drawn ways meeting ``box`` whose kind is drawn at
+        ``max_rank`` and whose box spans at least ``min_extent_deg`` (lat + lon)."""
+        return self.db.execute(
+            "SELECT kind, name, geom FROM shapes WHERE max_lat >= ? AND min_lat <= ?"
+            " AND max_lon >= ? AND min_lon <= ? AND rank <= ?"
+            " AND (max_lat - min_lat) + (max_lon - min_lon) >= ? LIMIT ?",
+            (box[0], box[2], box[1], box[3], max_rank, min_extent_deg, limit)).fetchall()
+
+    def tagged_points(self, box: BBox, key: str, limit: int = 500,
+                      ) -> list[tuple[str, float, float, str]]:
+        """(name, lat, lon, value of ``key``) of the named features in ``box`` that carry
+        the tag ``key`` (relations aside: their point is a label's, not a place's)."""
+        return self.db.execute(
+            "SELECT f.name, f.lat, f.lon, t.value FROM tags t JOIN features f ON f.id = t.id"
+            " WHERE t.key = ? AND f.name IS NOT NULL AND f.osm_type != 'relation'"
+            " AND f.lat BETWEEN ? AND ? AND f.lon BETWEEN ? AND ? LIMIT ?",
+            (key, box[0], box[2], box[1], box[3], limit)).fetchall()
 
     def close(self) -> None:
         self.db.close()

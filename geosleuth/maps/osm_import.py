@@ -5,6 +5,10 @@ A feature is a node, way or relation worth finding on a map: it has a name (any
 their bounding box from their nodes' locations; relations from their members' (one
 level of sub-relations). Two passes over the file: relations first, to learn which
 untagged ways are parts of an interesting relation, then nodes and ways with locations.
+
+Besides, every way a map view draws (roads, railways, water, coastline, buildings, land
+use: ``geometry.shape_kind``, or the closed outer ways of such a multipolygon) is handed
+to ``shapes`` with its geometry, named or not.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geosleuth.errors import BadInputError
+from geosleuth.maps.geometry import Kind, encode_line, shape_kind
 
 SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.gz", ".osm.bz2", ".o5m", ".opl")
 
@@ -64,6 +69,18 @@ class OsmFeature:
         return max(50.0, 0.5 * math.hypot(dx, dy))
 
 
+@dataclass(frozen=True)
+class OsmShape:
+    """A way as a map view draws it: its kind (``geometry.KINDS``), name and geometry."""
+
+    osm_id: int
+    kind: int
+    rank: int
+    name: str | None
+    bbox: BBox
+    geom: bytes
+
+
 def check_path(path: Path) -> Path:
     if not path.is_file():
         raise BadInputError(f"{path}: no such file; give an OSM extract (.osm.pbf, .osm, …)")
@@ -85,16 +102,25 @@ def _centre(b: BBox) -> tuple[float, float]:
 
 
 def read_features(
-    path: Path, progress: Callable[[str, int], None] | None = None
+    path: Path, progress: Callable[[str, int], None] | None = None,
+    shapes: list[OsmShape] | None = None,
 ) -> Iterator[OsmFeature]:
-    """Yield every interesting feature of the extract at ``path``."""
+    """Yield every interesting feature of the extract at ``path``; append to ``shapes``
+    (as the ways go by) every way a map view draws."""
     import osmium
 
     check_path(path)
     relations: dict[int, tuple[dict[str, str], list[tuple[str, int, str]]]] = {}
+    area_ways: dict[int, Kind] = {}  # outer ways of multipolygons a view fills
     try:
         for rel in osmium.FileProcessor(str(path), osmium.osm.RELATION):
             tags = dict(rel.tags)
+            if shapes is not None and tags.get("type") == "multipolygon":
+                kind = shape_kind(tags)
+                if kind is not None and kind.area:
+                    for m in rel.members:
+                        if m.type == "w" and m.role in ("outer", ""):
+                            area_ways.setdefault(m.ref, kind)
             if tags.get("type") in SKIP_RELATION_TYPES or not is_interesting(tags):
                 continue
             relations[rel.id] = (tags, [(m.type, m.ref, m.role) for m in rel.members])
@@ -128,8 +154,12 @@ def read_features(
                                      (loc.lat, loc.lon, loc.lat, loc.lon))
                 continue
             wanted = obj.id in member_ways
-            interesting = bool(obj.tags) and is_interesting(tags := dict(obj.tags))
-            if not (wanted or interesting):
+            tags = dict(obj.tags) if obj.tags else {}
+            interesting = bool(tags) and is_interesting(tags)
+            drawn = None
+            if shapes is not None:
+                drawn = (shape_kind(tags) if tags else None) or area_ways.get(obj.id)
+            if not (wanted or interesting or drawn):
                 continue
             lats: list[float] = []
             lons: list[float] = []
@@ -140,6 +170,11 @@ def read_features(
             if not lats:
                 continue
             box = (min(lats), min(lons), max(lats), max(lons))
+            if drawn is not None and shapes is not None and len(lats) >= 2:
+                shapes.append(OsmShape(obj.id, drawn.code, drawn.rank, tags.get("name"), box,
+                                       encode_line(lats, lons)))
+            if not (wanted or interesting):
+                continue
             if wanted:
                 way_boxes[obj.id] = box
             if interesting:

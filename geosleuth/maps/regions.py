@@ -17,7 +17,14 @@ from typing import Any, ClassVar
 
 from geosleuth.errors import BadInputError
 from geosleuth.maps.index import ImportStats, MapIndex, build_index
-from geosleuth.maps.osm_import import SUFFIXES, BBox, OsmFeature, check_path, read_features
+from geosleuth.maps.osm_import import (
+    SUFFIXES,
+    BBox,
+    OsmFeature,
+    OsmShape,
+    check_path,
+    read_features,
+)
 
 _NAME = re.compile(r"[^a-z0-9_-]+")
 
@@ -119,11 +126,13 @@ class RegionStore:
         self.root.mkdir(parents=True, exist_ok=True)
         counter = _CountryCounter()
         meta = {"name": name, "source": str(path.resolve())}
-        features = counter.watch(read_features(path, progress))
+        shapes: list[OsmShape] = []
+        features = counter.watch(read_features(path, progress, shapes))
         target = self._path(name)
         # Countries are known only once every feature went by; they go in with the rest.
         stats = build_index(features, target, meta, progress,
-                            late_meta=lambda: {"countries": json.dumps(counter.countries())})
+                            late_meta=lambda: {"countries": json.dumps(counter.countries())},
+                            shapes=shapes)
         self._open.pop(name, None)
         return self.info(name), stats
 
@@ -167,13 +176,19 @@ class RegionStore:
         return info
 
     def open(self, name: str) -> MapIndex:
-        """The index of a region, opened once and reused while its file is unchanged."""
+        """The index of a region, opened once and reused while its file is unchanged;
+        ``IndexVersionError`` when another geosleuth version wrote it."""
         path = self._path(name)
         mtime = path.stat().st_mtime
         cached = self._open.get(name)
         if cached is not None and cached[0] == mtime:
             return cached[1]
         index = MapIndex(path)
+        try:
+            index.check_schema()
+        except BadInputError:
+            index.close()
+            raise
         self._open[name] = (mtime, index)
         return index
 

@@ -72,6 +72,39 @@ def write_town(path: Path) -> Path:
     return path
 
 
+ROAD_LAT = 47.0000  # the streets' primary road runs east-west along it
+
+
+def write_streets(path: Path) -> Path:
+    """A primary road running east-west at ROAD_LAT, a river north of it, a building, a
+    park (multipolygon) and a named café."""
+    writer = osmium.SimpleWriter(str(path))
+    nodes = [(1, ROAD_LAT, 8.9950), (2, ROAD_LAT, 9.0000), (3, ROAD_LAT, 9.0050),
+             (10, 47.0030, 8.9950), (11, 47.0030, 9.0050),
+             (20, 46.9980, 9.0010), (21, 46.9980, 9.0013), (22, 46.9982, 9.0013),
+             (23, 46.9982, 9.0010),
+             (30, 46.9960, 8.9970), (31, 46.9960, 8.9990), (32, 46.9970, 8.9990),
+             (33, 46.9970, 8.9970)]
+    try:
+        for nid, lat, lon in nodes:
+            writer.add_node(osmium.osm.mutable.Node(id=nid, location=(lon, lat), version=1))
+        writer.add_node(osmium.osm.mutable.Node(
+            id=40, location=(9.0030, 46.9990), version=1,
+            tags={"amenity": "cafe", "name": "Café Zentral"}))
+        ways = [(100, [1, 2, 3], {"highway": "primary", "name": "Hauptstrasse"}),
+                (101, [10, 11], {"waterway": "river"}),
+                (102, [20, 21, 22, 23, 20], {"building": "yes"}),
+                (103, [30, 31, 32, 33, 30], {})]
+        for wid, refs, tags in ways:
+            writer.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags, version=1))
+        writer.add_relation(osmium.osm.mutable.Relation(
+            id=200, members=[("w", 103, "outer")], version=1,
+            tags={"type": "multipolygon", "leisure": "park"}))
+    finally:
+        writer.close()
+    return path
+
+
 class FakeClock:
     """Monotonic and wall time that only move when someone sleeps."""
 

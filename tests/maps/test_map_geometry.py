@@ -1,0 +1,68 @@
+"""Way geometry in the map index: compact lines, the ways a map view draws kept with
+their kind and name, and an index of an older schema refused in one line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from maps_helpers import ROAD_LAT, make_settings, write_streets
+from typer.testing import CliRunner
+
+from geosleuth.cli.app import app
+from geosleuth.errors import exit_code
+from geosleuth.maps.geometry import decode_line, encode_line, shape_kind
+from geosleuth.maps.index import IndexVersionError
+from geosleuth.maps.regions import RegionStore
+from geosleuth.settings import Settings
+
+
+@pytest.fixture
+def streets(tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path)
+    RegionStore(settings.data_dir).import_file(write_streets(tmp_path / "streets.osm.pbf"))
+    return settings
+
+
+def test_geometry_round_trips_in_millionths_of_a_degree() -> None:
+    lats, lons = [47.0, 47.0001234, 47.2], [9.0, 9.0000007, -9.5]
+    out = decode_line(encode_line(lats, lons))
+    assert np.abs(out - np.column_stack([lats, lons])).max() <= 0.5e-6
+    assert len(encode_line([1.0, 1.001], [2.0, 2.001])) == 9 + 4  # short steps: int16
+    assert shape_kind({"highway": "primary"}).name == "primary"  # type: ignore[union-attr]
+    assert shape_kind({"amenity": "bench"}) is None
+
+
+def test_the_index_keeps_the_geometry_of_drawn_ways(streets: Settings) -> None:
+    store = RegionStore(streets.data_dir)
+    index = store.open("streets")
+    rows = index.shapes_in_box((46.99, 8.99, 47.01, 9.01), max_rank=4)
+    kinds = sorted(r[0] for r in rows)
+    assert len(rows) == 4  # the road, the river, the building, the park's outer way
+    road = next(r for r in rows if r[1] == "Hauptstrasse")
+    pts = decode_line(road[2])
+    assert pts.tolist() == [[ROAD_LAT, 8.995], [ROAD_LAT, 9.0], [ROAD_LAT, 9.005]]
+    assert kinds == sorted([3, 20, 30, 41])  # primary, river, building, park
+    # a view of a region drops what is under its scale
+    assert len(index.shapes_in_box((46.99, 8.99, 47.01, 9.01), max_rank=1)) == 2
+
+
+def test_an_index_of_an_older_schema_says_to_import_again(
+        streets: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = RegionStore(streets.data_dir).root / "streets.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(IndexVersionError, match="import it again: geosleuth maps import"):
+        RegionStore(streets.data_dir).open("streets")
+    monkeypatch.setenv("GEOSLEUTH_DATA_DIR", str(streets.data_dir))
+    monkeypatch.setenv("GEOSLEUTH_CACHE_DIR", str(streets.cache_dir))
+    monkeypatch.setenv("GEOSLEUTH_NETWORK", "false")
+    result = CliRunner().invoke(app, ["map", "search", "Hauptstrasse"])
+    # the CLI's guard prints a GeosleuthError as one line and exits with its code
+    assert isinstance(result.exception, IndexVersionError)
+    assert exit_code(result.exception) == 2 and "\n" not in str(result.exception)
+    assert "schema 1, this geosleuth reads schema 2" in str(result.exception)
