@@ -16,6 +16,7 @@ import math
 import os
 import sqlite3
 import threading
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -25,7 +26,7 @@ FORMAT = 1
 _TMP_SUFFIX = ".tmp"
 _folder: Path | None = None
 _lock = threading.Lock()
-_tables: dict[Path, _Table] = {}
+_tables: dict[tuple[Path, str], _Table] = {}
 
 
 def configure(cache_dir: Path | None) -> None:
@@ -52,6 +53,7 @@ class _Table:
         return None if row is None else float(row[0])
 
 
+@lru_cache(maxsize=1)
 def _version() -> str:
     try:
         return version("wordfreq")
@@ -91,9 +93,13 @@ def _table(lang: str) -> _Table | None:
     folder = _folder
     if folder is None:
         return None
+    key = (folder, lang)
+    found = _tables.get(key)  # a dict read: no lock, no path built, for every token
+    if found is not None:
+        return found
     path = table_path(folder, lang)
     with _lock:
-        found = _tables.get(path)
+        found = _tables.get(key)
         if found is not None:
             return found
         for attempt in (1, 2):
@@ -110,7 +116,7 @@ def _table(lang: str) -> _Table | None:
                 except OSError:
                     return None
         assert found is not None
-        _tables[path] = found
+        _tables[key] = found
         return found
 
 
