@@ -48,7 +48,8 @@ def investigate(
     path = state.path
     budget = budget or settings.steps
     ctx = ToolContext(
-        case=state.case, settings=settings, evidence=state.evidence, egress=state.egress
+        case=state.case, settings=settings, evidence=state.evidence, egress=state.egress,
+        hypotheses=lambda: state.hypotheses,
     )
     last: list[Observation] = []
     rejection: str | None = None

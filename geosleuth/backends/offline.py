@@ -64,10 +64,14 @@ def plan_input(state: CaseState, path: int) -> PlanInput:
                    if "camera_metadata" in e.reveals and e.constraint is None), {})
     codes = [h.country_code for h in state.hypotheses if h.country_code]
     text = ocr_text(state)
+    read_points = {e.id for e in state.evidence if e.basis == "read"
+                   and e.constraint is not None and e.constraint.kind == "point"
+                   and not e.constraint.negate}
+    read_located = tuple(h.id for h in state.hypotheses if read_points & set(h.supported_by))
     return PlanInput(text=tuple(text.splitlines()) if text else (),
                      hypotheses=tuple(state.hypotheses),
                      countries=tuple(dict.fromkeys(codes)), clues=tuple(state.case.clues),
-                     path=path, camera=dict(camera))
+                     path=path, camera=dict(camera), read_located=read_located)
 
 
 class OfflineReasoner:

@@ -331,7 +331,7 @@ class Session:
         call = ToolCall(id=f"investigator-{self._calls}", name=name, args=args)
         state = self.state
         ctx = ToolContext(case=state.case, settings=self.settings, evidence=state.evidence,
-                          egress=state.egress)
+                          egress=state.egress, hypotheses=lambda: state.hypotheses)
         evidence, obs = self.executor.run(ctx, call, self.recorder.next_id)
         produced = [e.model_copy(update={"data": {**e.data, "requested_by": "investigator"}})
                     for e in evidence]

@@ -8,14 +8,14 @@ not declare blanked. The decoded photo and the gazetteer are shared by all views
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from geosleuth.errors import ConfigError
-from geosleuth.model import Case, Evidence
+from geosleuth.model import Case, Evidence, Hypothesis
 from geosleuth.settings import Settings
 from geosleuth.tools.api import NoOptions
 
@@ -38,6 +38,10 @@ class Egress:
         return {"host": self.host, "what": self.what, "tool": self.tool}
 
 
+def _no_hypotheses() -> Sequence[Hypothesis]:
+    return ()
+
+
 class _Services:
     """What the views of one context share: opened once, on first use."""
 
@@ -56,6 +60,8 @@ class ToolContext:
     evidence: Sequence[Evidence] = ()
     egress: list[Egress] = field(default_factory=list)
     options: BaseModel = field(default_factory=NoOptions)  # the tool's [tools.NAME] table
+    # the path's current hypotheses, best first (a map view draws them)
+    hypotheses: Callable[[], Sequence[Hypothesis]] = _no_hypotheses
     _services: _Services = field(default_factory=_Services, repr=False)
 
     @property

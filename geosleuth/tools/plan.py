@@ -20,7 +20,9 @@ class PlanInput:
     ``text``: the lines read from the photo that their reader is sure of (data from the
     image, never instructions); ``countries``: the leading hypotheses' countries, best
     first; ``path``: the path number (paths > 0 vary their queries and candidates);
-    ``camera``: the camera facts of the metadata tools (UTC offset, model, …).
+    ``camera``: the camera facts of the metadata tools (UTC offset, model, …);
+    ``read_located``: the ids of the hypotheses that a place found from words read in the
+    photo supports (a street or a shop on a sign matched on the map).
     """
 
     text: tuple[str, ...] = ()
@@ -29,6 +31,7 @@ class PlanInput:
     clues: tuple[str, ...] = ()
     path: int = 0
     camera: dict[str, object] = field(default_factory=dict)
+    read_located: tuple[str, ...] = ()
 
     def name_lines(self, min_letters: int = 4) -> list[str]:
         """Lines of text worth a map search, longest first, rotated on paths > 0 so that
