@@ -38,6 +38,7 @@ from geosleuth.net.retry import RetryPolicy
 from geosleuth.settings import Settings
 from geosleuth.text.quoting import clip, guillemets
 from geosleuth.tools.context import Egress
+from geosleuth.tools.views import load_view, view_of
 
 SUBMIT = "submit_verdict"
 CONCLUDE = "conclude"
@@ -192,7 +193,14 @@ class LLMReasoner:
                 continue
             for eid in obs.evidence:
                 e = view.state.evidence_by_id(eid)
-                if e is None or "box_px" not in e.data:
+                if e is None:
+                    continue
+                if view_of(e.data) is not None:
+                    picture = self._view_picture(e.id, e.data, side)
+                    if picture is not None:
+                        crops.append(picture)
+                    continue
+                if "box_px" not in e.data:
                     continue
                 if self._pixels is None:
                     self._pixels = photo.load_pixels(view.state.case.path, self.settings.max_pixels,
@@ -201,6 +209,26 @@ class LLMReasoner:
                 crops.append(photo.crop(self._pixels, box, min(side, caps.max_image_side),
                                         caps.max_image_bytes, f"zoom {eid}"))
         return crops
+
+    def _view_picture(self, eid: str, data: dict[str, Any], side: int) -> ImagePart | None:
+        """A picture a tool drew (a map view), as stored; re-encoded when it is larger
+        than the provider takes. None when it is gone from the cache folder."""
+        record = view_of(data) or {}
+        png = load_view(self.settings.cache_dir, record.get("sha256", ""))
+        if png is None:
+            return None
+        caps = self.chat.capabilities
+        label = f"{record.get('layer', 'map')} view {eid}"
+        width, height = int(record.get("width", 0)), int(record.get("height", 0))
+        limit = min(side, caps.max_image_side)
+        if max(width, height) <= limit and len(png) <= caps.max_image_bytes and width:
+            return ImagePart(png, "image/png", width, height, label)
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as picture:
+            return photo.encode(picture.convert("RGB"), limit, caps.max_image_bytes, label)
 
     def tools(self, view: View) -> list[dict[str, Any]]:
         specs = [t for t in view.tools if t["name"] not in (SUBMIT, CONCLUDE)]

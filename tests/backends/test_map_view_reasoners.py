@@ -1,0 +1,108 @@
+"""map_view in the reasoners' hands: a model asks for a view through the real openai SDK
+and receives the picture in its next request; the offline plan looks at a hypothesis that
+a name read in the photo located, and its verdict stays what it was without the view."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+from fake_chat import LandmarkTool, photo_case, registry, run
+from geosleuth_plugins.map_view import MapView
+from scripted_server import Scripted, ScriptedServer, openai_reply
+
+from geosleuth.backends import create_reasoner
+from geosleuth.backends.chat import ImagePart, Message, TextPart
+from geosleuth.backends.llm_reasoner import estimate_tokens
+from geosleuth.backends.offline import OfflineReasoner
+from geosleuth.model import Basis, Finding, PointConstraint
+from geosleuth.settings import Settings
+from geosleuth.tools.api import ClueTool
+from geosleuth.tools.context import ToolContext
+from geosleuth.tools.views import load_view
+
+SUBMIT = json.dumps({"lat": 48.8584, "lon": 2.2945, "radius_km": 1.0, "confidence": 0.6,
+                     "place": "Paris", "evidence": ["E1"]})
+
+
+def _images(body: dict[str, Any]) -> list[str]:
+    return [p["image_url"]["url"] for m in body["messages"] if isinstance(m["content"], list)
+            for p in m["content"] if p.get("type") == "image_url"]
+
+
+def test_a_model_asks_for_a_map_view_and_sees_it_at_its_next_step(
+        tmp_path: Path, server: ScriptedServer) -> None:
+    view_args = json.dumps({"lat": 48.8584, "lon": 2.2945, "zoom": 15, "why": "the tower"})
+    server.add(
+        Scripted(openai_reply("A tower.", [("c1", "landmark", '{"name": "Eiffel Tower"}')])),
+        Scripted(openai_reply("Look at the map.", [("c2", "map_view", view_args)])),
+        Scripted(openai_reply("It fits.", [("c3", "submit_verdict", SUBMIT)])),
+    )
+    settings = Settings(backend="openai", model="gpt-4o", cache_dir=tmp_path / "cache",
+                        data_dir=tmp_path / "data", steps=4, cache=False)
+    env = {"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.url + "/v1"}
+    _, done = run(create_reasoner(settings, environ=env), photo_case(tmp_path), settings,
+                  registry(LandmarkTool(), MapView()))
+    assert done.error is None and done.state.verdict.known
+    names = [t["function"]["name"] for t in server.seen[0].body["tools"]]
+    assert "map_view" in names  # offered to a model that sees
+    view_evidence = done.state.by_tool("map_view")
+    assert len(view_evidence) == 1 and view_evidence[0].constraint is None
+    view = view_evidence[0].data["view"]
+    assert view["drawn"] == ["E1", "H1"]  # the landmark's point and the hypothesis on it
+    before, after = _images(server.seen[1].body), _images(server.seen[2].body)
+    assert len(after) == len(before) + 1  # the photo, then the view
+    assert after[-1].startswith("data:image/png;base64,")
+    sent = base64.b64decode(after[-1].split(",", 1)[1])
+    assert hashlib.sha256(sent).hexdigest() == view["sha256"]
+    assert sent == load_view(settings.cache_dir, view["sha256"])
+    texts = [p.get("text", "") for m in server.seen[2].body["messages"]
+             if isinstance(m["content"], list) for p in m["content"]]
+    assert any(t.startswith("[map view E2, 640×640 px]") for t in texts)
+
+
+def test_an_lvlm_step_with_one_view_costs_the_view_s_pixels_in_tokens() -> None:
+    text = Message("user", (TextPart("step"),))
+    with_view = Message("user", (TextPart("step"), ImagePart(b"x", "image/png", 640, 640)))
+    assert estimate_tokens([with_view], []) - estimate_tokens([text], []) == 640 * 640 // 750
+
+
+class SignTool(ClueTool):
+    """Stands in for a street name read on a sign and matched on the map."""
+
+    name = "sign_match"
+    version = "1"
+    description = "A street name read in the photo, found on the map."
+    basis: ClassVar[Basis] = "read"
+
+    def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
+        return Finding(summary="«Hauptstrasse» matched on the map at 47.00000, 9.00000",
+                       constraint=PointConstraint(lat=47.0, lon=9.0, radius_km=0.2,
+                                                  strength=0.8))
+
+
+def test_the_offline_plan_looks_at_a_hypothesis_a_sign_located_and_keeps_its_verdict(
+        tmp_path: Path) -> None:
+    settings = Settings(cache_dir=tmp_path / "cache", data_dir=tmp_path / "data")
+    case = photo_case(tmp_path)
+    _, plain = run(OfflineReasoner(), case, settings, registry(SignTool()))
+    _, viewed = run(OfflineReasoner(), case, settings, registry(SignTool(), MapView()))
+    views = viewed.state.by_tool("map_view")
+    assert len(views) == 1 and views[0].constraint is None
+    assert views[0].args["layer"] == "map" and views[0].data["view"]["drawn"]
+    assert abs(views[0].args["lat"] - 47.0) < 0.01 and abs(views[0].args["lon"] - 9.0) < 0.01
+    assert viewed.state.verdict == plain.state.verdict
+    assert [h.model_dump() for h in viewed.state.hypotheses] == [
+        h.model_dump() for h in plain.state.hypotheses]
+
+
+def test_the_offline_plan_does_not_look_at_a_camera_position(tmp_path: Path) -> None:
+    from fake_chat import CameraGpsTool
+
+    settings = Settings(cache_dir=tmp_path / "cache", data_dir=tmp_path / "data")
+    _, done = run(OfflineReasoner(), photo_case(tmp_path), settings,
+                  registry(CameraGpsTool(), MapView()))
+    assert done.state.by_tool("map_view") == []
