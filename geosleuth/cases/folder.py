@@ -1,5 +1,6 @@
 """A case folder on disk: case.json and the files for people (``report.outputs``: report.md,
-report.html, hypotheses.geojson, case.kml, map.png, photo-thumbnail.jpg), named after the photo.
+report.html, hypotheses.geojson, case.kml, map.png, photo-thumbnail.jpg, the map views'
+view-E<n>.png), named after the photo.
 
 ``write_case`` writes one all at once (a temporary folder renamed into place, or
 nothing), never over another case's folder unless asked; ``save_case`` writes it
@@ -119,7 +120,7 @@ def case_files(record: dict[str, Any], photo: Path | None = None,
     if replaced is not None and (replaced / THUMB_FILE).is_file():
         old_thumbnail = (replaced / THUMB_FILE).read_bytes()
     files.update(case_outputs(record, photo=photo or recorded_photo(record),
-                              thumbnail=old_thumbnail))
+                              thumbnail=old_thumbnail, replaced=replaced))
     return files
 
 

@@ -63,7 +63,7 @@ def report(
     try:
         outputs = case_outputs(record, photo=photo,
                                thumbnail=old.read_bytes() if old.is_file() else None,
-                               names=names)
+                               names=names, replaced=folder)
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInputError(f"{path}: the case record is incomplete ({type(exc).__name__}: {exc})"
                             ) from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping
 from typing import Any
 
 from geosleuth.report.markdown import render
@@ -70,9 +71,15 @@ def _markdown_to_html(text: str) -> str:
 
 
 def render_html(record: dict[str, Any], *, map_png: bytes | None = None,
-                thumbnail: bytes | None = None) -> str:
-    """The self-contained HTML report of a case."""
-    figures: dict[str, str] = {}
+                thumbnail: bytes | None = None,
+                views: Mapping[str, bytes] | None = None) -> str:
+    """The self-contained HTML report of a case; ``views``: the map views' pictures by
+    their file name (``view-E7.png``), inlined."""
+    from geosleuth.report.markdown import VIEW_PREFIX
+
+    figures: dict[str, str] = {
+        VIEW_PREFIX + name[len("view-"):-len(".png")]: data_uri(png, "image/png")
+        for name, png in (views or {}).items()}
     if map_png:
         figures["map"] = data_uri(map_png, "image/png")
     if thumbnail:

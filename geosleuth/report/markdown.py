@@ -293,6 +293,31 @@ def evidence_section(record: dict[str, Any]) -> list[str]:
     return out
 
 
+VIEW_PREFIX = "view:"  # figures["view:E7"]: the picture of the map view E7
+
+
+def views_section(record: dict[str, Any], figures: Figures | None = None) -> list[str]:
+    """The map views the reasoner looked at (``map_view``), each as it saw it."""
+    views = [e for e in record["evidence"]
+             if isinstance((e.get("data") or {}).get("view"), dict)]
+    if not views:
+        return []
+    out = ["## Map views", "",
+           "What the reasoner saw when it asked for a map; a view locates nothing by itself.", ""]
+    for e in views:
+        view = e["data"]["view"]
+        out += [f"### {e['id']}: {md(e['summary'])}", ""]
+        where = (figures or {}).get(VIEW_PREFIX + e["id"])
+        if where:
+            out.append(f"![{md(str(view.get('layer', 'map')))} view {e['id']}]({where})")
+        else:
+            out.append("The picture is not kept with this report (its cache folder is gone).")
+        if view.get("attribution"):
+            out += ["", f"Map: {md(str(view['attribution']))}"]
+        out.append("")
+    return out
+
+
 def steps_section(record: dict[str, Any]) -> list[str]:
     """The steps of the investigation, each with the tokens it used."""
     out = ["## Steps of the investigation", ""]
@@ -398,6 +423,7 @@ def render(record: dict[str, Any], figures: Figures | None = None) -> str:
         conflicts_section,
         hypotheses_section,
         evidence_section,
+        views_section,
         steps_section,
         investigator_section,
         egress_section,
@@ -405,6 +431,7 @@ def render(record: dict[str, Any], figures: Figures | None = None) -> str:
     )
     lines: list[str] = []
     for section in sections:
-        lines += (section(record, figures) if section in (_title, verdict_section)
+        lines += (section(record, figures) if section in (_title, verdict_section,
+                                                          views_section)
                   else section(record))
     return "\n".join(lines)
