@@ -218,17 +218,9 @@ class LLMReasoner:
         if png is None:
             return None
         caps = self.chat.capabilities
-        label = f"{record.get('layer', 'map')} view {eid}"
-        width, height = int(record.get("width", 0)), int(record.get("height", 0))
-        limit = min(side, caps.max_image_side)
-        if max(width, height) <= limit and len(png) <= caps.max_image_bytes and width:
-            return ImagePart(png, "image/png", width, height, label)
-        import io
-
-        from PIL import Image
-
-        with Image.open(io.BytesIO(png)) as picture:
-            return photo.encode(picture.convert("RGB"), limit, caps.max_image_bytes, label)
+        return photo.view_part(png, int(record.get("width", 0)), int(record.get("height", 0)),
+                               min(side, caps.max_image_side), caps.max_image_bytes,
+                               f"{record.get('layer', 'map')} view {eid}")
 
     def tools(self, view: View) -> list[dict[str, Any]]:
         specs = [t for t in view.tools if t["name"] not in (SUBMIT, CONCLUDE)]

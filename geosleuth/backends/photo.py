@@ -81,3 +81,13 @@ def load_preview(path: Path, max_side: int, max_pixels: int,
 def crop(image: Image.Image, box_px: tuple[int, int, int, int], max_side: int, max_bytes: int,
          label: str) -> ImagePart:
     return encode(image.crop(box_px), max_side, max_bytes, label)
+
+
+def view_part(png: bytes, width: int, height: int, max_side: int, max_bytes: int,
+              label: str) -> ImagePart:
+    """A picture a tool drew (a map view, PNG) as sent to a model: as it is when it fits
+    the provider's limits, else re-encoded as a smaller JPEG."""
+    if width and max(width, height) <= max_side and len(png) <= max_bytes:
+        return ImagePart(png, "image/png", width, height, label)
+    with Image.open(io.BytesIO(png)) as picture:
+        return encode(picture.convert("RGB"), max_side, max_bytes, label)

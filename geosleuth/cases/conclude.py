@@ -65,7 +65,7 @@ def conclude(
     if chat is not None and len(clusters) > 1:
         metered = MeteredChat(chat, outcome.budget, settings)
         verifier = ModelVerifier(metered, settings, scorer)
-        egress = verifier.egress()
+        egress = verifier.egress(states)
     if len(states) == 1:  # one path: nothing to verify or pool
         only = states[0]
         verification = Verification(

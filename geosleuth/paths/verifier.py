@@ -37,12 +37,14 @@ from geosleuth.paths.cluster import Cluster, cluster_of
 from geosleuth.settings import Settings
 from geosleuth.text.quoting import clip, guillemets
 from geosleuth.tools.context import Egress
+from geosleuth.tools.views import load_view, view_of
 
 CountryLookup = Callable[[np.ndarray, np.ndarray], np.ndarray]
 CHOOSE = "choose_path"
 MAX_EVIDENCE_LINES = 12
 MAX_REASONS = 1500
 VERIFIER_IMAGE_SIDE = 1024
+MAX_VIEWS = 4  # map views shown to the verifier: each path's last, the first paths first
 
 
 @dataclass
@@ -234,6 +236,26 @@ class ModelVerifier:
         self.fallback = fallback
         self.max_tokens = max_tokens
 
+    def _views(self, states: Sequence[CaseState], side: int) -> list[ImagePart]:
+        """The last map view each path looked at (at most ``MAX_VIEWS``), as it saw it."""
+        from geosleuth.backends import photo
+
+        parts: list[ImagePart] = []
+        for s in states:
+            seen = [e for e in s.evidence if view_of(e.data) is not None]
+            if not seen or len(parts) >= MAX_VIEWS:
+                continue
+            e = seen[-1]
+            record = view_of(e.data) or {}
+            png = load_view(self.settings.cache_dir, record.get("sha256", ""))
+            if png is None:
+                continue
+            parts.append(photo.view_part(
+                png, int(record.get("width", 0)), int(record.get("height", 0)), side,
+                self.chat.capabilities.max_image_bytes,
+                f"path {s.path}: {record.get('layer', 'map')} view {e.id}"))
+        return parts
+
     def messages(self, case: Case, states: Sequence[CaseState]) -> tuple[list[Message], str]:
         redact = self.chat.remote and not self.settings.send_metadata
         clues = ", ".join(guillemets(c, 240) for c in case.clues) or "none"
@@ -253,6 +275,12 @@ class ModelVerifier:
                                         self.settings.decode_budget_mb)
             img = photo.encode(pixels, side, self.chat.capabilities.max_image_bytes, "photo")
             parts += [TextPart(f"[photo, {img.width}×{img.height} px]"), img]
+            views = self._views(states, side)
+            for view in views:
+                parts += [TextPart(f"[{view.label}, {view.width}×{view.height} px, that"
+                                   " path's hypotheses and located evidence drawn]"), view]
+            if views:
+                text += " The map views are what those paths saw; they locate nothing alone."
         parts.append(TextPart(text))
         return [Message("system", SYSTEM), Message("user", tuple(parts))], text
 
@@ -298,13 +326,18 @@ class ModelVerifier:
                             scores=base.scores, evidence_choice=base.evidence_choice,
                             usage=usage, transcript=[log], pooled=base.pooled)
 
-    def egress(self) -> list[Egress]:
-        """What the verifier's call sends off this machine (nothing for a local server)."""
+    def egress(self, states: Sequence[CaseState] = ()) -> list[Egress]:
+        """What the verifier's call sends off this machine (nothing for a local server);
+        ``states``: the paths, whose map views go with the photo."""
         if not self.chat.remote:
             return []
         tool = f"verifier:{self.chat.provider}"
-        return [Egress(self.chat.host, "photo without metadata", tool),
-                Egress(self.chat.host, "every path's evidence summary", tool)]
+        out = [Egress(self.chat.host, "photo without metadata", tool),
+               Egress(self.chat.host, "every path's evidence summary", tool)]
+        if self.chat.capabilities.vision and any(
+                view_of(e.data) is not None for s in states for e in s.evidence):
+            out.append(Egress(self.chat.host, "the map views the paths saw", tool))
+        return out
 
     @staticmethod
     def _fallback(base: Verification, problem: str, usage: Usage,

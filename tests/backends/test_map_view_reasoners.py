@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fake_chat import LandmarkTool, photo_case, registry, run
 from geosleuth_plugins.map_view import MapView
+from PIL import Image
 from scripted_server import Scripted, ScriptedServer, openai_reply
 
 from geosleuth.backends import create_reasoner
@@ -106,3 +108,41 @@ def test_the_offline_plan_does_not_look_at_a_camera_position(tmp_path: Path) -> 
     _, done = run(OfflineReasoner(), photo_case(tmp_path), settings,
                   registry(CameraGpsTool(), MapView()))
     assert done.state.by_tool("map_view") == []
+
+
+def test_the_verifier_of_paths_sees_the_map_view_each_path_saw(tmp_path: Path) -> None:
+    from fake_chat import FakeChat
+
+    from geosleuth.agent.state import CaseState
+    from geosleuth.model import Evidence, Verdict
+    from geosleuth.paths.verifier import EvidenceVerifier, ModelVerifier
+    from geosleuth.tools.views import save_view
+
+    settings = Settings(cache_dir=tmp_path / "cache", cache=False)
+    case = photo_case(tmp_path)
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 640), (200, 220, 240)).save(buf, format="PNG")
+    sha = save_view(settings.cache_dir, buf.getvalue())
+    states = []
+    for path, (lat, lon) in enumerate([(48.8584, 2.2945), (52.5163, 13.3777)]):
+        located = Evidence(id="E1", tool="landmark", tool_version="1", summary="a landmark",
+                           constraint=PointConstraint(lat=lat, lon=lon, radius_km=0.5,
+                                                      strength=0.9))
+        evidence = [located]
+        if path == 1:
+            evidence.append(Evidence(id="E2", tool="map_view", tool_version="1.0",
+                                     summary="map view", data={"view": {
+                                         "sha256": sha, "width": 640, "height": 640,
+                                         "layer": "map"}}))
+        states.append(CaseState(case=case, evidence=evidence, path=path,
+                                verdict=Verdict(lat=lat, lon=lon, radius_km=1.0,
+                                                confidence=0.5, level="street",
+                                                evidence=["E1"])))
+    verifier = ModelVerifier(FakeChat([]), settings, EvidenceVerifier(25.0))
+    msgs, text = verifier.messages(case, states)
+    images = [p for p in msgs[1].parts if isinstance(p, ImagePart)]
+    assert [i.label for i in images] == ["photo", "path 1: map view E2"]
+    assert images[1].media_type == "image/png" and images[1].sha256 == sha
+    assert "map views are what those paths saw" in text
+    assert "the map views the paths saw" in [e.what for e in verifier.egress(states)]
+    assert "the map views the paths saw" not in [e.what for e in verifier.egress(states[:1])]
