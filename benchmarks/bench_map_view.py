@@ -11,14 +11,17 @@ and the Manhattan extract):
   temporary cache folder) for a 1 km and a 10 km view at each centre, ``--runs`` runs
   after one warm-up: p50 and p95 wall and CPU milliseconds, the PNG's size, ways drawn;
 - online: the map layer from a local tile server (127.0.0.1, one generated 256 px tile
-  for every address, its size printed; no region imported): the cold view (empty cache) and the same view again (every tile from
-  the cache), requests per view, at the default rate limit (0.5 s between two tiles to
-  one server) and with none;
-- tokens: ``estimate_tokens`` of a step's request with and without one view attached.
+  for every address, its size printed; no region imported): the cold view (empty cache)
+  and the same view again (every tile from the cache), requests per view, at the default
+  rate limit (0.5 s between two tiles to one server) and with none;
+- tokens: ``estimate_tokens`` of a step's request with and without one view attached;
+- nearby: ``highway=*`` within 500 m of 60 points around Vaduz, each way measured to its
+  line (as ``nearby`` does) and, for comparison, to its point less its reach.
 
 The load average is printed before and after.
 
     python benchmarks/bench_map_view.py [--runs 20] [--osm DIR] [--before COMMIT]
+        [--parts index,offline,online,tokens,nearby]
 """
 
 from __future__ import annotations
@@ -220,23 +223,58 @@ def tokens() -> list[str]:
             f" attached: +{viewed - plain} tokens (640·640/750 for the picture, its label)."]
 
 
+def nearby_cost(osm: Path, tmp: Path) -> list[str]:
+    import geosleuth.maps.search as search
+    from geosleuth.maps import distances
+    from geosleuth.maps.regions import RegionStore
+
+    store = RegionStore(tmp / "new-data")
+    if "liechtenstein-2022" not in [r.name for r in store.list()]:
+        store.import_file(osm / "liechtenstein-2022.osm.pbf")
+    rng = random.Random(3)
+    points = [(47.14 + rng.uniform(-0.05, 0.05), 9.52 + rng.uniform(-0.03, 0.03))
+              for _ in range(60)]
+    rows = ["| ways measured to | p50 ms | p95 ms | p95 CPU ms |", "|---|---|---|---|"]
+    original = distances.edge_distances
+    for label, fn in (("their line", original),
+                      ("their point less their reach", lambda lat, lon, r, index=None:
+                       original(lat, lon, r, None))):
+        search.edge_distances = fn  # type: ignore[assignment]
+        search.nearby(store, 47.14, 9.52, 500, tags={"highway": "*"})
+        wall, cpu = [], []
+        for lat, lon in points:
+            t, c = time.perf_counter(), time.process_time()
+            search.nearby(store, lat, lon, 500, tags={"highway": "*"})
+            wall.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        rows.append(f"| {label} | {statistics.median(wall):.1f} | {percentile(wall, 95):.1f} |"
+                    f" {percentile(cpu, 95):.1f} |")
+    search.edge_distances = original
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--osm", type=Path, default=OSM)
     parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--parts", default="index,offline,online,tokens,nearby")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     print(f"commit {commit}; load before: {load()}\n")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        print("\n".join(index_growth(args.osm, args.before, tmp)), "\n", sep="")
-        print(f"load: {load()}\n")
-        print("\n".join(offline(args.osm, args.runs, tmp)), "\n", sep="")
-        print(f"load: {load()}\n")
-        print("\n".join(online(args.runs, tmp)), "\n", sep="")
-        print("\n".join(tokens()), "\n", sep="")
+        steps = (("index", lambda: index_growth(args.osm, args.before, tmp)),
+                 ("offline", lambda: offline(args.osm, args.runs, tmp)),
+                 ("online", lambda: online(args.runs, tmp)),
+                 ("tokens", tokens),
+                 ("nearby", lambda: nearby_cost(args.osm, tmp)))
+        for name, step in steps:
+            if name in parts:
+                print("\n".join(step()), "\n", sep="")
+                print(f"load: {load()}\n")
     print(f"load after: {load()}")
 
 

@@ -243,6 +243,26 @@ class MapIndex:
             " AND (max_lat - min_lat) + (max_lon - min_lon) >= ? LIMIT ?",
             (box[0], box[2], box[1], box[3], max_rank, min_extent_deg, limit)).fetchall()
 
+    def way_lines(self, ways: Sequence[tuple[int, BBox]]) -> dict[int, bytes]:
+        """The kept geometry of these ways (osm id and bounding box each), by osm id; ways
+        a map view does not draw have none."""
+        out: dict[int, bytes] = {}
+        if not ways:
+            return out
+        south = min(b[0] for _, b in ways)
+        west = min(b[1] for _, b in ways)
+        north = max(b[2] for _, b in ways)
+        east = max(b[3] for _, b in ways)
+        wanted = sorted({osm_id for osm_id, _ in ways})
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(
+                f"SELECT osm_id, geom FROM shapes WHERE max_lat >= ? AND min_lat <= ?"
+                f" AND max_lon >= ? AND min_lon <= ? AND osm_id IN ({marks})",
+                (south, north, west, east, *chunk)).fetchall())
+        return out
+
     def tagged_points(self, box: BBox, key: str, limit: int = 500,
                       ) -> list[tuple[str, float, float, str]]:
         """(name, lat, lon, value of ``key``) of the named features in ``box`` that carry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geosleuth.maps.distances import distances_m, metres, reach_distance
+from geosleuth.maps.distances import distances_m, edge_distances, metres
 from geosleuth.maps.index import FeatureRow
 from geosleuth.maps.limits import check_point
 from geosleuth.maps.matches import Match
@@ -19,6 +19,9 @@ def reverse(store: RegionStore | Regions, lat: float, lon: float) -> list[Match]
         for info, index in regions_of(store, near=(lat, lon), radius_m=radius):
             rows = index.rows(index.in_box(box, 20000))
             dists = distances_m(lat, lon, rows)
+            streets = [r for r in rows if r.name and r.osm_type == "way" and "highway" in r.tags]
+            to_line = dict(zip((r.id for r in streets),
+                               edge_distances(lat, lon, streets, index).tolist(), strict=True))
             for i, row in enumerate(rows):
                 d = float(dists[i])
                 tags = row.tags
@@ -31,7 +34,7 @@ def reverse(store: RegionStore | Regions, lat: float, lon: float) -> list[Match]
                     _keep(best, "address", d, Match.from_row(row, info.name, role="address",
                                                               distance_m=d))
                 if "highway" in tags and row.osm_type == "way":
-                    e = reach_distance(d, row)
+                    e = to_line[row.id]
                     _keep(best, "street", e, Match.from_row(row, info.name, role="street",
                                                             distance_m=e))
                 elif "name" in tags and row.osm_type == "node":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from geosleuth.maps.distances import box_gap, box_of, distances_m, metres, reach_distance, union_box
+from geosleuth.maps.distances import box_gap, box_of, edge_distances, metres, union_box
 from geosleuth.maps.limits import MAX_RADIUS_M, bound, bound_limit, check_point
 from geosleuth.maps.matches import Match
 from geosleuth.maps.names import STRONG, similarity, text_ids
@@ -46,12 +46,12 @@ def search(
         if country:  # a region may span borders: drop features addressed in another country
             code = country.upper()
             rows = [r for r in rows if r.tags.get("addr:country", code).upper() == code]
-        dists = distances_m(near[0], near[1], rows) if near is not None else None
+        dists = edge_distances(near[0], near[1], rows, index) if near is not None else None
         for i, row in enumerate(rows):
             score, matched = similarity(text, row.tags)
             distance = None
             if dists is not None:
-                distance = reach_distance(float(dists[i]), row)
+                distance = float(dists[i])
                 if radius_m is not None and distance > radius_m:
                     continue
             found.append(Match.from_row(row, info.name, score=score, matched=matched,
@@ -85,9 +85,9 @@ def nearby(
         else:
             ids = index.in_box(box, 5000)
         rows = index.rows(ids)
-        dists = distances_m(lat, lon, rows)
+        dists = edge_distances(lat, lon, rows, index)
         for i, row in enumerate(rows):
-            d = reach_distance(float(dists[i]), row)
+            d = float(dists[i])
             if d > radius_m:
                 continue
             score, matched = similarity(name, row.tags) if name else (1.0, None)

@@ -66,3 +66,32 @@ def test_an_index_of_an_older_schema_says_to_import_again(
     assert isinstance(result.exception, IndexVersionError)
     assert exit_code(result.exception) == 2 and "\n" not in str(result.exception)
     assert "schema 1, this geosleuth reads schema 2" in str(result.exception)
+
+
+def test_nearby_and_reverse_measure_a_way_to_its_line(streets: Settings) -> None:
+    from geosleuth.maps.reverse import reverse
+    from geosleuth.maps.search import nearby, search
+
+    store = RegionStore(streets.data_dir)
+    # 334 m north of the road's middle node, and well inside the reach (379 m) of its
+    # 760 m box: measured to its line, not to its point less its reach
+    lat, lon = ROAD_LAT + 0.0030, 9.0
+    assert nearby(store, lat, lon, radius_m=200, name="Hauptstrasse") == []
+    found = nearby(store, lat, lon, radius_m=500, name="Hauptstrasse")
+    assert [m.name for m in found] == ["Hauptstrasse"]
+    assert found[0].distance_m is not None and abs(found[0].distance_m - 333.6) < 2
+    # beside the road's east end, 1.1 m off the line between two nodes
+    near_end = search(store, "Hauptstrasse", near=(ROAD_LAT + 0.00001, 9.004), radius_m=100)
+    assert near_end and (near_end[0].distance_m or 0) < 2
+    street = next(m for m in reverse(store, ROAD_LAT - 0.0005, 9.0045) if m.role == "street")
+    assert street.name == "Hauptstrasse" and abs((street.distance_m or 0) - 55.6) < 2
+
+
+def test_a_point_inside_a_closed_way_is_at_distance_zero() -> None:
+    from geosleuth.maps.distances import line_metres
+
+    ring = np.array([[0.0, 0.0], [0.0, 0.001], [0.001, 0.001], [0.001, 0.0], [0.0, 0.0]])
+    assert line_metres(0.0005, 0.0005, ring) == 0.0
+    assert abs(line_metres(0.0005, 0.0015, ring) - 55.66) < 0.5  # 0.0005° east of it
+    line = ring[:3]  # open: the same points are only a line
+    assert line_metres(0.0005, 0.0005, line) > 50
