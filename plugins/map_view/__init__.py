@@ -159,11 +159,15 @@ class MapView(ClueTool):
 
                 rendered = render_offline(frame, indexes, marks)
                 host, stats = None, None
-                note = (f"from the imported regions {', '.join(rendered.regions)}"
-                        if rendered.ways else
-                        "no imported region has ways here: coasts and borders only"
-                        + ("" if ctx.settings.network else
-                           " (import an extract or enable network use for a street map)"))
+                if rendered.ways:
+                    note = f"from the imported regions {', '.join(rendered.regions)}"
+                elif rendered.regions:
+                    note = (f"the imported regions {', '.join(rendered.regions)} have no ways"
+                            f" here: {rendered.labels} names over coasts and borders")
+                else:
+                    note = ("no imported region covers this view: coasts and borders only"
+                            + ("" if ctx.settings.network else
+                               " (import an extract or enable network use for a street map)"))
         png = png_bytes(rendered.image)
         sha = save_view(ctx.settings.cache_dir, png)
         south, west, north, east = frame.bounds

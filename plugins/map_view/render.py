@@ -23,7 +23,7 @@ from geosleuth.report.mapdraw import (
     circle_points,
     hex_colour,
 )
-from geosleuth.report.osmlayer import draw_osm, label_osm
+from geosleuth.report.osmlayer import ATTRIBUTION, draw_osm, label_osm
 
 VIEW_PX = 640
 MIN_ZOOM, MAX_ZOOM = 3.0, 19.0
@@ -125,8 +125,10 @@ def render_offline(frame: MapFrame, indexes: Sequence[tuple[str, MapIndex]],
     taken = draw_marks(canvas, marks)
     w, h = frame.width, frame.height
     taken += [(w - 50, 0, w, 64), (0, h - 56, 200, h), (w - 380, h - 18, w, h)]
-    labels = label_osm(canvas, indexes, drawn, taken) if drawn.ways else 0
-    return _decorate(canvas, drawn.ways, drawn.regions, labels)
+    labels = label_osm(canvas, indexes, drawn, taken) if indexes else 0
+    if indexes and not drawn.ways and labels:
+        canvas.attribution.append(ATTRIBUTION)
+    return _decorate(canvas, drawn.ways, tuple(name for name, _ in indexes), labels)
 
 
 def render_tiles(frame: MapFrame, picture: Image.Image, attribution: str,
