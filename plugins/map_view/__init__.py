@@ -139,13 +139,13 @@ class MapView(ClueTool):
                  "why": f"the area of {h.id}"}]
 
     def run(self, ctx: ToolContext, args: dict[str, Any]) -> Finding:
-        from geosleuth_plugins.map_view.render import Marks, frame_for, png_bytes
+        from geosleuth_plugins.map_view.render import frame_for, png_bytes
 
         if "box" in args:
             _check_box(args["box"])
         layer = args.get("layer", "map")
         frame = frame_for(args)
-        marks = Marks(hypotheses=tuple(ctx.hypotheses()), evidence=tuple(ctx.evidence))
+        marks, withheld = self._marks(ctx)
         options: Options = ctx.options  # type: ignore[assignment]
         if layer == "satellite":
             rendered, note, host, stats = self._tiles(ctx, options, frame, marks, satellite=True)
@@ -187,13 +187,35 @@ class MapView(ClueTool):
         if stats is not None:
             view["tiles"] = {"fetched": stats.fetched, "cached": stats.cached,
                              "failed": stats.failed}
+        if withheld:
+            view["withheld"] = withheld
         shown = f"; shows {', '.join(sorted(marks.drawn))}" if marks.drawn else ""
+        if withheld:
+            shown += f"; leaves out {', '.join(withheld)} (from camera metadata)"
         return Finding(
             summary=(f"{layer} view, {_span(span_m)} across around {frame.lat:.5f},"
                      f" {frame.lon:.5f} (zoom {frame.zoom:.1f}), {note}{shown}"),
             data={"view": view, "why": args.get("why", "")},
             host=host,
         )
+
+    @staticmethod
+    def _marks(ctx: ToolContext) -> tuple[Any, list[str]]:
+        """What the view draws: the hypotheses and located evidence, less what rests on
+        camera metadata unless metadata may be sent (a picture cannot be redacted later:
+        a model that must not see the GPS position must not see it drawn either)."""
+        from geosleuth_plugins.map_view.render import Marks
+
+        hypotheses, evidence = list(ctx.hypotheses()), list(ctx.evidence)
+        withheld: list[str] = []
+        if not ctx.settings.send_metadata:
+            meta = {e.id for e in evidence
+                    if "camera_metadata" in e.reveals and e.constraint is not None}
+            withheld = [e.id for e in evidence if e.id in meta]
+            withheld += [h.id for h in hypotheses if meta & set(h.supported_by)]
+            evidence = [e for e in evidence if e.id not in meta]
+            hypotheses = [h for h in hypotheses if not meta & set(h.supported_by)]
+        return Marks(hypotheses=tuple(hypotheses), evidence=tuple(evidence)), withheld
 
     @staticmethod
     def _regions(ctx: ToolContext, frame: Any) -> list[tuple[str, Any]]:

@@ -180,3 +180,25 @@ def test_the_map_layer_uses_tiles_only_where_no_region_is_imported(
     plain = MapView().run(context(offline), {"lat": 47.0, "lon": 9.0, "zoom": 14})
     assert plain.data["view"]["source"] == "offline"
     assert "coasts and borders only" in plain.summary
+
+
+def test_marks_from_camera_metadata_are_drawn_only_when_metadata_may_be_sent(
+        streets: Settings) -> None:
+    gps = Evidence(id="E1", tool="exif_metadata", tool_version="1", summary="GPS",
+                   reveals=("camera_metadata",),
+                   constraint=PointConstraint(lat=47.001, lon=9.001, radius_km=0.05,
+                                              strength=0.99))
+    h1 = Hypothesis(id="H1", lat=47.001, lon=9.001, radius_km=0.05, score=0.9,
+                    supported_by=["E1"])
+    h2 = Hypothesis(id="H2", lat=46.999, lon=8.999, radius_km=0.05, score=0.1)
+    args = {"lat": 47.0, "lon": 9.0, "zoom": 17}
+    found = MapView().run(context(streets, [h1, h2], [gps]), args)
+    assert found.data["view"]["drawn"] == ["H2"]
+    assert found.data["view"]["withheld"] == ["E1", "H1"]
+    assert "leaves out E1, H1 (from camera metadata)" in found.summary
+    img = picture(streets, found.data)
+    x, y = frame_for(args).to_pixel(47.001, 9.001)
+    assert not near(img.getpixel((round(x), round(y))), BLUE, 30)
+    sending = streets.model_copy(update={"send_metadata": True})
+    shown = MapView().run(context(sending, [h1, h2], [gps]), args)
+    assert shown.data["view"]["drawn"] == ["E1", "H1", "H2"]
