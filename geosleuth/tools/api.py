@@ -17,7 +17,8 @@ Besides, a tool declares what the core must know about it without knowing its na
 - ``Options`` and ``api_keys``: its own settings (a ``[tools.NAME]`` table of the config,
   validated by the pydantic model ``Options`` and read as ``ctx.options``), and the API
   keys it may read from ``ctx.settings`` (every other key is blanked in its context);
-- ``shows_image``: its findings hold a crop of the photo (``data["box_px"]``) that a model
+- ``shows_image``: its findings hold a crop of the photo (``data["box_px"]``) or a picture
+  the tool drew (``data["view"]``, stored by ``tools.views``: a map view) that a model
   reasoner that sees images is shown at its next step (and the tool is not offered to a
   model that cannot see);
 - ``example_args``: arguments the TUI's tool dialog offers an investigator.
@@ -150,7 +151,8 @@ class ClueTool(ABC):
     Options: ClassVar[type[BaseModel]] = NoOptions
     # API keys the tool may read from ``ctx.settings`` (the others are blanked there).
     api_keys: ClassVar[tuple[ApiKey, ...]] = ()
-    # Its findings hold a crop of the photo (``data["box_px"]``) for a model that sees.
+    # Its findings hold a crop of the photo (``data["box_px"]``) or a picture it drew
+    # (``data["view"]``) for a model that sees.
     shows_image: ClassVar[bool] = False
     # Arguments the TUI's tool dialog offers (None: a template from the schema).
     example_args: ClassVar[dict[str, Any] | None] = None
