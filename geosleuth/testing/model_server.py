@@ -7,10 +7,14 @@ exist, so its trajectory has a tool error), then, once the prompt shows the EXIF
 evidence, it submits a verdict at that position moved north by the path's offset
 (``OFFSETS_DEG``), or concludes when there is none. The verifier of parallel paths gets
 ``{"path": 0}``. Every request body is kept in ``requests``. Nothing leaves the machine.
+
+With ``look_at_map``, a path that found the GPS position first asks for a ``map_view`` of
+it, and submits once its request carries the view's picture.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -51,8 +55,22 @@ def _text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def _has_view(messages: list[dict[str, Any]]) -> bool:
+    """Whether a request carries a map view: its label, then its picture."""
+    for m in messages:
+        content = m.get("content")
+        if not isinstance(content, list):
+            continue
+        for label, part in itertools.pairwise(content):
+            if (label.get("type") == "text" and "map view" in label.get("text", "")
+                    and part.get("type") == "image_url"):
+                return True
+    return False
+
+
 class ExifModelServer:
-    def __init__(self) -> None:
+    def __init__(self, *, look_at_map: bool = False) -> None:
+        self.look_at_map = look_at_map
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         owner = self
@@ -87,6 +105,10 @@ class ExifModelServer:
         found = _GPS.search(text)
         if found is not None:
             eid, lat, lon = found.group(1), float(found.group(2)), float(found.group(3))
+            if self.look_at_map and not _has_view(messages):
+                return completion(tool_calls(
+                    "Let me see the map around the GPS position.",
+                    ("map_view", {"lat": lat, "lon": lon, "zoom": 16, "why": "the GPS fix"})))
             offset = OFFSETS_DEG.get(path, 0.0)
             verdict: dict[str, Any] = {
                 "lat": round(lat + offset, 5), "lon": lon, "radius_km": 1.0, "confidence": 0.9,

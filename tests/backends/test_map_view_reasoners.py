@@ -146,3 +146,32 @@ def test_the_verifier_of_paths_sees_the_map_view_each_path_saw(tmp_path: Path) -
     assert "map views are what those paths saw" in text
     assert "the map views the paths saw" in [e.what for e in verifier.egress(states)]
     assert "the map views the paths saw" not in [e.what for e in verifier.egress(states[:1])]
+
+
+def test_locate_with_a_model_server_that_asks_for_a_map_view(tmp_path: Path) -> None:
+    """The whole chain through the CLI: the real tools, the runner, the case folder."""
+    import os
+
+    from geosleuth.testing.cli import run_cli
+    from geosleuth.testing.model_server import ExifModelServer
+    from geosleuth.testing.photos import render_photo
+
+    photo = render_photo(tmp_path / "tower.jpg", size=(96, 64), gps=(48.8584, 2.2945))
+    with ExifModelServer(look_at_map=True) as server:
+        env = {**os.environ, "GEOSLEUTH_CONFIG": str(server.config(tmp_path))}
+        proc = run_cli("locate", str(photo), "--backend", "scripted", "--steps", "4",
+                       "--no-cache", "--out", str(tmp_path / "cases"), "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    views = [e for e in record["evidence"] if e["tool"] == "map_view"]
+    assert len(views) == 1 and views[0]["constraint"] is None
+    assert record["verdict"]["lat"] is not None
+    # three requests: the metadata, then the view asked for, then the answer with the view
+    assert [len(_images(r)) for r in server.requests] == [1, 1, 2]
+    sent = _images(server.requests[2])[-1]
+    view = views[0]["data"]["view"]
+    assert hashlib.sha256(base64.b64decode(sent.split(",", 1)[1])).hexdigest() == view["sha256"]
+    folder = next((tmp_path / "cases").iterdir())
+    name = f"view-{views[0]['id']}.png"
+    assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == view["sha256"]
+    assert f"]({name})" in (folder / "report.md").read_text()
