@@ -79,7 +79,7 @@ def _build(path: Path, lang: str) -> None:
                 "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
                 "CREATE TABLE words (word TEXT PRIMARY KEY, freq REAL NOT NULL) WITHOUT ROWID;")
-            con.executemany("INSERT INTO words VALUES (?, ?)", sorted(freqs.items()))
+            con.executemany("INSERT INTO words VALUES (?, ?)", freqs.items())  # unsorted: faster
             con.execute("INSERT INTO meta VALUES ('lang', ?)", (lang,))
             con.commit()
         finally:
