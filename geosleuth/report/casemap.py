@@ -2,8 +2,10 @@
 
 The map shows the verdict circle, the hypotheses with their circles, the located evidence
 and any sun loci, over an outline basemap (coasts, lakes, borders, rivers) that needs
-nothing imported, with a legend, a scale bar, a north arrow, a small world map locating
-the view, and the attribution. It frames the verdict and the hypotheses worth a look
+nothing imported, and, in a view 38 km across or less, the roads, water, land use and
+buildings of the map regions imported in the case's data folder (``osmlayer``), with a
+legend, a scale bar, a north arrow, a small world map locating the view, and the
+attribution. It frames the verdict and the hypotheses worth a look
 (at least a twentieth of the leading one's probability), else the located evidence, else
 the world; evidence outside the frame is named in the legend. The largest towns in view
 are named, from the gazetteer index of the case's cache folder when one is there (a
@@ -40,9 +42,11 @@ from geosleuth.report.mapdraw import (
     geojson_rings,
     hex_colour,
 )
+from geosleuth.report.osmlayer import draw_osm
 from geosleuth.text.quoting import printable
 
 MAP_SIZE = (960, 640)
+OSM_MAX_MPP = 60.0  # the imported regions' ways are drawn in views this close (38 km across)
 THUMB_PX = 640
 MAX_HYPOTHESES = 8
 MIN_SHARE = 0.05  # hypotheses framed: at least this share of the leading one's score
@@ -115,6 +119,29 @@ def gazetteer_places(record: dict[str, Any]) -> PlaceSource | None:
     return places
 
 
+def imported_regions(record: dict[str, Any], frame: MapFrame) -> list[tuple[str, Any]]:
+    """The map regions imported in the case's data folder that meet the frame (none when
+    the folder or an index cannot be read: the map goes without streets)."""
+    data_dir = (record.get("settings") or {}).get("data_dir")
+    if not data_dir:
+        return []
+    try:
+        from geosleuth.maps.regions import RegionStore, boxes_meet
+
+        store = RegionStore.shared(Path(data_dir))
+        south, west, north, east = frame.bounds
+        out = []
+        for info in store.list():
+            if info.bbox is not None and boxes_meet(info.bbox, (south, west, north, east)):
+                try:
+                    out.append((info.name, store.open(info.name)))
+                except Exception:  # an index of another schema: left out
+                    continue
+        return out
+    except Exception:
+        return []
+
+
 def _overlaps(box: Box, boxes: list[Box]) -> bool:
     return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
                for b in boxes)
@@ -166,6 +193,10 @@ def render_case_map(record: dict[str, Any], size: tuple[int, int] = MAP_SIZE, *,
     frame = case_frame(record, size)
     canvas = MapCanvas(frame)
     canvas.draw_outlines()
+    if frame.metres_per_pixel <= OSM_MAX_MPP:
+        streets = imported_regions(record, frame)
+        if streets:
+            draw_osm(canvas, streets)
     areas = [i for i in items if i.area is not None]
     circled = [i for i in items if i.role in ("hypothesis", "verdict") and i.radius_km]
     circled.sort(key=lambda i: i.role == "verdict")  # the verdict's circle on top

@@ -202,3 +202,19 @@ def test_marks_from_camera_metadata_are_drawn_only_when_metadata_may_be_sent(
     sending = streets.model_copy(update={"send_metadata": True})
     shown = MapView().run(context(sending, [h1, h2], [gps]), args)
     assert shown.data["view"]["drawn"] == ["E1", "H1", "H2"]
+
+
+def test_the_case_map_draws_the_imported_streets_in_a_close_view(streets: Settings) -> None:
+    from geosleuth.report.casemap import case_frame, render_case_map
+
+    record = {"verdict": {"lat": 47.02, "lon": 9.0, "radius_km": 0.3, "confidence": 0.8,
+                          "level": "street", "place": "Testdorf"},
+              "hypotheses": [], "evidence": [],
+              "settings": {"data_dir": str(streets.data_dir)}}
+    frame = case_frame(record)
+    img = render_case_map(record, places=None)
+    x, y = frame.to_pixel(ROAD_LAT, 9.0030)  # 2.2 km south of the verdict
+    assert near(img.getpixel((round(x), round(y))), PRIMARY, 30)
+    record["settings"] = {}  # no data folder: coasts and borders only
+    bare = render_case_map(record, places=None)
+    assert not near(bare.getpixel((round(x), round(y))), PRIMARY, 30)
