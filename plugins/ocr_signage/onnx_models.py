@@ -58,11 +58,6 @@ def use_cache(folder: Path | None) -> None:
     _cache_dir = Path(folder) if folder is not None else None
 
 
-def cache_folder() -> Path | None:
-    """The folder set by ``use_cache`` (None: no cache folder)."""
-    return _cache_dir
-
-
 def inference_threads() -> int:
     """Intra-op threads for one inference: the usable cores, at most ``MAX_THREADS``."""
     try:

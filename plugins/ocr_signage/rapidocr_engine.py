@@ -6,20 +6,16 @@ fetched at run time. Detection and recognition are called separately: rapidocr's
 call drops lines whose recognition came out empty, and those are exactly the lines in
 scripts it cannot read (Cyrillic, Hangul, Arabic ...) that Tesseract should read instead.
 
-The two networks run in onnxruntime sessions built here (``onnx_models.cpu_session``:
-subnormal weights flushed, threads set, no spinning). Detection input is prepared here
-(see ``_det_input``); the steps around the networks are rapidocr's, in ``ppocr`` (DB boxes;
-batched recognition, CTC decoding), with rapidocr's settings from its ``config.yaml``,
-without importing rapidocr's pipeline (0.5-0.8 CPU-s per process, see ``ppocr``). Which
-model files rapidocr would load is asked of rapidocr once and kept in the cache folder
-(``model_paths``).
+rapidocr's ``TextDetector`` and ``TextRecognizer`` are used directly, with onnxruntime
+sessions built here (``onnx_models.cpu_session``: subnormal weights flushed, threads set,
+no spinning), which rapidocr supports through the ``session`` entry of their config.
+Detection input is prepared here too (see ``_det_input``); rapidocr's post-processing
+(DB boxes) and recognizer (batched, CTC decoding) do the rest.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +28,6 @@ from geosleuth_plugins.ocr_signage.scripts import scripts_of
 from PIL import Image
 
 from geosleuth.errors import ToolUnavailableError
-from geosleuth.tempfiles import remove_stale, writing
 from geosleuth.tools.api import Availability, Requirement
 
 # Scripts the shipped recognizer reads (names as geosleuth.text.scripts reports them, and
@@ -70,31 +65,10 @@ _REQUIREMENTS = (
 
 @dataclass(frozen=True)
 class _Models:
-    det: Any  # the detector's onnxruntime session
-    post: Any  # ppocr.DBPostProcess with rapidocr's settings
+    det: Any  # rapidocr.ch_ppocr_det.TextDetector
     mean: np.ndarray  # detector normalisation, float32 per channel
     std: np.ndarray
-    rec_cfg: dict[str, Any]  # the recognizer's config section
-
-
-@dataclass(frozen=True)
-class _Recognizer:
-    session: Any  # the recognizer's onnxruntime session
-    decode: Any  # ppocr.CTCLabelDecode over the model's characters
-    shape: tuple[int, int, int]  # its input: channels, height, width
-    batch: int
-
-    def __call__(self, images: Sequence[np.ndarray]) -> list[tuple[str, float]]:
-        from geosleuth_plugins.ocr_signage.ppocr import recognize
-
-        return recognize(_runner(self.session), self.decode, images, self.shape, self.batch)
-
-
-def _runner(session: Any) -> Any:
-    """A function of the input tensor giving the session's first output."""
-    inputs = [v.name for v in session.get_inputs()]
-    outputs = [v.name for v in session.get_outputs()]
-    return lambda tensor: session.run(outputs, dict(zip(inputs, [tensor], strict=False)))[0]
+    rec_cfg: Any  # the recognizer's config section, its session not yet made
 
 
 def _model_path(section: Any) -> Path:
@@ -135,9 +109,8 @@ def _vertical_padding(width: int, height: int) -> int:
     return int(abs(max(int(width / ratio), min_height) * 2 - height) / 2)
 
 
-def _rapidocr_config() -> Any:
-    """rapidocr's configuration (its config.yaml, through rapidocr's OmegaConf parsing)
-    with ``_PARAMS`` applied."""
+def _config() -> Any:
+    """rapidocr's configuration (its config.yaml) with ``_PARAMS`` applied."""
     import logging
 
     from rapidocr.main import DEFAULT_CFG_PATH
@@ -147,86 +120,21 @@ def _rapidocr_config() -> Any:
     return ParseParams.update_batch(ParseParams.load(DEFAULT_CFG_PATH), dict(_PARAMS))
 
 
-def _config() -> dict[str, Any]:
-    """rapidocr's config.yaml as plain data (PyYAML, no OmegaConf) with ``_PARAMS``
-    applied: the settings of its detector ("Det") and recognizer ("Rec")."""
-    import rapidocr
-    import yaml
+def _attach_session(section: Any) -> None:
+    """Put an onnxruntime session of the section's model (subnormal weights flushed,
+    ``onnx_models.cpu_session``) in the config section, where rapidocr takes it from."""
+    from geosleuth_plugins.ocr_signage.onnx_models import cpu_session
+    from omegaconf import flag_override
 
-    path = Path(rapidocr.__file__).parent / "config.yaml"
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    cfg: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    for key, value in _PARAMS.items():
-        section, name = key.split(".")
-        cfg[section][name] = value
-    return cfg
-
-
-MODELS_FILE = "rapidocr-{version}-models.json"  # in <cache_dir>/onnx/
-_paths_lock = threading.Lock()
-_paths: dict[str, Path] | None = None
-
-
-def _resolve_model_paths() -> dict[str, Path]:
-    """The model files rapidocr's own resolver picks (0.3-0.5 CPU-s: OmegaConf)."""
-    cfg = _rapidocr_config()
-    return {"det": _model_path(cfg.Det), "rec": _model_path(cfg.Rec)}
+    session = cpu_session(_model_path(section))
+    with flag_override(section, "allow_objects", True):
+        section.session = session
 
 
 def model_paths() -> dict[str, Path]:
-    """The detector's and recognizer's model files ("det", "rec") from rapidocr's wheel.
-
-    Asked of rapidocr once per process, or read from the cache folder
-    (``<cache_dir>/onnx/rapidocr-<version>-models.json``, written on first use), where
-    the answer is kept as long as the files it names exist: the answer depends only on
-    the installed rapidocr, whose version names the file.
-    """
-    global _paths
-    with _paths_lock:
-        if _paths is not None and all(p.is_file() for p in _paths.values()):
-            return dict(_paths)
-        kept = _kept_paths_file()
-        found = _read_kept_paths(kept) if kept is not None else None
-        if found is None:
-            found = _resolve_model_paths()
-            if kept is not None:
-                _keep_paths(kept, found)
-        _paths = found
-        return dict(found)
-
-
-def _kept_paths_file() -> Path | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from geosleuth_plugins.ocr_signage.onnx_models import CACHE_SUBDIR, cache_folder
-
-    folder = cache_folder()
-    if folder is None:
-        return None
-    try:
-        return folder / CACHE_SUBDIR / MODELS_FILE.format(version=version("rapidocr"))
-    except PackageNotFoundError:
-        return None
-
-
-def _read_kept_paths(kept: Path) -> dict[str, Path] | None:
-    try:
-        data = json.loads(kept.read_text(encoding="utf-8"))
-        found = {key: Path(data[key]) for key in ("det", "rec")}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return found if all(p.is_file() for p in found.values()) else None
-
-
-def _keep_paths(kept: Path, found: dict[str, Path]) -> None:
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(kept.parent, prefix=kept.stem, suffix=".tmp")
-        with writing(kept.parent, prefix=kept.stem, suffix=".tmp") as tmp:
-            tmp.write_text(json.dumps({k: str(v) for k, v in found.items()}), encoding="utf-8")
-            tmp.replace(kept)
-    except OSError:
-        pass  # a read-only cache folder: asked of rapidocr again next time
+    """The detector's and recognizer's model files ("det", "rec") from rapidocr's wheel."""
+    cfg = _config()
+    return {"det": _model_path(cfg.Det), "rec": _model_path(cfg.Rec)}
 
 
 class RapidOcrEngine(OcrEngine):
@@ -244,42 +152,27 @@ class RapidOcrEngine(OcrEngine):
     def _load(self) -> object:
         """The detector. The recognizer is made on first use (``_recognizer``): a photo
         with no text never needs it (0.3 s and 60 MB saved)."""
-        from geosleuth_plugins.ocr_signage.onnx_models import cpu_session
-        from geosleuth_plugins.ocr_signage.ppocr import DBPostProcess
+        from rapidocr.ch_ppocr_det import TextDetector
 
         cfg = _config()
-        det = cfg["Det"]
-        post = DBPostProcess(thresh=det.get("thresh", 0.3),
-                             box_thresh=det.get("box_thresh", 0.5),
-                             max_candidates=det.get("max_candidates", 1000),
-                             unclip_ratio=det.get("unclip_ratio", 1.6),
-                             use_dilation=det.get("use_dilation", True),
-                             score_mode=det.get("score_mode", "fast"))
-        return _Models(det=cpu_session(model_paths()["det"]), post=post, rec_cfg=cfg["Rec"],
-                       mean=np.asarray(det["mean"], dtype=np.float32),
-                       std=np.asarray(det["std"], dtype=np.float32))
+        cfg.Rec.font_path = cfg.Global.font_path  # as RapidOCR fills these in
+        for section in (cfg.Det, cfg.Rec):
+            section.engine_cfg = cfg.EngineConfig[section.engine_type.value]
+        _attach_session(cfg.Det)
+        return _Models(det=TextDetector(cfg.Det), rec_cfg=cfg.Rec,
+                       mean=np.asarray(cfg.Det.mean, dtype=np.float32),
+                       std=np.asarray(cfg.Det.std, dtype=np.float32))
 
     def _recognizer(self) -> Any:
-        """The recognizer on the flushed recognizer model, made once."""
+        """rapidocr's TextRecognizer on the flushed recognizer model, made once."""
         if self._rec is None:
             models: Any = self.model()
             with self._load_lock:
                 if self._rec is None:
-                    from geosleuth_plugins.ocr_signage.onnx_models import cpu_session
-                    from geosleuth_plugins.ocr_signage.ppocr import CTCLabelDecode
+                    from rapidocr.ch_ppocr_rec import TextRecognizer
 
-                    session = cpu_session(model_paths()["rec"])
-                    meta = session.get_modelmeta().custom_metadata_map
-                    if "character" not in meta:
-                        raise ToolUnavailableError(
-                            "OCR engine rapidocr: its recognizer model lists no characters;"
-                            " pip install --force-reinstall rapidocr")
-                    rec = models.rec_cfg
-                    channels, height, width = (int(v) for v in rec["rec_img_shape"])
-                    self._rec = _Recognizer(session=session,
-                                            decode=CTCLabelDecode(meta["character"].splitlines()),
-                                            shape=(channels, height, width),
-                                            batch=int(rec["rec_batch_num"]))
+                    _attach_session(models.rec_cfg)
+                    self._rec = TextRecognizer(models.rec_cfg)
         return self._rec
 
     def _det_input(self, models: _Models, image: Image.Image) -> np.ndarray:
@@ -319,8 +212,8 @@ class RapidOcrEngine(OcrEngine):
             image_in = image
         tensor = self._det_input(models, image_in)
         with self.call_lock:
-            pred = _runner(models.det)(tensor)
-        boxes, _ = models.post(pred, (image_in.height, image_in.width))
+            pred = models.det.session(tensor)
+        boxes, _ = models.det.postprocess_op(pred, (image_in.height, image_in.width))
         if len(boxes) == 0:
             return []
         quads = [tuple((float(x), min(max(float(y) - top, 0.0), float(image.height)))
@@ -336,11 +229,13 @@ class RapidOcrEngine(OcrEngine):
         """
         if not crops:
             return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
         rec = self._recognizer()
         arrays = [np.asarray(crop.convert("RGB")) for crop in crops]  # order: see _det_input
         with self.call_lock:
-            read = rec(arrays)
-        texts, scores = [t for t, _ in read], [s for _, s in read]
+            out = rec(TextRecInput(img=arrays))
+        texts, scores = out.txts or (), out.scores or ()
         results: list[tuple[str, float]] = []
         for text, score in zip(texts, scores, strict=True):
             value = float(score)
