@@ -187,7 +187,8 @@ class InvestigationApp(App[None]):
     def open_path(self, path: Path) -> None:
         try:
             session = self.session_factory(path, self.settings)
-            photo = thumbnail(session.state.case.path, self.settings.max_pixels)
+            photo = thumbnail(session.state.case.path, self.settings.max_pixels,
+                              self.settings.decode_budget_mb)
             journals = self._journals_of(session)
         except Exception as exc:  # a bad photo or case folder: say so, keep the picker
             self.call_from_thread(self._open_failed, path, exc)

@@ -84,7 +84,8 @@ class CaseScreen(Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 photo = self.photo or thumbnail(self.session.state.case.path,
-                                                self.session.settings.max_pixels)
+                                                self.session.settings.max_pixels,
+                                                self.session.settings.decode_budget_mb)
                 yield photo_widget(photo, self.image_mode, id="photo")
                 yield HypothesisMap(id="map")
             with TabbedContent(id="tabs", initial="steps"):

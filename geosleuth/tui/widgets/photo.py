@@ -78,14 +78,16 @@ class HalfBlockPhoto(Widget):
         return Strip.blank(self.size.width)
 
 
-def thumbnail(path: Path, max_pixels: int = 120_000_000) -> Image.Image:
-    """The photo as a viewer shows it, at most 640 px a side (plenty for a terminal).
+def thumbnail(path: Path, max_pixels: int = 120_000_000, budget_mb: int | None = None
+              ) -> Image.Image:
+    """The photo as a viewer shows it, at most 640 px a side (plenty for a terminal),
+    decoded within ``budget_mb`` (the ``decode_budget_mb`` setting) as the tools read it.
 
     Decoding a large photo takes a moment: the app calls this in a worker.
     """
     from geosleuth.images import open_image, oriented
 
-    image = oriented(open_image(path, max_pixels))
+    image = oriented(open_image(path, max_pixels, budget_mb))
     image.thumbnail((640, 640))
     return image
 
