@@ -24,6 +24,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 from phonenumbers.prefix import _prefix_description_for_number
 
+from geosleuth.derived import open_or_build
 from geosleuth.tempfiles import remove_stale, writing
 
 FORMAT = 1  # raise when the file's tables change
@@ -120,21 +121,11 @@ def _index(cache_dir: Path) -> _Index | None:
         found = _open.get(path)
         if found is not None:
             return found
-        for attempt in (1, 2):
-            try:
-                if not path.is_file():
-                    build(path)
-                found = _Index(path)
-                break
-            except (OSError, sqlite3.DatabaseError, KeyError, ValueError):
-                if attempt == 2:
-                    return None  # an unwritable or damaged folder: the geocoder answers
-                try:
-                    path.unlink(missing_ok=True)  # damaged: built again
-                except OSError:
-                    return None
-        assert found is not None
-        _open[path] = found
+        # an unwritable or damaged folder: None, and the geocoder answers
+        found = open_or_build(path, build, _Index,
+                              (OSError, sqlite3.DatabaseError, KeyError, ValueError))
+        if found is not None:
+            _open[path] = found
         return found
 
 

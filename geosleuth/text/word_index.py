@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from geosleuth.derived import open_or_build
 from geosleuth.tempfiles import remove_stale, writing
 
 FORMAT = 1
@@ -102,21 +103,10 @@ def _table(lang: str) -> _Table | None:
         found = _tables.get(key)
         if found is not None:
             return found
-        for attempt in (1, 2):
-            try:
-                if not path.is_file():
-                    _build(path, lang)
-                found = _Table(path)
-                break
-            except (OSError, sqlite3.DatabaseError):
-                if attempt == 2:
-                    return None
-                try:
-                    path.unlink(missing_ok=True)  # damaged: built again
-                except OSError:
-                    return None
-        assert found is not None
-        _tables[key] = found
+        found = open_or_build(path, lambda p: _build(p, lang), _Table,
+                              (OSError, sqlite3.DatabaseError))
+        if found is not None:
+            _tables[key] = found
         return found
 
 
