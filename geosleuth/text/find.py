@@ -26,8 +26,15 @@ def _hint_languages(hint: list[str]) -> list[str]:
 
 
 def _from_host(clue: TextClue, named_text: str) -> TextClue:
-    """Say so when a place name was found only inside a web address's run-together words."""
+    """Say so when a place name was found only inside a web address's run-together words.
+
+    Host names are read in ASCII letters, so a name with other letters was read in the
+    text itself (a CJK name inside an unspaced line, "臺北" in "臺北車站", has letters on
+    both sides and would fail the word test below)."""
     import regex
+
+    if not clue.text.isascii():
+        return clue
 
     word = rf"(?<![\p{{L}}\p{{N}}]){regex.escape(clue.text)}(?![\p{{L}}\p{{N}}])"
     if regex.search(word, named_text, flags=regex.IGNORECASE):
@@ -64,7 +71,8 @@ def find_text_clues(
     if gazetteer is not None:
         places = find_place_names("\n".join([named_text, *hosts]), gazetteer, country_hint,
                                   _hint_languages(country_hint))
-        places = [_from_host(c, named_text) for c in places]
+        if hosts:
+            places = [_from_host(c, named_text) for c in places]
     clues += places
     clues += find_street_words(text)
     web = find_domains(text)

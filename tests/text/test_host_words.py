@@ -39,3 +39,17 @@ def test_a_place_inside_a_web_address_is_a_clue_and_says_where_it_was(
 def test_common_words_in_a_web_address_name_no_place(gazetteer: Gazetteer) -> None:
     clues = find_text_clues("www.bestpizzaonline.com", gazetteer, [])
     assert [c for c in clues if c.kind == "place_name"] == []
+
+
+def test_a_name_inside_an_unspaced_line_is_not_said_to_be_in_a_web_address(
+        gazetteer: Gazetteer) -> None:
+    # "臺北" in "臺北車站" has letters on both sides, as a CJK name always does
+    places = [c for c in find_text_clues("臺北車站", gazetteer, []) if c.kind == "place_name"]
+    assert places and places[0].data["place"]["country"] == "TW"
+    assert not any(c.data.get("in_web_address") for c in places)
+    assert not any("web address" in c.summary for c in places)
+    # with a web address beside it, the name read in the text is still the text's
+    places = [c for c in find_text_clues("臺北車站 www.visitlisboa.com", gazetteer, [])
+              if c.kind == "place_name"]
+    assert any(c.data["place"]["country"] == "TW" and not c.data.get("in_web_address")
+               for c in places)
