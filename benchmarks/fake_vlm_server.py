@@ -11,10 +11,10 @@ Nothing here leaves 127.0.0.1.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from geosleuth.testing.model_server import ScriptedChatServer
 
 
 def _reply(message: dict[str, Any]) -> dict[str, Any]:
@@ -33,43 +33,27 @@ def _tool_call(name: str, args: dict[str, Any], call_id: str) -> dict[str, Any]:
          "function": {"name": name, "arguments": json.dumps(args)}}]}
 
 
-class FakeVLMServer:
+class FakeVLMServer(ScriptedChatServer):
     """The slow server; ``reply(body)`` gives the completion (subclasses script their own)."""
 
     def __init__(self, delay_s: float = 2.0) -> None:
+        super().__init__()
         self.delay_s = delay_s
         self.calls = 0
         self.max_in_flight = 0
         self._in_flight = 0
-        self._lock = threading.Lock()
-        owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                with owner._lock:
-                    owner.calls += 1
-                    owner._in_flight += 1
-                    owner.max_in_flight = max(owner.max_in_flight, owner._in_flight)
-                try:
-                    time.sleep(owner.delay_s)
-                finally:
-                    with owner._lock:
-                        owner._in_flight -= 1
-                data = json.dumps(owner.reply(body)).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self.calls += 1
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            time.sleep(self.delay_s)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+        return self.reply(body)
 
     def reply(self, body: dict[str, Any]) -> dict[str, Any]:
         """Read the metadata first; once that call shows in the conversation, submit."""
@@ -83,15 +67,3 @@ class FakeVLMServer:
         else:
             message = _tool_call("exif_metadata", {}, "call_exif")
         return _reply(message)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> FakeVLMServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

@@ -20,16 +20,18 @@ import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 OFFSETS_DEG = {0: 0.0, 1: 0.05, 2: 0.2}  # about 0, 5.6 and 22 km north of the EXIF point
 _GPS = re.compile(r"-> (E\d+): EXIF GPS position (-?\d+\.\d+), (-?\d+\.\d+)")
 
 
-def completion(message: dict[str, Any], tokens: tuple[int, int] = (900, 60)) -> dict[str, Any]:
+def completion(message: dict[str, Any], tokens: tuple[int, int] = (900, 60),
+               model: str = "scripted-vlm") -> dict[str, Any]:
+    """An OpenAI chat-completion response carrying ``message``."""
     return {
         "id": "chatcmpl-scripted", "object": "chat.completion", "created": 0,
-        "model": "scripted-vlm",
+        "model": model,
         "choices": [{"index": 0, "message": message,
                      "finish_reason": "tool_calls" if message.get("tool_calls") else "stop"}],
         "usage": {"prompt_tokens": tokens[0], "completion_tokens": tokens[1],
@@ -44,7 +46,8 @@ def tool_calls(text: str, *calls: tuple[str, dict[str, Any]]) -> dict[str, Any]:
         for i, (name, args) in enumerate(calls, start=1)]}
 
 
-def _text(messages: list[dict[str, Any]]) -> str:
+def message_text(messages: list[dict[str, Any]]) -> str:
+    """The text parts of ``messages``, one per line (images left out)."""
     out = []
     for m in messages:
         content = m.get("content")
@@ -68,9 +71,11 @@ def _has_view(messages: list[dict[str, Any]]) -> bool:
     return False
 
 
-class ExifModelServer:
-    def __init__(self, *, look_at_map: bool = False) -> None:
-        self.look_at_map = look_at_map
+class ScriptedChatServer:
+    """An OpenAI-compatible chat-completions endpoint on 127.0.0.1 (a free port), served in
+    a thread while the object is entered; each POST is answered by ``answer(body)``."""
+
+    def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         owner = self
@@ -93,15 +98,36 @@ class ExifModelServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class ExifModelServer(ScriptedChatServer):
+    def __init__(self, *, look_at_map: bool = False) -> None:
+        super().__init__()
+        self.look_at_map = look_at_map
+
+    def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.requests.append(body)
         messages = body.get("messages") or []
-        system = _text([m for m in messages if m.get("role") == "system"])
+        system = message_text([m for m in messages if m.get("role") == "system"])
         if "verifier of a photo geolocation" in system:
             return completion({"role": "assistant",
                                "content": '{"path": 0, "reasons": "path 0 read the EXIF"}'})
         path = int(body.get("seed") or 0)
-        text = _text(messages)
+        text = message_text(messages)
         found = _GPS.search(text)
         if found is not None:
             eid, lat, lon = found.group(1), float(found.group(2)), float(found.group(3))
@@ -126,21 +152,9 @@ class ExifModelServer:
             calls.append(("teleport", {"where": "there"}))
         return completion(tool_calls("I read the metadata first.", *calls))
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
     def config(self, folder: Path, name: str = "scripted") -> Path:
         """A geosleuth config file naming this server ``name``."""
         path = folder / "config.toml"
         path.write_text(f'[servers.{name}]\nbase_url = "{self.url}"\nmodel = "scripted-vlm"\n',
                         encoding="utf-8")
         return path
-
-    def __enter__(self) -> ExifModelServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()

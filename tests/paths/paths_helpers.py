@@ -14,12 +14,12 @@ import json
 import os
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 from geosleuth.model import Finding, PointConstraint
 from geosleuth.settings import ServerConfig, Settings
+from geosleuth.testing.model_server import ScriptedChatServer, completion, message_text
 from geosleuth.tools.api import ClueTool
 from geosleuth.tools.context import ToolContext
 from geosleuth.tools.registry import Registry
@@ -60,13 +60,7 @@ def registry(*tools: ClueTool) -> Registry:
 
 
 def _completion(message: dict[str, Any], tokens: tuple[int, int] = (800, 40)) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-vlm",
-        "choices": [{"index": 0, "message": message,
-                     "finish_reason": "tool_calls" if message.get("tool_calls") else "stop"}],
-        "usage": {"prompt_tokens": tokens[0], "completion_tokens": tokens[1],
-                  "total_tokens": sum(tokens)},
-    }
+    return completion(message, tokens, model="test-vlm")
 
 
 def tool_message(name: str, args: dict[str, Any], cid: str = "call_1") -> dict[str, Any]:
@@ -78,48 +72,18 @@ def text_message(text: str) -> dict[str, Any]:
     return {"role": "assistant", "content": text}
 
 
-def _text(messages: list[dict[str, Any]]) -> str:
-    out = []
-    for m in messages:
-        content = m.get("content")
-        if isinstance(content, str):
-            out.append(content)
-        elif isinstance(content, list):
-            out += [p.get("text", "") for p in content if p.get("type") == "text"]
-    return "\n".join(out)
-
-
-class PathsModelServer:
+class PathsModelServer(ScriptedChatServer):
     def __init__(self, landmarks: dict[int, str], verifier: dict[str, Any] | None = None,
                  delay_s: float = 0.0) -> None:
+        super().__init__()
         self.landmarks = landmarks
         self.verifier = verifier or text_message('{"path": 0, "reasons": "default"}')
         self.delay_s = delay_s
-        self.requests: list[dict[str, Any]] = []
         self.verifier_requests: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
-                data = json.dumps(owner.answer(body)).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         messages = body.get("messages") or []
-        system = _text([m for m in messages if m.get("role") == "system"])
+        system = message_text([m for m in messages if m.get("role") == "system"])
         with self._lock:
             self.requests.append(body)
         time.sleep(self.delay_s)
@@ -128,24 +92,13 @@ class PathsModelServer:
                 self.verifier_requests.append(body)
             return _completion(self.verifier, (1500, 80))
         name = self.landmarks[int(body.get("seed") or 0)]
-        if "called landmark" in _text(messages):
+        if "called landmark" in message_text(messages):
             lat, lon = PLACES[name]
             return _completion(tool_message("submit_verdict", {
                 "lat": lat, "lon": lon, "radius_km": 1.0, "evidence": ["E1"],
                 "place": name, "rationale": f"the landmark {name}"}, "call_submit"))
         return _completion(tool_message("landmark", {"name": name}, "call_landmark"))
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> PathsModelServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def session_cache() -> Path:
