@@ -45,8 +45,18 @@ def read_record(folder: Path) -> dict[str, Any]:
 
 
 def find_photo(record: dict[str, Any], folder: Path) -> Path:
-    """The photo of a case: its recorded path, else that path or its name beside the folder."""
-    recorded = Path(record["image"]["path"])
+    """The photo of a case: its recorded path, else that path or its name beside the folder.
+
+    A photo a batch read by URI is recorded as that URI: a ``file://`` one names a local
+    path; any other (``s3://`` …) is looked for by its name in the case folder."""
+    text = str(record["image"]["path"])
+    if text.startswith("file://"):
+        from urllib.parse import urlparse
+        from urllib.request import url2pathname
+
+        recorded = Path(url2pathname(urlparse(text).path))
+    else:
+        recorded = Path(text)
     candidates = [recorded]
     if not recorded.is_absolute():
         candidates += [folder / recorded, folder.parent / recorded, folder.parent.parent / recorded]
