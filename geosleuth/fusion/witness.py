@@ -11,8 +11,8 @@ against the view so far, J, instead of the prior:
 
     L_i(x) = a_i + s_i · g_i(x) / Z_i,   Z_i = ∫ J_{i−1} · g_i / ∫ J_{i−1},   J_i = J_{i−1} · L_i
 
-(g is an area clue's profile above its floor, or a point's density; a = 1 − s, plus the
-floor's share). Each member then keeps the meaning of its strength *given what the
+(g is an area clue's profile above its floor, or a point's density; a = 1 − s: the floor
+says nothing about the place, ``likelihood``). Each member then keeps the meaning of its strength *given what the
 witness already said*: "Mandi, strength 0.3" puts 0.3 of the view in Mandi, wherever in
 India the rest of it lies. The witness as a whole is trusted with its anchor's strength
 (``fusion.groups``), so the anchor enters its own view as certain (0.999): its
@@ -78,7 +78,7 @@ class WitnessView:
         if floor is None:
             floor = float(f.min()) if len(f) else 0.0
             floor = floor if floor < 1.0 else 0.0
-        return np.maximum(f - floor, 0.0), (1.0 - c.strength) + c.strength * floor, floor
+        return np.maximum(f - floor, 0.0), 1.0 - c.strength, floor
 
     def fit(self, cells: Cells, log_prior: np.ndarray, countries: CountryLookup | None
             ) -> np.ndarray:
