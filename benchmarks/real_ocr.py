@@ -11,6 +11,14 @@ at least two letters, the letters of that script are compared:
   order differs from the label's at times, so this is a lower bound;
 * **letters found**: the share of the label's letters found in the reading (multiset
   overlap), order-free;
+* **aligned accuracy**: the label is split into its parts (the annotators separate the
+  lines of a sign with "/" or ";"), and each part's letters are aligned with the stretch
+  of the reading that matches them best (semi-global edit distance: the part in full,
+  any substring of the reading); 1 - the summed distances / the summed lengths. The
+  labels transcribe the text that places the photo, not every word in it: a car model,
+  a dealer sticker or a timestamp the reader also read is not an error of the reader,
+  while CER accuracy counts every such letter as one. Letters the label has and the
+  reading misses or gets wrong count as in CER;
 * both over *all* lines read and over the *sure* lines only (those the clues use).
 
 Labels are cleaned of the annotators' notes: parenthesised notes in English ("(old green
@@ -73,6 +81,39 @@ def scores(read: str, truth: str) -> tuple[float, float]:
     return cer, found
 
 
+def substring_distance(part: str, text: str) -> int:
+    """Edit distance of ``part`` to the substring of ``text`` closest to it.
+
+    Semi-global alignment (Sellers 1980): the classic Levenshtein table with the first
+    row all zeros (the match may start anywhere in ``text``) and the minimum of the last
+    row (it may end anywhere). Written here because rapidfuzz's partial matches score
+    windows of the part's length by Indel similarity, not edit distance.
+    """
+    prev = [0] * (len(text) + 1)
+    for i, a in enumerate(part, 1):
+        cur = [i] + [0] * len(text)
+        for j, b in enumerate(text, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b))
+        prev = cur
+    return min(prev)
+
+
+def label_parts(label: str) -> list[dict[str, str]]:
+    """The letters per script of each part of a label (its lines, split at "/" or ";")."""
+    parts = regex.split(r"\s/\s|;", label)
+    return [letters_by_script(clean_label(part)) for part in parts if part.strip()]
+
+
+def aligned(read: dict[str, str], parts: list[dict[str, str]]) -> dict[str, float]:
+    """Per script with two letters or more: 1 - Σ distance / Σ length over the parts."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for part in parts:
+        for script, letters in part.items():
+            totals[script][0] += substring_distance(letters, read.get(script, ""))
+            totals[script][1] += len(letters)
+    return {script: max(0.0, 1.0 - d / n) for script, (d, n) in totals.items() if n >= 2}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -81,7 +122,7 @@ def main() -> int:
     from geosleuth_plugins.ocr_signage.reading import read_image
     from PIL import Image, ImageOps
 
-    rows: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
+    rows: dict[str, list[tuple[float, ...]]] = defaultdict(list)
     seconds: list[float] = []
     start = time.time()
     print(f"load average at start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
@@ -102,17 +143,22 @@ def main() -> int:
                 lines = []
             every = letters_by_script(" ".join(line.text for line in lines))
             sure = letters_by_script(" ".join(line.text for line in lines if line.sure))
+            parts = label_parts(label["visible_text"])
+            aligned_every, aligned_sure = aligned(every, parts), aligned(sure, parts)
             for script, letters in truth.items():
                 if len(letters) < 2:
                     continue
                 rows[script].append((*scores(every.get(script, ""), letters),
-                                     *scores(sure.get(script, ""), letters)))
+                                     aligned_every.get(script, 0.0),
+                                     *scores(sure.get(script, ""), letters),
+                                     aligned_sure.get(script, 0.0)))
     print(f"\n### Real {args.sets}: character accuracy per script (engine auto)\n")
     print("| script | photos | CER accuracy, all lines | letters found, all | "
-          "CER accuracy, sure lines | letters found, sure |")
-    print("|---|---|---|---|---|---|")
+          "aligned accuracy, all | CER accuracy, sure lines | letters found, sure | "
+          "aligned accuracy, sure |")
+    print("|---|---|---|---|---|---|---|---|")
     for script, values in sorted(rows.items(), key=lambda kv: -len(kv[1])):
-        cols = [statistics.mean(v[i] for v in values) for i in range(4)]
+        cols = [statistics.mean(v[i] for v in values) for i in range(6)]
         print(f"| {script} | {len(values)} | " + " | ".join(f"{c:.2f}" for c in cols) + " |")
     if seconds:
         print(f"\nOCR per photo: median {statistics.median(seconds):.2f} s, max "
