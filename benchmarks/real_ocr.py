@@ -12,7 +12,7 @@ at least two letters, the letters of that script are compared:
 * **letters found**: the share of the label's letters found in the reading (multiset
   overlap), order-free;
 * **aligned accuracy**: the label is split into its parts (the annotators separate the
-  lines of a sign with "/" or ";"), and each part's letters are aligned with the stretch
+  lines of a sign with "/" or ";" and quote a plate's printed words), and each part's letters are aligned with the stretch
   of the reading that matches them best (semi-global edit distance: the part in full,
   any substring of the reading); 1 - the summed distances / the summed lengths. The
   labels transcribe the text that places the photo, not every word in it: a car model,
@@ -99,8 +99,9 @@ def substring_distance(part: str, text: str) -> int:
 
 
 def label_parts(label: str) -> list[dict[str, str]]:
-    """The letters per script of each part of a label (its lines, split at "/" or ";")."""
-    parts = regex.split(r"\s/\s|;", label)
+    """The letters per script of each part of a label: its lines, split at "/" or ";", and
+    the words it quotes (a plate's state name: 'BGB-3282 "TEXAS"')."""
+    parts = regex.split(r'\s/\s|;|"', label)
     return [letters_by_script(clean_label(part)) for part in parts if part.strip()]
 
 

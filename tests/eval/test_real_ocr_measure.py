@@ -43,6 +43,10 @@ def test_aligned_ignores_unlabelled_text_and_counts_misreadings() -> None:
     assert ro.aligned({"Latin": "RENAULTBASALVADOROVA"}, parts) == {"Latin": 1.0}
     # one letter wrong in 13
     assert ro.aligned({"Latin": "BASALYADOROVA"}, parts)["Latin"] == pytest.approx(1 - 1 / 13)
+    # a plate's quoted state name is a part of its own, in whatever order it is read
+    parts = ro.label_parts('BGB-3282 "TEXAS"')
+    assert parts == [{"Latin": "BGB"}, {"Latin": "TEXAS"}]
+    assert ro.aligned({"Latin": "TEXASBGB"}, parts) == {"Latin": 1.0}
     # a script not read at all scores 0, and CER does the same
     parts = ro.label_parts("서울 Seoul")
     assert ro.aligned({"Latin": "SEOUL"}, parts) == {"Hangul": 0.0, "Latin": 1.0}
