@@ -12,13 +12,14 @@ at least two letters, the letters of that script are compared:
 * **letters found**: the share of the label's letters found in the reading (multiset
   overlap), order-free;
 * **aligned accuracy**: the label is split into its parts (the annotators separate the
-  lines of a sign with "/" or ";" and quote a plate's printed words), and each part's letters are aligned with the stretch
-  of the reading that matches them best (semi-global edit distance: the part in full,
-  any substring of the reading); 1 - the summed distances / the summed lengths. The
-  labels transcribe the text that places the photo, not every word in it: a car model,
-  a dealer sticker or a timestamp the reader also read is not an error of the reader,
-  while CER accuracy counts every such letter as one. Letters the label has and the
-  reading misses or gets wrong count as in CER;
+  lines of a sign with "/" or ";" and quote a plate's printed words), and each part's
+  letters are aligned with the stretch of the reading that matches them best
+  (semi-global edit distance: the part in full, any substring of the reading);
+  1 - the summed distances / the summed lengths. The labels transcribe the text that
+  places the photo, not every word in it: a car model, a dealer sticker or a timestamp
+  the reader also read is not an error of the reader, while CER accuracy counts every
+  such letter as one. Letters the label has and the reading misses or gets wrong count
+  as in CER;
 * both over *all* lines read and over the *sure* lines only (those the clues use).
 
 Labels are cleaned of the annotators' notes: parenthesised notes in English ("(old green
