@@ -160,7 +160,11 @@ def best_reading(options: Sequence[Reading]) -> Reading | None:
     # When the script the mixed read found reads the line poorly, a reading in the
     # look-alike family competes with it on its weighed score: the family's packs were not
     # all in that read (a rendered Odia sign came out of it as Cyrillic at 0.44).
-    weak = max((o.raw for o in options if o.found), default=0.0) < WEAK_FOUND
+    # A mixed read that came out empty found no script at all: it gives the family no
+    # head start over the others (a real Korean road sign's "천안", read by no pack in
+    # that read, then came out as Gurmukhi at a weighed 0.38 over Hangul at 0.49).
+    found_any = any(o.found and o.text.strip() for o in options)
+    weak = found_any and max(o.raw for o in options if o.found) < WEAK_FOUND
 
     def counts(o: Reading) -> bool:
         return (o.found or lookalikes.confirmed(o.text, o.script)

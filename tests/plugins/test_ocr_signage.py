@@ -418,3 +418,22 @@ def test_a_script_the_mixed_read_did_not_find_must_win_by_a_margin() -> None:
     assert best_reading([junk, market]) is market
     assert best_reading([market]) is market
     assert best_reading([]) is None
+
+
+def test_an_empty_mixed_read_gives_the_lookalike_family_no_head_start() -> None:
+    from geosleuth_plugins.ocr_signage.choice import Reading, best_reading
+
+    # Tesseract's readings of the "천안" of a real Korean direction sign: the mixed read
+    # gave nothing; Hangul read the place name (with two letters of the sign's frame),
+    # the look-alike family made letters of its own.
+    empty = Reading([], "")
+    hangul = Reading([Word("천안너드", 0.49, 0, 120)], "Hangul", found=False)
+    gurmukhi = Reading([Word("ਲਟ", 0.5, 0, 50), Word("ਤਤ", 0.52, 60, 120)], "Gurmukhi",
+                       found=False)
+    thai = Reading([Word("ฆขเคร", 0.63, 0, 120)], "Thai", found=False)
+    assert hangul.score > gurmukhi.score and hangul.score > thai.score
+    assert best_reading([empty, hangul, gurmukhi, thai]) is hangul
+    # When the mixed read found a family script that reads the line poorly, the family
+    # still competes on its weighed score with the found script.
+    poor = Reading([Word("ฆข", 0.3, 0, 60)], "Thai")
+    assert best_reading([poor, gurmukhi]) is gurmukhi
