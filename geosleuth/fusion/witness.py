@@ -12,11 +12,11 @@ against the view so far, J, instead of the prior:
     L_i(x) = a_i + s_i · g_i(x) / Z_i,   Z_i = ∫ J_{i−1} · g_i / ∫ J_{i−1},   J_i = J_{i−1} · L_i
 
 (g is an area clue's profile above its floor, or a point's density; a = 1 − s: the floor
-says nothing about the place, ``likelihood``). Each member then keeps the meaning of its strength *given what the
-witness already said*: "Mandi, strength 0.3" puts 0.3 of the view in Mandi, wherever in
-India the rest of it lies. The witness as a whole is trusted with its anchor's strength
-(``fusion.groups``), so the anchor enters its own view as certain (0.999): its
-uncertainty is counted once, by the witness's strength, not twice.
+says nothing about the place, ``likelihood``). Each member then keeps the meaning of its
+strength *given what the witness already said*: "Mandi, strength 0.3" puts 0.3 of the
+view in Mandi, wherever in India the rest of it lies. The witness as a whole is trusted
+with its anchor's strength (``fusion.groups``), so the anchor enters its own view as
+certain (0.999): its uncertainty is counted once, by the witness's strength, not twice.
 
 Normalising against the view is right for a member that refines it (Mandi within India:
 the view holds more of Mandi than the prior does). For a member that contradicts the

@@ -73,6 +73,10 @@ class LanguageReport:
     han_variant: str | None = None  # "Hans" / "Hant" when kana-free Han is one set only
     # the leading opinion is a script's own prior (Han), not a language model's guess
     script_decided: bool = False
+    # the opinion comes from letters of a script other than Latin (Latin beside them is
+    # a romanisation and gives none): Devanagari, Han, Thai ... are written in a few
+    # countries, Latin in most
+    local_script: bool = False
 
     @property
     def top(self) -> LanguageGuess | None:
@@ -198,6 +202,7 @@ def identify(text: str, accuracy: str = "auto") -> LanguageReport:
     # next to a local script, Latin text is a romanisation or English ("서울 Seoul"):
     # it names no language of the place, so it gives no opinion
     local_script = any(sc not in ("Latin", "Other") and n >= 2 for sc, n in counts.items())
+    report.local_script = local_script
     lang_mass: dict[tuple[str, str], float] = defaultdict(float)
     script_mass: dict[str, float] = defaultdict(float)
     for script, chunk in _chunks(text):

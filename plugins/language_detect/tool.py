@@ -18,6 +18,14 @@ from geosleuth.tools.plan import PlanInput
 MAX_CHARS = 5000  # longer input is cut: a photo's signage never needs more
 MIN_DECIDED_LETTERS = 3  # fewer letters with a language or script opinion: no constraint
 STRENGTH_MIN, STRENGTH_MAX = 0.5, 0.7
+# The most an opinion read from a local script (not Latin) states. Measured with
+# benchmarks/clue_strengths.py on the real signs and plates (eval_real at 704d282): such
+# opinions held the truth for 7 of 7 photos of the tune split (Laplace's rule of
+# succession: 8/9 = 0.89) and 5 of 5 of the holdout; Latin-language guesses for 3 of 3
+# and 1 of 2 (romanised Indian place names came out as Maori). The real sets come from
+# OCR datasets photographed where their scripts are at home, so the figure is shaded
+# down for the signs seen abroad (a Chinatown) that they hold too few of.
+LOCAL_SCRIPT_MAX = 0.85
 FULL_LENGTH_LETTERS = 10  # letters at which text length no longer limits the strength
 # A language model's guess gives a country prior only when it is clear: the leading
 # language holds this share of the decided letters and leads the next by this margin. Short Latin
@@ -57,7 +65,8 @@ def strength_for(report: LanguageReport) -> float | None:
     if decided_letters < MIN_DECIDED_LETTERS or not report.countries or unsure(report):
         return None
     length = min(1.0, decided_letters / FULL_LENGTH_LETTERS)
-    return round(STRENGTH_MIN + (STRENGTH_MAX - STRENGTH_MIN) * report.certainty * length, 3)
+    top = LOCAL_SCRIPT_MAX if report.local_script else STRENGTH_MAX
+    return round(STRENGTH_MIN + (top - STRENGTH_MIN) * report.certainty * length, 3)
 
 
 def _percent(share: float) -> str:
@@ -129,5 +138,6 @@ class LanguageDetectTool(ClueTool):
             "countries": report.countries,
             "letters": report.letters,
             "decided": report.decided,
+            "local_script": report.local_script,
         }
         return Finding(summary=summarise(report), data=data, constraint=constraint)

@@ -165,8 +165,9 @@ def test_plates(text: str, countries: list[str]) -> None:
     clues = find_plates(text)
     assert len(clues) == 1 and _countries(clues[0]) == countries
     # a format says where a car is registered, not where it stands: never more than the
-    # share measured on real plates (geosleuth.text.plates.STRENGTH, 0.8) allows
-    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.8
+    # share measured on real plates times a share of cars at home
+    # (geosleuth.text.plates.STRENGTH, 0.95 x 0.95) allows
+    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.9
 
 
 @pytest.mark.parametrize("text", ["Call ABC1D23 now", "Hauptstraße 5", "E 45", "1234 AB"])
