@@ -111,14 +111,17 @@ AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not s
 AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
 
 
-def why_in_doubt(best: Reading, options: Sequence[Reading]) -> str:
+def why_in_doubt(best: Reading, options: Sequence[Reading],
+                 settled: frozenset[str] = frozenset()) -> str:
     """Why a Tesseract reading cannot be trusted ("" when it can).
 
     A script written in one country is strong evidence, so a line whose script the
     readings do not settle must not count. A reading that is not mostly words of its
     language is in doubt when its confidence is low; in a look-alike script also when its
     weighed score is low, when another family script reads the line nearly as well, or
-    when a family script's pack is missing here.
+    when a family script's pack is missing here. ``settled``: family scripts other lines
+    of the photo are confirmed words in; a rival reading does not unsettle a line in one
+    of them (see ``prefer_settled``).
     """
     if lookalikes.confirmed(best.text, best.script):
         return ""
@@ -142,6 +145,8 @@ def why_in_doubt(best: Reading, options: Sequence[Reading]) -> str:
                 f"Tesseract pack is missing: apt-get install {packs}")
     rival = max((o for o in options if o.script in lookalikes.FAMILY
                  and o.script != best.script), key=lambda o: o.score, default=None)
+    if best.script in settled:
+        return ""
     if best.score < AMBIGUOUS_BELOW or (
             rival is not None and rival.score >= best.score - AMBIGUOUS_MARGIN):
         also = f" or {rival.script} ({rival.score:.2f})" if rival is not None else ""
@@ -179,3 +184,21 @@ def best_reading(options: Sequence[Reading]) -> Reading | None:
             retried.score >= found.score + RETRY_MARGIN):
         return retried
     return found
+
+
+def prefer_settled(best: Reading | None, options: Sequence[Reading],
+                   settled: frozenset[str]) -> Reading | None:
+    """A line's reading in a script other lines of the photo are confirmed words in, when
+    it reads the line nearly as well as the best (within ``AMBIGUOUS_MARGIN``).
+
+    A photo's signs are written in one or two scripts, and the look-alike family's models
+    read each other's lines at close scores: on a real Patna office sign whose first line
+    is the Hindi word "कार्यालय" (confirmed), the next line came out as Gujarati at 0.56
+    against the right Devanagari reading at 0.49.
+    """
+    if best is None or best.script in settled or best.script not in lookalikes.FAMILY or (
+            lookalikes.confirmed(best.text, best.script)):
+        return best
+    near = [o for o in options if o.script in settled and o.raw >= LOW_CONFIDENCE
+            and o.score >= best.score - AMBIGUOUS_MARGIN]
+    return max(near, key=lambda o: o.score, default=best)

@@ -41,7 +41,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geosleuth_plugins.ocr_signage import lookalikes
-from geosleuth_plugins.ocr_signage.choice import Reading, best_reading, why_in_doubt
+from geosleuth_plugins.ocr_signage.choice import (
+    Reading,
+    best_reading,
+    prefer_settled,
+    why_in_doubt,
+)
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
 from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
@@ -264,8 +269,11 @@ def _tesseract_reads(
     chosen = [best_reading(options) for options in readings]
     # Scripts confirmed as words somewhere in the photo: a reading in another script that
     # is not words itself is more likely a look-alike of them than a second script.
-    settled = {b.script for b in chosen if b is not None and b.script in lookalikes.FAMILY
-               and lookalikes.confirmed(b.text, b.script)}
+    settled = frozenset(b.script for b in chosen if b is not None
+                        and b.script in lookalikes.FAMILY
+                        and lookalikes.confirmed(b.text, b.script))
+    chosen = [prefer_settled(best, options, settled)
+              for best, options in zip(chosen, readings, strict=True)]
     for line, options, best in zip(lines, readings, chosen, strict=True):
         if best is None or not best.words:
             out.append(line)
@@ -284,7 +292,7 @@ def _tesseract_reads(
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
-        doubt = why_in_doubt(best, options)
+        doubt = why_in_doubt(best, options, settled)
         if (not doubt and settled and best.script not in settled | {"Latin"}
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "

@@ -109,3 +109,31 @@ def test_a_reading_in_doubt_does_not_replace_a_sure_rapidocr_line() -> None:
                                        keep_rapidocr=True)
     assert shown.engine == "tesseract" and shown.doubt and not shown.sure
     assert any("too short" in n for n in notes)
+
+
+def test_a_script_confirmed_elsewhere_in_the_photo_wins_a_close_call() -> None:
+    from geosleuth_plugins.ocr_signage.choice import prefer_settled
+
+    # A real Patna office sign: its first line is the Hindi word "कार्यालय"; the Gujarati
+    # model read the next line a little better than the Hindi one.
+    gujarati = Reading([Word("તારોના", 0.75, 0, 60), Word("પ્રસાવ", 0.75, 70, 130),
+                        Word("રાય", 0.75, 140, 170)], "Gujarati")
+    hindi = Reading([Word("दारोगा", 0.57, 0, 60), Word("प्रसाद", 0.57, 70, 130),
+                     Word("पथ", 0.57, 140, 170)], "Devanagari")
+    options = [gujarati, hindi]
+    best = best_reading(options)
+    assert best is gujarati and hindi.score >= gujarati.score - choice.AMBIGUOUS_MARGIN
+    settled = frozenset({"Devanagari"})
+    assert prefer_settled(best, options, settled) is hindi
+    # ... and a rival family reading does not put a line in a settled script in doubt
+    odd = Reading([Word("दारो", 0.6, 0, 40), Word("गाप्र", 0.6, 50, 90)], "Devanagari")
+    rival = Reading([Word("તારો", 0.62, 0, 40), Word("નાપ્ર", 0.62, 50, 90)], "Gujarati")
+    assert "uncertain" in why_in_doubt(odd, [odd, rival])
+    assert why_in_doubt(odd, [odd, rival], settled) == ""
+    # no script settled in the photo, or one far behind: the best reading stands
+    assert prefer_settled(best, options, frozenset()) is gujarati
+    far = Reading([Word("दा", 0.3, 0, 20)], "Devanagari")
+    assert prefer_settled(best, [gujarati, far], settled) is gujarati
+    # a reading confirmed as words of its own script is not replaced
+    thai = reading_of("ทางออก", "Thai", 0.8)
+    assert prefer_settled(thai, [thai, hindi], settled) is thai
