@@ -325,6 +325,8 @@ def main() -> None:
             else:
                 seen[key] = {**w, "runs": 1}
                 wrong.append(seen[key])
+    # the target of issue 13: every answered real photo, every set and map condition
+    every = calibration([r for _, r in all_rows if r.answered])
     set_order = {name: i for i, (name, _, _) in enumerate(plan)}
     wrong.sort(key=lambda w: (conditions.index(w["condition"]), set_order[w["set"]],
                               -(w["confidence"] or 0.0), w["file"]))
@@ -335,7 +337,8 @@ def main() -> None:
         "date": started_at, "load_start": load_start, "load_end": load_avg(),
         "cpus": os.cpu_count(), "split": args.split, "sets": sets, "maps": conditions,
         "limit": args.limit, "jobs": args.jobs, "data": str(data), "maps_info": maps_info,
-        "runs": runs, "median": median, "pooled": pooled, "confidently_wrong": wrong,
+        "runs": runs, "median": median, "pooled": pooled, "every_answer": every,
+        "confidently_wrong": wrong,
         "wall_s": round(wall_s, 1),
     }
     (out / "figures.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
@@ -366,6 +369,10 @@ def main() -> None:
               + (f"; ECE per run {', '.join(num(e, '.3f') for e in p['ece_runs'])}"
                  if args.runs > 1 else "") + "\n")
         print("\n".join(reliability_lines(p)))
+    print(f"\n## Calibration over every answered real photo (every set, metadata shown or "
+          f"hidden, every map condition{', every run' if args.runs > 1 else ''})\n")
+    print(f"{every['n']} answers; ECE {num(every['ece'], '.3f')}, "
+          f"Brier {num(every['brier'], '.3f')}")
     print(f"\n## Confidently wrong photos ({len(wrong)})\n")
     print("\n".join(wrong_lines(wrong)))
     print(f"\nload average at the end {load_avg()}; figures in {out / 'figures.json'}")
