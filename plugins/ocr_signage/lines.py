@@ -30,6 +30,7 @@ class TextLine:
     script: str = ""
     notes: tuple[str, ...] = field(default=())
     doubt: str = ""  # why the reading is not sure whatever its confidence ("" if none)
+    echo: str = ""  # the photo's Latin line that spells this reading out (``parallel``)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -67,6 +68,7 @@ class TextLine:
             "script": self.script,
             "sure": self.sure,
             **({"doubt": self.doubt} if self.doubt else {}),
+            **({"spelled_out_by": self.echo} if self.echo else {}),
         }
 
 

@@ -28,6 +28,10 @@
    the same words, has to win by ``choice.RETRY_MARGIN``, unless its reading is words of
    its language. A reading whose script is not settled keeps a ``doubt`` and is not sure
    (``choice.why_in_doubt``).
+6. Across the photo: a close call between look-alike scripts goes to the script other
+   lines are confirmed words in (``choice.prefer_settled``), and a reading in a local
+   script that a sure Latin line of the photo spells out ("पीतमपुरा" beside "Pitampura")
+   is kept and trusted, however faint (``parallel``).
 
 A missing engine or language pack never fails the read: what is there is used, and the
 result's ``notes`` name the install line for what was missing.
@@ -40,7 +44,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from geosleuth_plugins.ocr_signage import lookalikes
+from geosleuth_plugins.ocr_signage import lookalikes, parallel
 from geosleuth_plugins.ocr_signage.choice import (
     Reading,
     best_reading,
@@ -182,11 +186,14 @@ def _tesseract_reads(
     lines: list[TextLine],
     languages: Sequence[str],
     keep_rapidocr: bool,
+    latin: Sequence[str] = (),
 ) -> tuple[list[TextLine], list[str]]:
     """The lines, re-read by Tesseract where it reads them better; and notes.
 
     ``keep_rapidocr``: RapidOCR's reading stands for lines in the scripts it reads, unless
     Tesseract reads the line in another script with a better (plausibility-weighted) score.
+    ``latin``: the photo's sure Latin lines; a reading in another script that one of them
+    spells out is kept and trusted (``parallel``).
     """
     notes: list[str] = []
     crops = [crop_quad(image, line.polygon, out_height=TESSERACT_CROP_HEIGHT)
@@ -274,7 +281,10 @@ def _tesseract_reads(
                         and lookalikes.confirmed(b.text, b.script))
     chosen = [prefer_settled(best, options, settled)
               for best, options in zip(chosen, readings, strict=True)]
-    for line, options, best in zip(lines, readings, chosen, strict=True):
+    spelled: list[str | None] = [None] * len(lines)
+    for i, options in enumerate(readings):
+        spelled[i], chosen[i] = _spelled_out(options, latin, chosen[i])
+    for line, options, best, latin_line in zip(lines, readings, chosen, spelled, strict=True):
         if best is None or not best.words:
             out.append(line)
             continue
@@ -285,14 +295,14 @@ def _tesseract_reads(
         rapid_strength = line.confidence * _letter_share(line.text)
         # A reading confirmed as words of a look-alike script beats a reading RapidOCR is
         # not sure of (it makes Latin look-alikes of Devanagari at 0.6: "CRTfeR").
-        words_beat_rapid = (lookalikes.confirmed(best.text, script)
+        words_beat_rapid = ((lookalikes.confirmed(best.text, script) or bool(latin_line))
                             and line.confidence < SURE_FROM["rapidocr"])
         if keep_rapidocr and _rapid_ok(line) and not words_beat_rapid and (
                 script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength):
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
-        doubt = why_in_doubt(best, options, settled)
+        doubt = "" if latin_line else why_in_doubt(best, options, settled)
         if (not doubt and settled and best.script not in settled | {"Latin"}
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
@@ -305,10 +315,24 @@ def _tesseract_reads(
         # The weighed score chose the reading; the line keeps Tesseract's own measure, and
         # a reading in doubt stays visible but is not sure (``TextLine.sure``).
         out.append(replace(line, text=text, confidence=best.raw, engine=tess.name,
-                           doubt=doubt))
+                           doubt=doubt, echo=latin_line or ""))
         if doubt and doubt not in notes:
             notes.append(doubt)
     return out, notes
+
+
+def _spelled_out(options: Sequence[Reading], latin: Sequence[str],
+                 best: Reading | None) -> tuple[str | None, Reading | None]:
+    """(the Latin line, the reading) when a Latin line of the photo spells out one of a
+    line's readings in another script (the best-scoring such reading); else (None, best)."""
+    if not latin:
+        return None, best
+    found = [(o, line) for o in options if o.script not in ("Latin", "")
+             and (line := parallel.echoed(o.text, latin)) is not None]
+    if not found:
+        return None, best
+    reading, line = max(found, key=lambda pair: pair[0].score)
+    return line, reading
 
 
 def _packs(script: str) -> list[str]:
@@ -333,8 +357,9 @@ def _missing_tesseract_note(lines: Sequence[TextLine]) -> list[str]:
 def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
     out: list[TextLine] = []
     for line in lines:
-        if not line.text.strip() or line.confidence < MIN_CONFIDENCE.get(line.engine, 0.5):
-            continue
+        if not line.text.strip() or (line.confidence < MIN_CONFIDENCE.get(line.engine, 0.5)
+                                     and not line.echo):
+            continue  # a reading the photo's Latin line spells out stands, however faint
         if line.engine == "tesseract" and sum(ch.isalnum() for ch in line.text) < 2:
             continue  # a lone glyph Tesseract made of a texture; no sign text is that short
         out.append(replace(line, script=line_script(line.text)))
@@ -357,8 +382,10 @@ def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str]) -> Oc
         if tess.availability().available:
             unsure = [i for i, line in enumerate(lines) if _unsure(line)]
             if unsure:
+                latin = [line.text for i, line in enumerate(lines) if i not in unsure
+                         and line.sure and line_script(line.text) == "Latin"]
                 reread, notes = _tesseract_reads(tess, image, [lines[i] for i in unsure],
-                                                 languages, keep_rapidocr=True)
+                                                 languages, keep_rapidocr=True, latin=latin)
                 for i, line in zip(unsure, reread, strict=True):
                     lines[i] = line
                 if any(line.engine == "tesseract" for line in reread):
