@@ -12,6 +12,11 @@ The load average is printed at the start and the end.
 - ``locate``, warm (the gazetteer index and the other first-run files built; ``--no-cache``
   so every tool runs): the Lisbon example, a 12 MP photo with a sign rendered by
   ``geosleuth.testing.signs`` (saved as JPEG), the example photo with no text;
+- ``locate`` served by ``geosleuth serve`` (one worker, socket in a temporary folder):
+  the same photos, each request sent when a warm worker waits; wall time of the client,
+  CPU time of the client plus the worker's CPU for the command (from the server's log
+  line "served ... (X CPU-s; peak Y MB)"), and the worker's peak RSS (which includes
+  its warm-up);
 - the first run: ``locate`` of the Lisbon example with an empty cache folder (index
   build included);
 - peak memory (max RSS) of ``locate`` (from the warm runs), and of ``batch --jobs 4`` on
@@ -43,7 +48,7 @@ from bench_batch import _descendants, _memory_kb
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "photos"
 SHARED = ROOT.parent / "shared" / "data"
-PARTS = ("help", "warm", "first", "memory", "batch", "maps")
+PARTS = ("help", "warm", "served", "first", "memory", "batch", "maps")
 
 
 def load() -> str:
@@ -86,6 +91,50 @@ def twelve_mp_sign(path: Path) -> Path:
             " center=(0.4, 0.45), seed=3).image.save(sys.argv[1], quality=90)\n")
     subprocess.run([sys.executable, "-c", code, str(path)], check=True)
     return path
+
+
+def served(photos: dict[str, Path], runs: int, env: dict[str, str], tmp: Path,
+           out: str) -> None:
+    """``locate`` through ``geosleuth serve``: see the module docstring."""
+    import re
+
+    sock = tmp / "serve" / "serve.sock"
+    log_path = tmp / "serve.log"
+    serve_env = {**env, "GEOSLEUTH_SERVE_SOCKET": str(sock)}
+    with log_path.open("wb") as log_file:
+        server = subprocess.Popen([sys.executable, "-m", "geosleuth", "serve"], env=serve_env,
+                                  stdout=subprocess.DEVNULL, stderr=log_file)
+    served_line = re.compile(r"served .*\(([\d.]+) CPU-s; peak (\d+) MB\)")
+
+    def wait_for(pattern: str, count: int) -> list[str]:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if sum(pattern in line for line in lines) >= count:
+                return lines
+            if server.poll() is not None:
+                raise SystemExit(f"geosleuth serve stopped: {log_path.read_text()[-2000:]}")
+            time.sleep(0.1)
+        raise SystemExit(f"geosleuth serve: no {pattern!r} in 300 s")
+
+    done = 0
+    try:
+        for label, photo in photos.items():
+            results = []
+            for _ in range(runs):
+                wait_for("warm (", done + 1)
+                client = run(["locate", str(photo), "--out", out, "--no-cache"], serve_env)
+                done += 1
+                line = wait_for("served ", done)
+                found = [m for m in map(served_line.search, line) if m][-1]
+                results.append({"wall": client["wall"],
+                                "cpu": client["cpu"] + float(found.group(1)),
+                                "mb": float(found.group(2))})
+            target = "≤ 0.8 s" if "no text" in label else "≤ 1.5 s wall, ≤ 1.2 CPU-s"
+            show(f"locate served by geosleuth serve, {label}", results, target)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def peak_batch_memory(photos: Path, out: Path, jobs: int, env: dict[str, str]) -> float:
@@ -146,6 +195,11 @@ def main() -> None:
             show(f"locate warm, {label}", runs, target)
         print(f"peak memory of locate (max RSS, any photo above): {locate_mb:.0f} MB"
               "  [target ≤ 400 MB]", flush=True)
+
+    if "served" in parts:
+        if not parts & {"warm", "memory"}:
+            run(["locate", str(photos["Lisbon example"]), "--out", out], env)  # the cache
+        served(photos, args.runs, env, tmp, out)
 
     if "memory" in parts:
         folder = tmp / "batch12"

@@ -17,5 +17,7 @@ def pytest_configure(config: object) -> None:
     os.environ.setdefault("GEOSLEUTH_CACHE_DIR", str(_SESSION_DIR / "cache"))
     os.environ.setdefault("GEOSLEUTH_DATA_DIR", str(_SESSION_DIR / "data"))
     os.environ["GEOSLEUTH_CONFIG"] = str(_SESSION_DIR / "no-config.toml")
+    # never hand a command to a 'geosleuth serve' the developer may have running
+    os.environ["GEOSLEUTH_SERVE_SOCKET"] = str(_SESSION_DIR / "no-server" / "serve.sock")
     for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
         os.environ.pop(name, None)

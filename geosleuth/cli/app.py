@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "geosleuth.cli.investigate_cmd",
     "geosleuth.cli.calibrate_cmd",
     "geosleuth.cli.export_cmd",
+    "geosleuth.cli.serve_cmd",
 )
 
 for _name in COMMAND_MODULES:
@@ -59,7 +60,12 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point: errors that reach here become one line and an exit code."""
-    from geosleuth.cli.errors import run_guarded
+    """Console-script entry point: errors that reach here become one line and an exit code.
 
-    sys.exit(run_guarded(app))
+    A ``locate`` goes to a running ``geosleuth serve`` when there is one (see
+    ``geosleuth.server``)."""
+    from geosleuth.cli.errors import run_guarded
+    from geosleuth.server.client import run_served
+
+    served = run_served(sys.argv[1:])
+    sys.exit(served if served is not None else run_guarded(app))
