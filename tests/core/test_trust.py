@@ -43,6 +43,19 @@ def test_a_point_strength_is_the_probability_it_gives_its_circle(where) -> None:
     assert 0.45 <= mass_within(post, lat, lon, 10.0) <= 0.6
 
 
+@pytest.mark.parametrize("floor", [0.0, 0.05, 0.2])
+def test_a_country_strength_is_the_probability_it_gives_its_countries(floor: float) -> None:
+    """The weight a country clue gives the countries it does not name says nothing about
+    the place: a plate format of strength 0.8 puts 0.8 (and the prior's share of the
+    rest) in its country, whatever that weight (with 0.2 it used to put 0.69 there)."""
+    from geosleuth.fusion.verdicts import country_mass
+
+    plate = CountryConstraint(weights={"PT": 1.0}, default=floor, strength=0.8)
+    post = posterior([ev("E1", plate)], _iberia)
+    pt = country_mass(post, "PT", _iberia)
+    assert pt is not None and 0.8 <= pt <= 0.82
+
+
 def test_clues_of_one_witness_are_trusted_once() -> None:
     """Four readings of one sign agreeing on a town are one witness, not four."""
     town = (41.15, -8.61)
