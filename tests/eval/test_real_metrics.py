@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "real_metrics.py"
+from geosleuth.testing.benchmarks import load_benchmark
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("real_metrics", _PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("real_metrics", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-rm = _load()
+rm = load_benchmark("real_metrics")
 PhotoRow = rm.PhotoRow
 
 

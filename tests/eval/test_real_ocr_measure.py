@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
-_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "real_ocr.py"
+from geosleuth.testing.benchmarks import load_benchmark
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("real_ocr", _PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("real_ocr", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-ro = _load()
+ro = load_benchmark("real_ocr")
 
 
 @pytest.mark.parametrize(("part", "text", "distance"), [
