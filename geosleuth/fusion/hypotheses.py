@@ -12,6 +12,7 @@ from geosleuth.fusion.posterior import Posterior
 from geosleuth.fusion.prior import prior_within
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import GeoConstraint, Hypothesis, Place, PointConstraint
+from geosleuth.model.hypothesis import REGION_KM
 
 RADII_KM = (0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 200, 500, 750, 1500, 2500)
 KNEE = 0.8  # a hypothesis' radius holds at least this share of the mass around it
@@ -22,6 +23,8 @@ SMALLEST_PER_CELL = 0.5  # a circle's radius is at least half its densest cell's
 LOCATED = 1.5
 LOOKAHEAD = 3  # "around it": within a radius three steps of the ladder wider (x4 to x10)
 MIN_MASS = 0.02
+WIDE_LABEL_SHARE = 0.1  # a country named in a wide circle's label holds this much of it
+WIDE_LABEL_COUNTRIES = 3
 EXCLUSION = 4.0  # after a peak is taken, mass within this many radii of it is set aside
 SUPPORTS, CONTRADICTS = 0.5, 0.05
 AREA_READ_KM = 1.0  # an area clue is read over this radius at a hypothesis' centre
@@ -118,6 +121,8 @@ def extract(
         where = (cells.lat[inside], cells.lon[inside], remaining[inside].copy())
         remaining[d <= EXCLUSION * radius] = 0.0  # the peak's tail belongs to it, not to the next
         place = (describe(lat, lon) if describe else Place()).at_scale(radius)
+        if radius > REGION_KM and countries is not None:
+            place = by_mass(place, where, countries, describe)
         supported, contradicted = links(lat, lon, radius, post.constraints, countries, where)
         if mass < LOCATED * prior_within(lat, lon, radius, countries):
             continue  # the prior speaking: no evidence says the photo is here
@@ -136,6 +141,34 @@ def extract(
             )
         )
     return ranked(out)
+
+
+def by_mass(place: Place, where: tuple[np.ndarray, np.ndarray, np.ndarray],
+            countries: CountryLookup, describe: Describe | None) -> Place:
+    """A wide circle's names when the country at its centre is not where most of its
+    probability lies: the countries that hold it, the most probable first, and that one's
+    code. A 2,500 km circle centred in Bangladesh, 0.85 of whose probability lay in India
+    (a Bengali sign from Tripura), was labelled "Bangladesh" at confidence 0.81."""
+    lat, lon, mass = where
+    total = float(mass.sum())
+    if total <= 0:
+        return place
+    codes = countries(lat, lon)
+    shares = {str(c): float(mass[codes == c].sum()) / total for c in np.unique(codes) if c}
+    if not shares:
+        return place
+    top = max(shares, key=lambda c: shares[c])
+    if top == place.country_code:
+        return place
+    named = sorted((c for c, v in shares.items() if v >= WIDE_LABEL_SHARE),
+                   key=lambda c: -shares[c])[:WIDE_LABEL_COUNTRIES] or [top]
+    names = []
+    for code in named:
+        at = int(np.argmax(np.where(codes == code, mass, -1.0)))  # its most probable cell
+        there = describe(float(lat[at]), float(lon[at])) if describe else None
+        fits = there is not None and there.country and there.country_code == code
+        names.append(there.country if fits and there is not None and there.country else code)
+    return Place(country_code=top, country=", ".join(dict.fromkeys(names)))
 
 
 def _recentred(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from geosleuth.fusion.hypotheses import Describe
+from geosleuth.fusion.hypotheses import Describe, by_mass
 from geosleuth.fusion.likelihood import CountryLookup
 from geosleuth.fusion.posterior import Posterior
 from geosleuth.geo.distance import haversine_km
 from geosleuth.model import Level, Verdict, level_for_radius
+from geosleuth.model.hypothesis import REGION_KM
 
 
 class Submission(Protocol):
@@ -78,6 +79,11 @@ def verdict_from_submission(
     countries: CountryLookup | None = None,
 ) -> Verdict:
     place = describe(sub.lat, sub.lon) if describe else None
+    if place is not None and sub.radius_km > REGION_KM and countries is not None:
+        # a wide circle's country is the one that holds most of it (``by_mass``)
+        inside = haversine_km(post.cells.lat, post.cells.lon, sub.lat, sub.lon) <= sub.radius_km
+        where = (post.cells.lat[inside], post.cells.lon[inside], post.mass[inside])
+        place = by_mass(place.at_scale(sub.radius_km), where, countries, describe)
     confidence = round(mass_within(post, sub.lat, sub.lon, sub.radius_km), 4)
     code = place.country_code if place else None
     level, why = verdict_level(post, sub.lat, sub.lon, sub.radius_km, code, countries)

@@ -139,8 +139,11 @@ def test_pinning_raises_the_pinned_place() -> None:
 
 
 def test_hypotheses_come_by_probability_and_wide_ones_by_country() -> None:
+    names = {"PT": "Portugal", "ES": "Spain"}
+
     def describe(lat: float, lon: float) -> Place:
-        return Place(country_code="PT", country="Portugal", region="Lisboa", city="Méru")
+        code = str(_iberia(np.array([lat]), np.array([lon]))[0]) or "PT"
+        return Place(country_code=code, country=names[code], region="Lisboa", city="Méru")
 
     evidence = [ev("E1", CountryConstraint(weights={"PT": 1.0, "ES": 0.5}, strength=0.8),
                    "read")]
@@ -148,9 +151,40 @@ def test_hypotheses_come_by_probability_and_wide_ones_by_country() -> None:
     scores = [h.score for h in result.hypotheses]
     assert scores == sorted(scores, reverse=True)
     assert [h.id for h in result.hypotheses] == [f"H{i}" for i in range(1, len(scores) + 1)]
+    post = result.posterior
+    assert post is not None
     for h in result.hypotheses:
-        if h.radius_km > 200:
-            assert h.place == "Portugal"
+        if h.radius_km > 200:  # named by its countries, the most probable first: no village
+            inside = haversine_km(post.cells.lat, post.cells.lon, h.lat, h.lon) <= h.radius_km
+            codes = _iberia(post.cells.lat[inside], post.cells.lon[inside])
+            mass = post.mass[inside]
+            most = max(("PT", "ES"), key=lambda c: float(mass[codes == c].sum()))
+            assert h.country_code == most and h.place is not None
+            assert h.place.split(", ")[0] == names[most] and "Méru" not in h.place
+
+
+def test_a_wide_circle_is_named_by_the_countries_that_hold_it() -> None:
+    """A Bengali sign read in Tripura: the circle's centre lies in Bangladesh, most of its
+    probability in India. It is "India, Bangladesh" and its country India."""
+    from geosleuth.fusion.hypotheses import by_mass
+
+    lat = np.array([23.7, 23.8, 22.5, 26.0])
+    lon = np.array([90.4, 91.3, 88.3, 85.0])
+    mass = np.array([0.15, 0.0, 0.4, 0.45])
+
+    def south_asia(la: np.ndarray, lo: np.ndarray) -> np.ndarray:
+        return np.where(lo > 89.0, "BD", "IN")
+
+    def describe(la: float, lo: float) -> Place:
+        code = str(south_asia(np.array([la]), np.array([lo]))[0])
+        return Place(country_code=code, country={"BD": "Bangladesh", "IN": "India"}[code])
+
+    centre = Place(country_code="BD", country="Bangladesh")
+    named = by_mass(centre, (lat, lon, mass), south_asia, describe)
+    assert named.country_code == "IN" and named.label() == "India, Bangladesh"
+    # the centre's country holding the most: the names stay
+    mass = np.array([0.6, 0.0, 0.2, 0.2])
+    assert by_mass(centre, (lat, lon, mass), south_asia, describe) == centre
 
 
 def test_exclusions_alone_list_no_hypotheses() -> None:
