@@ -283,7 +283,7 @@ def _tesseract_reads(
               for best, options in zip(chosen, readings, strict=True)]
     spelled: list[str | None] = [None] * len(lines)
     for i, options in enumerate(readings):
-        spelled[i], chosen[i] = _spelled_out(options, latin, chosen[i])
+        spelled[i], chosen[i] = _spelled_out(options, latin, chosen[i], lines[i].text)
     for line, options, best, latin_line in zip(lines, readings, chosen, spelled, strict=True):
         if best is None or not best.words:
             out.append(line)
@@ -322,9 +322,14 @@ def _tesseract_reads(
 
 
 def _spelled_out(options: Sequence[Reading], latin: Sequence[str],
-                 best: Reading | None) -> tuple[str | None, Reading | None]:
+                 best: Reading | None, own: str = "") -> tuple[str | None, Reading | None]:
     """(the Latin line, the reading) when a Latin line of the photo spells out one of a
-    line's readings in another script (the best-scoring such reading); else (None, best)."""
+    line's readings in another script (the best-scoring such reading); else (None, best).
+
+    ``own`` is RapidOCR's reading of the line: a Latin line that spells out that too is
+    no confirmation (the line may be that Latin text again, a second "TAXI", which a
+    Greek or Cyrillic model reads as look-alikes that romanise back to it)."""
+    latin = [line for line in latin if parallel.echoed(own, [line]) is None]
     if not latin:
         return None, best
     found = [(o, line) for o in options if o.script not in ("Latin", "")

@@ -56,6 +56,11 @@ def test_the_spelled_out_reading_is_chosen_over_a_higher_scoring_look_alike() ->
     # no Latin line spells any reading out: the best stands
     assert _spelled_out([thai, gujarati], ["Pitampura"], gujarati) == (None, gujarati)
     assert _spelled_out([hindi], [], hindi) == (None, hindi)
+    # a line RapidOCR read as that Latin text itself is that text again, not a translation
+    look_alike = Reading([Word("ΠΙΤΑΜΠΟΥΡΑ", 0.5, 0, 80)], "Greek", found=False)
+    assert _spelled_out([look_alike], ["Pitampura"], look_alike, own="Pitampura") == (
+        None, look_alike)
+    assert _spelled_out([look_alike], ["Pitampura"], look_alike)[0] == "Pitampura"
 
 
 def test_a_faint_reading_the_latin_line_spells_out_is_kept_and_says_so() -> None:
