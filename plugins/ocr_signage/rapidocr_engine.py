@@ -175,7 +175,8 @@ class RapidOcrEngine(OcrEngine):
                     self._rec = TextRecognizer(models.rec_cfg)
         return self._rec
 
-    def _det_input(self, models: _Models, image: Image.Image) -> np.ndarray:
+    def _det_input(self, models: _Models, image: Image.Image,
+                   long_side: int = DET_LONG_SIDE) -> np.ndarray:
         """The detector's input tensor for ``image`` (1x3xHxW float32).
 
         Written here rather than through rapidocr's ``DetPreProcess``, which normalises in
@@ -190,7 +191,7 @@ class RapidOcrEngine(OcrEngine):
         """
         import cv2
 
-        size = det_input_size(image.width, image.height)
+        size = det_input_size(image.width, image.height, long_side)
         pixels = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no copy
         if size != image.size:
             shrink = size[0] / image.width
@@ -199,9 +200,11 @@ class RapidOcrEngine(OcrEngine):
         tensor = (pixels.astype(np.float32) * np.float32(1 / 255) - models.mean) / models.std
         return np.ascontiguousarray(tensor.transpose(2, 0, 1)[np.newaxis])
 
-    def detect(self, image: Image.Image) -> list[tuple[Point, ...]]:
+    def detect(self, image: Image.Image,
+               long_side: int = DET_LONG_SIDE) -> list[tuple[Point, ...]]:
         """Quadrilaterals of the text lines of ``image`` (clockwise from top-left), in its
-        pixel coordinates; the image is read at ``det_input_size``."""
+        pixel coordinates; the image is read at ``det_input_size`` (its long side at most
+        ``long_side``)."""
         models: Any = self.model()
         top = _vertical_padding(image.width, image.height)
         if top:  # as rapidocr does: a strip gets black bands above and below
@@ -210,7 +213,7 @@ class RapidOcrEngine(OcrEngine):
             image_in = padded
         else:
             image_in = image
-        tensor = self._det_input(models, image_in)
+        tensor = self._det_input(models, image_in, long_side)
         with self.call_lock:
             pred = models.det.session(tensor)
         boxes, _ = models.det.postprocess_op(pred, (image_in.height, image_in.width))

@@ -54,6 +54,7 @@ from geosleuth_plugins.ocr_signage.choice import (
 from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
 from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
+    DET_LONG_SIDE,
     DET_SMALL_LINE_PX,
     RAPIDOCR_SCRIPTS,
     RapidOcrEngine,
@@ -107,16 +108,17 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
     return box
 
 
-def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image) -> tuple[list[Quad], int]:
+def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
+                      long_side: int = DET_LONG_SIDE) -> tuple[list[Quad], int]:
     # One detection of the whole photo, shrunk straight to the detector's input size
     # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
     # the detector shrank it again).
-    quads: list[Quad] = list(rapid.detect(image))
-    det_scale = det_input_size(image.width, image.height)[0] / image.width
+    quads: list[Quad] = list(rapid.detect(image, long_side))
+    det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
     zoomed = 0
     for box in regions:
-        found = rapid.detect(image.crop(box))
+        found = rapid.detect(image.crop(box), long_side)
         if not found:
             continue
         zoomed += 1
@@ -371,10 +373,11 @@ def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
     return out
 
 
-def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str]) -> OcrResult:
+def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str],
+                detect_px: int = DET_LONG_SIDE) -> OcrResult:
     rapid = engine("rapidocr")
     assert isinstance(rapid, RapidOcrEngine)
-    quads, zoomed = _detect_with_zoom(rapid, image)
+    quads, zoomed = _detect_with_zoom(rapid, image, detect_px)
     lines = rapid.read_quads(image, quads)
     used = ["rapidocr"]
     notes: list[str] = []
@@ -421,8 +424,12 @@ def read_image(
     choice: str = "auto",
     languages: Sequence[str] = (),
     region: Sequence[float] | None = None,
+    detect_px: int = DET_LONG_SIDE,
 ) -> OcrResult:
-    """OCR of ``image`` (or of ``region``, fractions of it); polygons in image pixels."""
+    """OCR of ``image`` (or of ``region``, fractions of it); polygons in image pixels.
+
+    ``detect_px``: the long side of the copy RapidOCR's detector looks at (the tool's
+    ``[tools.ocr_signage] detect_px``)."""
     if choice not in ("auto", *ENGINE_NAMES):
         raise ValueError(f"unknown OCR engine {choice!r}; use auto, {', '.join(ENGINE_NAMES)}")
     offset = (0, 0)
@@ -437,11 +444,11 @@ def read_image(
         if choice == "tesseract" and not engine("rapidocr").availability().available:
             result = _read_page_engine(image, "tesseract", languages)
         elif choice in ("rapidocr", "tesseract"):
-            result = _read_rapid(image, choice, languages)
+            result = _read_rapid(image, choice, languages, detect_px)
         else:
             result = _read_page_engine(image, choice, languages)
     elif engine("rapidocr").availability().available:
-        result = _read_rapid(image, "auto", languages)
+        result = _read_rapid(image, "auto", languages, detect_px)
     else:
         fallback = next((n for n in ("tesseract", "easyocr")
                          if engine(n).availability().available), None)

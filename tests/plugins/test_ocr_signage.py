@@ -437,3 +437,28 @@ def test_an_empty_mixed_read_gives_the_lookalike_family_no_head_start() -> None:
     # still competes on its weighed score with the found script.
     poor = Reading([Word("ฆข", 0.3, 0, 60)], "Thai")
     assert best_reading([poor, gurmukhi]) is gurmukhi
+
+
+def test_detect_px_sets_what_the_detector_sees_and_the_cache_key(tmp_path: Path) -> None:
+    """``[tools.ocr_signage] detect_px``: the detector looks at a larger copy (finer text,
+    more time); the result is the same on a plain sign; the option is in the cache key."""
+    from geosleuth_plugins.ocr_signage.rapidocr_engine import RapidOcrEngine
+    from geosleuth_plugins.ocr_signage.tool import Options
+    from pydantic import ValidationError
+
+    rapid = engine("rapidocr")
+    assert isinstance(rapid, RapidOcrEngine)
+    photo = sign_photo("Rua Augusta Lisboa", "Latin", size=(1600, 1200), text_px=40)
+    default = rapid._det_input(rapid.model(), photo.image)  # type: ignore[arg-type]
+    finer = rapid._det_input(rapid.model(), photo.image, 1280)  # type: ignore[arg-type]
+    assert max(default.shape[2:]) == 960 and max(finer.shape[2:]) == 1280
+    path = save(photo.image, tmp_path / "sign.jpg")
+    ctx = ToolContext(case=load_case(path), settings=Settings())
+    fine = ToolContext(case=load_case(path), settings=Settings(),
+                       options=Options(detect_px=1280))
+    read = [line["text"] for line in TOOL.run(ctx, {}).data["lines"]]  # type: ignore[union-attr]
+    read_fine = [line["text"] for line in TOOL.run(fine, {}).data["lines"]]  # type: ignore[union-attr]
+    assert " ".join(read) == " ".join(read_fine) == "Rua Augusta Lisboa"
+    assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(fine, {})
+    with pytest.raises(ValidationError):
+        Options(detect_px=10)
