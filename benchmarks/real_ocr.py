@@ -1,6 +1,6 @@
 """Character accuracy per script of the OCR on the real signs and plates (``../shared/data``).
 
-    python benchmarks/real_ocr.py [--data DIR] [--sets signs,plates]
+    python benchmarks/real_ocr.py [--data DIR] [--sets signs,plates] [--detect-px 960]
 
 For each photo of ``real/<set>/ground_truth.csv`` the photo is read as ``geosleuth locate``
 reads it (``read_image``, engine auto), and for each script of its ``visible_text`` with
@@ -120,6 +120,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", default="signs,plates")
+    parser.add_argument("--detect-px", type=int, default=960,
+                        help="[tools.ocr_signage] detect_px: the detector's input long side")
     args = parser.parse_args()
     from geosleuth_plugins.ocr_signage.reading import read_image
     from PIL import Image, ImageOps
@@ -138,7 +140,7 @@ def main() -> int:
                 with Image.open(folder / label["file"]) as image:
                     photo = ImageOps.exif_transpose(image).convert("RGB")
                 t0 = time.perf_counter()
-                lines = read_image(photo).lines
+                lines = read_image(photo, detect_px=args.detect_px).lines
                 seconds.append(time.perf_counter() - t0)
             except Exception as exc:  # a failed read counts as an empty reading
                 print(f"{label['file']}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -154,7 +156,8 @@ def main() -> int:
                                      aligned_every.get(script, 0.0),
                                      *scores(sure.get(script, ""), letters),
                                      aligned_sure.get(script, 0.0)))
-    print(f"\n### Real {args.sets}: character accuracy per script (engine auto)\n")
+    print(f"\n### Real {args.sets}: character accuracy per script (engine auto, "
+          f"detect_px {args.detect_px})\n")
     print("| script | photos | CER accuracy, all lines | letters found, all | "
           "aligned accuracy, all | CER accuracy, sure lines | letters found, sure | "
           "aligned accuracy, sure |")
