@@ -24,6 +24,23 @@ class FusionResult:
 
 # A verdict as wide as the widest radius must at least be more likely true than not.
 MIN_WIDEST_CONFIDENCE = 0.5
+# ... unless a circle inside it holds nearly all of what it holds: that circle answers.
+NESTED_SHARE = 0.9
+
+
+def nested_answer(top: Hypothesis, others: Sequence[Hypothesis]) -> Hypothesis | None:
+    """The most probable hypothesis whose circle lies inside ``top``'s and holds at least
+    ``NESTED_SHARE`` of ``top``'s probability, if any.
+
+    A Brazilian plate's "ES - CACHOEIRO DE ITAPEMIRIM" put 0.3241 within 25 km of the town,
+    and the 2,500 km circle around Brazil that holds it 0.3265: the wide circle came first
+    by a hair and, too wide and too weak, left the case without an answer, though nearly
+    all it held was the town's circle.
+    """
+    inside = [h for h in others if h is not top
+              and haversine_km(h.lat, h.lon, top.lat, top.lon) + h.radius_km <= top.radius_km
+              and h.score >= NESTED_SHARE * top.score]
+    return max(inside, key=lambda h: h.score, default=None)
 
 
 def observed_fixes(evidence: Sequence[Evidence]) -> list[PointConstraint]:
@@ -79,13 +96,19 @@ def fuse(
             posterior=post,
         )
     top = hyps[0]
+    prefix = ""
     if top.radius_km >= RADII_KM[-1] and top.score < MIN_WIDEST_CONFIDENCE:
         why = (
             f"the best circle, {top.radius_km:g} km around {top.place or 'its centre'}, holds only"
             f" p={top.score:.2f}: too wide and too weak to be an answer"
         )
-        return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells), posterior=post)
-    rationale = (
+        nested = nested_answer(top, hyps)
+        if nested is None:
+            return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells),
+                                posterior=post)
+        prefix = f"{top.id}: {why}; {nested.id} inside it holds {nested.score:.2f} of it; "
+        top = nested
+    rationale = prefix + (
         f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
         f"{top.lat:.5f}, {top.lon:.5f}"
     )

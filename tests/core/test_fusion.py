@@ -198,3 +198,18 @@ def test_a_verdict_states_the_probability_of_its_country() -> None:
         pytest.approx(in_pt, abs=1e-3))
     assert country_mass(post, "PT", None) is None
     assert country_mass(post, "ES", countries) == pytest.approx(1 - in_pt, abs=1e-3)
+
+
+def test_a_circle_inside_a_wide_weak_one_that_holds_nearly_all_of_it_answers() -> None:
+    """A Brazilian plate: 0.3265 in 2,500 km around Brazil, 0.3241 of it within 25 km of
+    the town the plate names. The town's circle answers; a circle elsewhere, or one that
+    holds much less of the wide one, does not."""
+    from geosleuth.fusion.fuse import nested_answer
+    from geosleuth.model import Hypothesis
+
+    brazil = Hypothesis(id="H1", lat=-12.0, lon=-50.0, radius_km=2500.0, score=0.3265)
+    town = Hypothesis(id="H2", lat=-20.85, lon=-41.11, radius_km=25.0, score=0.3241)
+    abroad = Hypothesis(id="H3", lat=40.0, lon=-3.7, radius_km=25.0, score=0.32)
+    faint = Hypothesis(id="H4", lat=-23.5, lon=-46.6, radius_km=25.0, score=0.1)
+    assert nested_answer(brazil, [brazil, town, abroad, faint]) == town
+    assert nested_answer(brazil, [brazil, abroad, faint]) is None
