@@ -3,10 +3,11 @@
     python -m geosleuth.server.worker FD    (started by the supervisor; FD is its socket)
 
 The warm-up investigates a photo the worker draws (a street sign with a place name and a
-phone number) with the caching of tool results off, into a folder it removes, with its
-output discarded: that loads what a ``locate`` uses (the OCR and language models, the
-gazetteer, the country raster, the report's fonts). Then it takes one connection of the
-same user, checks that the client runs the same code, takes the client's working folder,
+phone number) with the offline backend and no network whatever the configuration says,
+the caching of tool results off, into a folder it removes, with its output discarded:
+that loads what a ``locate`` uses (the OCR and language models, the gazetteer, the
+country raster, the report's fonts). Then it takes one connection of the same user,
+checks that the client runs the same code, takes the client's working folder,
 environment, command line and terminal, runs the command as the CLI does, sends the exit
 code, and exits.
 """
@@ -84,8 +85,10 @@ def warm_up() -> None:
     saved_argv = sys.argv
     try:
         photo = warm_up_photo(folder)
+        # offline whatever the configuration says: a warm-up sends nothing anywhere
         sys.argv = ["geosleuth", "locate", str(photo), "--no-cache", "--out",
-                    str(folder / "cases"), "--json"]
+                    str(folder / "cases"), "--json", "--backend", "offline", "--offline",
+                    "--paths", "1"]
         with _quiet():
             code = run_guarded(app)
     finally:

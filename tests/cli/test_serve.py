@@ -167,3 +167,16 @@ def test_no_server_or_an_unsafe_folder_means_the_command_runs_here(
         listener.close()
     # commands other than locate always run here
     assert run_served(["batch", "folder"]) is None
+
+
+def test_the_warm_up_is_offline_whatever_the_configuration_says(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's warm-up never sends its drawn photo to a model or a map service."""
+    from geosleuth.server import worker
+
+    said: list[str] = []
+    monkeypatch.setattr(worker, "log", said.append)
+    monkeypatch.setenv("GEOSLEUTH_BACKEND", "openai")  # and no key: a call would fail
+    monkeypatch.setenv("GEOSLEUTH_NETWORK", "true")
+    worker.warm_up()
+    assert len(said) == 1 and "warm-up exit code 0" in said[0]
