@@ -39,14 +39,18 @@ def process_started() -> float:
 
     From /proc where there is one (Linux); elsewhere when this module was imported,
     which is later than the true start and so errs on the side of keeping files.
+
+    The boot time is the clock now less /proc/uptime (to a hundredth of a second), not
+    /proc/stat's ``btime``, which is whole seconds: a start computed from it came out up
+    to a second early, so the temporary file of a run killed just before this one started
+    looked newer than this process and was left behind.
     """
     try:
         stat = Path("/proc/self/stat").read_text()
         ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22: start time, in ticks
-        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime "))
+        boot = time.time() - float(Path("/proc/uptime").read_text().split()[0])
         return min(boot + ticks / os.sysconf("SC_CLK_TCK"), _IMPORTED)
-    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+    except (OSError, ValueError, IndexError, AttributeError):
         return _IMPORTED
 
 

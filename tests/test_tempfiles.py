@@ -101,3 +101,22 @@ def test_a_file_another_build_is_writing_is_kept(tmp_path: Path) -> None:
     stale = _plant(tmp_path / "indexabcd_123.tmp")
     assert remove_stale(tmp_path, "index", ".tmp") == [stale]
     assert remove_stale(tmp_path / "missing", "index", ".tmp") == []
+
+
+def test_a_leftover_written_just_before_the_next_process_started_is_removed(
+        tmp_path: Path) -> None:
+    """A batch killed mid-write and resumed at once: the resumed process starts a few
+    tens of milliseconds after the leftover's last write, and must see it as older than
+    itself (a start computed from /proc/stat's whole-second boot time came out up to a
+    second early, and the leftover stayed)."""
+    import subprocess
+    import sys
+
+    leftover = tmp_path / ".all.kml.kqap4oiq"
+    leftover.write_bytes(b"<kml")  # its mtime: now
+    time.sleep(0.05)
+    code = ("import sys; from pathlib import Path; from geosleuth.tempfiles import remove_stale;"
+            "print(len(remove_stale(Path(sys.argv[1]), '.all.kml.', '')))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "1" and not leftover.exists()
