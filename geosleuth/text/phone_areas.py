@@ -14,7 +14,6 @@ cannot be written, the geocoder itself answers.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
@@ -24,11 +23,9 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 from phonenumbers.prefix import _prefix_description_for_number
 
-from geosleuth.derived import open_or_build
-from geosleuth.tempfiles import remove_stale, writing
+from geosleuth.derived import open_or_build, write_sqlite
 
 FORMAT = 1  # raise when the file's tables change
-_TMP_SUFFIX = ".tmp"
 _lock = threading.Lock()
 _open: dict[Path, _Index] = {}
 
@@ -85,8 +82,6 @@ def build(path: Path) -> None:
     from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
     from phonenumbers.geodata.locale import LOCALE_DATA
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(path.parent, prefix=path.stem, suffix=_TMP_SUFFIX)
     # a prefix without an English name is skipped by every English lookup
     rows = [(prefix, locale, name) for prefix, names in GEOCODE_DATA.items()
             for locale, name in names.items() if locale == "en" or locale.startswith("en_")]
@@ -96,23 +91,17 @@ def build(path: Path) -> None:
         if name.startswith("*"):
             name = names.get(name[1:], "")
         regions.append((code, str(name)))
-    with writing(path.parent, prefix=path.stem, suffix=_TMP_SUFFIX) as tmp:
-        con = sqlite3.connect(tmp)
-        try:
-            con.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-                "CREATE TABLE prefixes (prefix TEXT, locale TEXT, name TEXT,"
-                " PRIMARY KEY (prefix, locale)) WITHOUT ROWID;"
-                "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;")
-            con.executemany("INSERT INTO prefixes VALUES (?, ?, ?)", sorted(rows))
-            con.executemany("INSERT INTO regions VALUES (?, ?)", regions)
-            con.execute("INSERT INTO meta VALUES ('longest_prefix', ?)",
-                        (str(GEOCODE_LONGEST_PREFIX),))
-            con.commit()
-        finally:
-            con.close()
-        os.replace(tmp, path)
+
+    def fill(con: sqlite3.Connection) -> None:
+        con.executemany("INSERT INTO prefixes VALUES (?, ?, ?)", sorted(rows))
+        con.executemany("INSERT INTO regions VALUES (?, ?)", regions)
+        con.execute("INSERT INTO meta VALUES ('longest_prefix', ?)",
+                    (str(GEOCODE_LONGEST_PREFIX),))
+
+    write_sqlite(path, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+                 "CREATE TABLE prefixes (prefix TEXT, locale TEXT, name TEXT,"
+                 " PRIMARY KEY (prefix, locale)) WITHOUT ROWID;"
+                 "CREATE TABLE regions (code TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;", fill)
 
 
 def _index(cache_dir: Path) -> _Index | None:

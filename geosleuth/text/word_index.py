@@ -13,18 +13,15 @@ when it cannot be written, wordfreq answers as before (``None`` from ``zipf_freq
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 import threading
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from geosleuth.derived import open_or_build
-from geosleuth.tempfiles import remove_stale, writing
+from geosleuth.derived import open_or_build, write_sqlite
 
 FORMAT = 1
-_TMP_SUFFIX = ".tmp"
 _folder: Path | None = None
 _lock = threading.Lock()
 _tables: dict[tuple[Path, str], _Table] = {}
@@ -71,21 +68,14 @@ def _build(path: Path, lang: str) -> None:
     from wordfreq import get_frequency_dict
 
     freqs = get_frequency_dict(lang, wordlist="small")  # LookupError: no list for lang
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(path.parent, prefix=path.stem, suffix=_TMP_SUFFIX)
-    with writing(path.parent, prefix=path.stem, suffix=_TMP_SUFFIX) as tmp:
-        con = sqlite3.connect(tmp)
-        try:
-            con.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-                "CREATE TABLE words (word TEXT PRIMARY KEY, freq REAL NOT NULL) WITHOUT ROWID;")
-            con.executemany("INSERT INTO words VALUES (?, ?)", freqs.items())  # unsorted: faster
-            con.execute("INSERT INTO meta VALUES ('lang', ?)", (lang,))
-            con.commit()
-        finally:
-            con.close()
-        os.replace(tmp, path)
+
+    def fill(con: sqlite3.Connection) -> None:
+        con.executemany("INSERT INTO words VALUES (?, ?)", freqs.items())  # unsorted: faster
+        con.execute("INSERT INTO meta VALUES ('lang', ?)", (lang,))
+
+    write_sqlite(path, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+                 "CREATE TABLE words (word TEXT PRIMARY KEY, freq REAL NOT NULL) WITHOUT ROWID;",
+                 fill)
 
 
 def _table(lang: str) -> _Table | None:
