@@ -38,7 +38,12 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from typing import Any
+
+from bench_maps import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 OSM = ROOT.parent / "shared" / "data" / "osm"
@@ -49,12 +54,6 @@ IMPORT = ("import sys; from pathlib import Path;"
           "from geosleuth.maps.regions import RegionStore;"
           "info, st = RegionStore(Path(sys.argv[1])).import_file(Path(sys.argv[2]));"
           "print(st.bytes, st.seconds)")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(q / 100.0 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def load() -> str:

@@ -28,18 +28,16 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_maps import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "photos"
 COLD = ("import json, sys, time; t, c = time.perf_counter(), time.process_time();"
         "from geosleuth.report.casemap import map_png;"
         "map_png(json.load(open(sys.argv[1])));"
         "print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000)")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(q / 100.0 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def locate_examples(out: Path) -> list[Path]:
