@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from maps_helpers import FakeClock, LocalServer, Request, write_town
+from maps_helpers import FakeClock, LocalServer, Request, make_settings, write_streets, write_town
 
 from geosleuth.maps.regions import RegionStore
+from geosleuth.settings import Settings
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,14 @@ def town_store(tmp_path_factory: pytest.TempPathFactory) -> RegionStore:
     store = RegionStore(root / "data")
     store.import_file(write_town(root / "testdorf.osm.pbf"))
     return store
+
+
+@pytest.fixture
+def streets(tmp_path: Path) -> Settings:
+    """Settings whose data folder holds the imported streets of ``write_streets``."""
+    settings = make_settings(tmp_path)
+    RegionStore(settings.data_dir).import_file(write_streets(tmp_path / "streets.osm.pbf"))
+    return settings
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ their kind and name, and an index of an older schema refused in one line."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pytest
-from maps_helpers import ROAD_LAT, make_settings, write_streets
+from maps_helpers import ROAD_LAT
 from typer.testing import CliRunner
 
 from geosleuth.cli.app import app
@@ -17,13 +16,6 @@ from geosleuth.maps.geometry import decode_line, encode_line, shape_kind
 from geosleuth.maps.index import IndexVersionError
 from geosleuth.maps.regions import RegionStore
 from geosleuth.settings import Settings
-
-
-@pytest.fixture
-def streets(tmp_path: Path) -> Settings:
-    settings = make_settings(tmp_path)
-    RegionStore(settings.data_dir).import_file(write_streets(tmp_path / "streets.osm.pbf"))
-    return settings
 
 
 def test_geometry_round_trips_in_millionths_of_a_degree() -> None:

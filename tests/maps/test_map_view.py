@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from geosleuth_plugins.map_view import MapView
 from geosleuth_plugins.map_view.render import frame_for
-from maps_helpers import ROAD_LAT, LocalServer, Reply, Request, make_settings, write_streets
+from maps_helpers import ROAD_LAT, LocalServer, Reply, Request, make_settings
 from PIL import Image
 
 from geosleuth.errors import ToolError
@@ -28,13 +28,6 @@ from geosleuth.tools.views import load_view
 PRIMARY = (252, 214, 164)
 BLUE = (31, 119, 180)  # a hypothesis marker
 PURPLE = (123, 63, 160)  # located evidence
-
-
-@pytest.fixture
-def streets(tmp_path: Path) -> Settings:
-    settings = make_settings(tmp_path)
-    RegionStore(settings.data_dir).import_file(write_streets(tmp_path / "streets.osm.pbf"))
-    return settings
 
 
 def case() -> Case:
