@@ -165,8 +165,20 @@ def test_no_server_or_an_unsafe_folder_means_the_command_runs_here(
         assert run_served(["locate", "photo.jpg"]) is None
     finally:
         listener.close()
-    # commands other than locate always run here
+
+
+def test_commands_other_than_locate_never_reach_the_server(
+        server: Server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GEOSLEUTH_SERVE_SOCKET", str(server.sock))
     assert run_served(["batch", "folder"]) is None
+    assert run_served(["tools"]) is None
+    # the client did not even ask (a worker would have refused, and the client said so)
+    assert capsys.readouterr().err == ""
+    assert not [line for line in server.lines() if "served" in line]
+    # ... while a locate does reach it
+    assert run_served(["locate", "--help"]) == 0
+    server.wait_for("served 'geosleuth locate', exit code 0")
 
 
 def test_the_warm_up_is_offline_whatever_the_configuration_says(
