@@ -40,6 +40,13 @@ RAPIDOCR_SCRIPTS = frozenset({"Latin", "Han", "Kana", "Japanese"})
 # (too small to be found at all). With the detector's subnormal weights flushed
 # (onnx_models), 960 px costs 0.25 CPU-s instead of 0.8.
 DET_LONG_SIDE = 960
+# A photo at most this long is looked at whole instead: shrinking it to 960 px lost the
+# small text of the real plate and sign photos (1280 px and under: Latin character accuracy
+# 0.78 -> 0.83, Han 0.76 -> 0.80, a US plate's "OUG6157" found at all; benchmarks/real.md),
+# and its detection costs at most 1.8 times a 960 px one. A larger photo is shrunk to
+# DET_LONG_SIDE (a 12 MP photo at 1280 px took 1.6 times as long to read) and its small
+# lines zoomed (``DET_SMALL_LINE_PX``).
+DET_WHOLE_UP_TO = 1280
 # A line under this height (pixels of the detector's input; the box, which is about twice
 # the text's height) is re-detected at full size. It was 14 px when a 12 MP photo was
 # shrunk in two steps; with one area-averaged shrink the small sign of the 12 MP zoom test
@@ -97,6 +104,13 @@ def det_input_size(width: int, height: int, long_side: int = DET_LONG_SIDE) -> t
     ratio = min(1.0, long_side / max(width, height))
     return (max(32, round(int(width * ratio) / 32) * 32),
             max(32, round(int(height * ratio) / 32) * 32))
+
+
+def det_long_side(width: int, height: int, long_side: int = DET_LONG_SIDE) -> int:
+    """The detector's long side for a whole photo of this size: the photo's own when it is
+    at most ``DET_WHOLE_UP_TO`` pixels long, else ``long_side``."""
+    own = max(width, height)
+    return own if long_side < own <= DET_WHOLE_UP_TO else long_side
 
 
 def _vertical_padding(width: int, height: int) -> int:

@@ -59,6 +59,7 @@ from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     RAPIDOCR_SCRIPTS,
     RapidOcrEngine,
     det_input_size,
+    det_long_side,
 )
 from geosleuth_plugins.ocr_signage.scripts import line_script, scripts_of
 from geosleuth_plugins.ocr_signage.tesseract_engine import (
@@ -112,7 +113,8 @@ def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
                       long_side: int = DET_LONG_SIDE) -> tuple[list[Quad], int]:
     # One detection of the whole photo, shrunk straight to the detector's input size
     # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
-    # the detector shrank it again).
+    # the detector shrank it again); a photo of at most DET_WHOLE_UP_TO px is not shrunk.
+    long_side = det_long_side(image.width, image.height, long_side)
     quads: list[Quad] = list(rapid.detect(image, long_side))
     det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)

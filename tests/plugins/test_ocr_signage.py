@@ -343,12 +343,20 @@ def test_detector_input_size_and_strip_padding() -> None:
         DET_LONG_SIDE,
         RapidOcrEngine,
         det_input_size,
+        det_long_side,
     )
 
     assert det_input_size(4000, 3000) == (960, 704)
     assert det_input_size(1155, 866) == (960, 704)
     assert det_input_size(640, 480) == (640, 480)
     assert max(det_input_size(5000, 200)) <= DET_LONG_SIDE
+    # A whole photo of at most DET_WHOLE_UP_TO px is detected at its own size, a larger one
+    # at DET_LONG_SIDE (or the detect_px asked for, when that is larger).
+    assert det_long_side(1155, 866) == 1155 and det_input_size(1155, 866, 1155) == (1152, 864)
+    assert det_long_side(720, 1280) == 1280
+    assert det_long_side(640, 480) == DET_LONG_SIDE
+    assert det_long_side(1600, 1200) == DET_LONG_SIDE
+    assert det_long_side(1155, 866, 1280) == 1280
     # A strip (wider than 8:1) is padded above and below before detection, as rapidocr
     # does; the line's box comes back in the strip's own coordinates.
     plate = render_plate("Avenida da Liberdade", "Latin", text_px=40, palette=1)
