@@ -103,6 +103,15 @@ def weight(text: str, script: str) -> float:
     return 0.5 + 0.5 * share
 
 
+def latin_words(text: str) -> bool:
+    """Whether ``text`` is mostly words of a language written in Latin letters (wordfreq's
+    lists): RapidOCR's "NOTICE" is; a plate number or look-alike junk is not."""
+    from geosleuth.text.wordfreqs import ALL_LANGUAGES
+
+    share = _wordfreq_share(text, ALL_LANGUAGES)
+    return share is not None and share >= CONFIRMED
+
+
 def confirmed(text: str, script: str) -> bool:
     """Whether the reading is mostly words of the script's language."""
     share = lexical_share(text, script)

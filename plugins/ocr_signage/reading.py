@@ -301,8 +301,12 @@ def _tesseract_reads(
         # not sure of (it makes Latin look-alikes of Devanagari at 0.6: "CRTfeR").
         words_beat_rapid = ((lookalikes.confirmed(best.text, script) or bool(latin_line))
                             and line.confidence < SURE_FROM["rapidocr"])
+        # ... and the other way round: RapidOCR's words beat a reading that is not words
+        # (a real "NOTICE" at 0.85 became a Thai "เพบแแบธ" at 0.88, no Thai word in it).
+        rapid_words_beat = (lookalikes.latin_words(line.text)
+                            and not lookalikes.confirmed(best.text, script))
         if keep_rapidocr and _rapid_ok(line) and not words_beat_rapid and (
-                script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength):
+                script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength or rapid_words_beat):
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)

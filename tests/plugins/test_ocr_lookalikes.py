@@ -137,3 +137,42 @@ def test_a_script_confirmed_elsewhere_in_the_photo_wins_a_close_call() -> None:
     # a reading confirmed as words of its own script is not replaced
     thai = reading_of("ทางออก", "Thai", 0.8)
     assert prefer_settled(thai, [thai, hindi], settled) is thai
+
+
+def test_a_look_alike_found_only_by_trying_every_script_is_in_doubt() -> None:
+    # A real US plate photo: a 30 x 27 px texture that no pack read well came out as Thai
+    # only when every pack was tried; it is not Thai words, so it must not place the photo.
+    texture = reading_of("งเด้น", "Thai", 0.62, found=False)
+    assert "every script was tried" in why_in_doubt(texture, [texture])
+    # Words of the language stand, however they were found; so does a Latin retry.
+    assert why_in_doubt(reading_of("ทางออก", "Thai", 0.62, found=False), []) == ""
+    assert why_in_doubt(reading_of("Lisboa", "Latin", 0.8, found=False), []) == ""
+
+
+class _ThaiReader:
+    """A Tesseract stand-in that reads every crop as Thai letters that are no Thai word."""
+
+    name = "tesseract"
+
+    def read_crops(self, crops: list[object], languages: list[str]) -> list[list[Word]]:
+        return [[Word("เพบแแบธ", 0.88, 0, 70)] for _ in crops]
+
+
+def test_rapidocr_words_are_not_replaced_by_a_reading_that_is_not_words() -> None:
+    from geosleuth_plugins.ocr_signage.lines import box_polygon
+    from geosleuth_plugins.ocr_signage.reading import _tesseract_reads
+    from PIL import Image
+
+    assert lookalikes.latin_words("NOTICE") and lookalikes.latin_words("Rua Augusta")
+    assert not lookalikes.latin_words("DH7-X317") and not lookalikes.latin_words("XQZKV")
+    image = Image.new("RGB", (400, 100), "white")
+    # A real sign: RapidOCR read "NOTICE" at 0.85 (unsure: Tesseract is asked), and the
+    # Thai model made "เพบแแบธ" of it at 0.88, more than RapidOCR's confidence.
+    notice = TextLine("NOTICE", box_polygon(20, 20, 380, 80), 0.85, "rapidocr")
+    junk = TextLine("XQ7-ZK", notice.polygon, 0.85, "rapidocr")
+    reader = _ThaiReader()
+    kept, _ = _tesseract_reads(reader, image, [notice], ["tha"], keep_rapidocr=True)  # type: ignore[arg-type]
+    assert kept == [notice]
+    # RapidOCR's reading that is no word has no such claim: the Thai reading is shown
+    (shown,), _ = _tesseract_reads(reader, image, [junk], ["tha"], keep_rapidocr=True)  # type: ignore[arg-type]
+    assert shown.engine == "tesseract" and shown.text == "เพบแแบธ"
