@@ -134,12 +134,6 @@ def why_in_doubt(best: Reading, options: Sequence[Reading],
     if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS.get(best.script, 3) + unconfirmable:
         return (f"read as {best.script} ({best.text}), too short to tell a script from its "
                 "look-alikes")
-    if not best.found and best.script in lookalikes.LOOKALIKE_MAKERS:
-        # Read only when every pack was tried on a line no pack read well: the mixed read,
-        # where the models compete on the same strokes, did not find this script, and its
-        # reading is not words (a real US plate photo's texture came out as a Thai "งเด้น").
-        return (f"read as {best.script} ({best.text}) only when every script was tried, "
-                "and not as words of its language: probably look-alike letters")
     if best.script not in lookalikes.FAMILY:
         return ""
     missing = [s for s in lookalikes.FAMILY if s != best.script and pack_for_script(s) is None
