@@ -41,11 +41,11 @@ RAPIDOCR_SCRIPTS = frozenset({"Latin", "Han", "Kana", "Japanese"})
 # (onnx_models), 960 px costs 0.25 CPU-s instead of 0.8.
 DET_LONG_SIDE = 960
 # A photo at most this long is looked at whole instead: shrinking it to 960 px lost the
-# small text of the real plate and sign photos (1280 px and under: Latin character accuracy
-# 0.78 -> 0.83, Han 0.76 -> 0.80, a US plate's "OUG6157" found at all; benchmarks/real.md),
-# and its detection costs at most 1.8 times a 960 px one. A larger photo is shrunk to
-# DET_LONG_SIDE (a 12 MP photo at 1280 px took 1.6 times as long to read) and its small
-# lines zoomed (``DET_SMALL_LINE_PX``).
+# small text of the real plate and sign photos, most of them 1280 px long (aligned
+# character accuracy Latin 0.78 -> 0.83, Han 0.76 -> 0.80; seven Brazilian plates placed
+# that were not; benchmarks/real.md), for up to 1.8 times a 960 px detection's time and
+# activation memory. A larger photo is still shrunk to DET_LONG_SIDE (its detection costs
+# what it did) and its small lines zoomed (``DET_SMALL_LINE_PX``).
 DET_WHOLE_UP_TO = 1280
 # A line under this height (pixels of the detector's input; the box, which is about twice
 # the text's height) is re-detected at full size. It was 14 px when a 12 MP photo was

@@ -37,13 +37,14 @@ class Options(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # 960 keeps a locate fast; 1280 found text 960 misses on the real photos (Latin
-    # character accuracy 0.78 -> 0.84, Han 0.76 -> 0.80; benchmarks/real.md) at about 1.8
-    # times the detection's time and activation memory.
+    # 960 keeps a locate of a large photo fast (a photo of at most 1280 px is looked at
+    # whole whatever this says, ``rapidocr_engine.DET_WHOLE_UP_TO``); 1280 finds smaller
+    # text in larger photos too, at about 1.8 times the detection's time and memory.
     detect_px: int = Field(
         960, ge=320, le=4096,
-        description="long side (pixels) of the copy the text detector looks at; 1280 "
-                    "finds smaller text, more slowly")
+        description="long side (pixels) of the copy the text detector looks at (a photo of "
+                    "at most 1280 px is looked at whole); 1280 finds smaller text, more "
+                    "slowly")
 
 
 class OcrSignageTool(ClueTool):
