@@ -106,11 +106,12 @@ def det_input_size(width: int, height: int, long_side: int = DET_LONG_SIDE) -> t
             max(32, round(int(height * ratio) / 32) * 32))
 
 
-def det_long_side(width: int, height: int, long_side: int = DET_LONG_SIDE) -> int:
+def det_long_side(width: int, height: int, long_side: int = DET_LONG_SIDE,
+                  whole_up_to: int = DET_WHOLE_UP_TO) -> int:
     """The detector's long side for a whole photo of this size: the photo's own when it is
-    at most ``DET_WHOLE_UP_TO`` pixels long, else ``long_side``."""
+    at most ``whole_up_to`` pixels long, else ``long_side``."""
     own = max(width, height)
-    return own if long_side < own <= DET_WHOLE_UP_TO else long_side
+    return own if long_side < own <= whole_up_to else long_side
 
 
 def _vertical_padding(width: int, height: int) -> int:

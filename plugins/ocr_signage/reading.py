@@ -56,6 +56,7 @@ from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, 
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     DET_LONG_SIDE,
     DET_SMALL_LINE_PX,
+    DET_WHOLE_UP_TO,
     RAPIDOCR_SCRIPTS,
     RapidOcrEngine,
     det_input_size,
@@ -91,6 +92,7 @@ PROBE_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Hangul", "Arabic", "He
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
+TWO_LETTERS = 1.05  # the width : height of a box holding two narrow letters (``_unsure``)
 TESSERACT_MIN_BOX_PX = 30  # a smaller box holds text too small for Tesseract (``_too_small``)
 @dataclass
 class OcrResult:
@@ -111,11 +113,12 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
 
 
 def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
-                      long_side: int = DET_LONG_SIDE) -> tuple[list[Quad], int]:
+                      long_side: int = DET_LONG_SIDE,
+                      whole_up_to: int = DET_WHOLE_UP_TO) -> tuple[list[Quad], int]:
     # One detection of the whole photo, shrunk straight to the detector's input size
     # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
-    # the detector shrank it again); a photo of at most DET_WHOLE_UP_TO px is not shrunk.
-    long_side = det_long_side(image.width, image.height, long_side)
+    # the detector shrank it again); a photo of at most ``whole_up_to`` px is not shrunk.
+    long_side = det_long_side(image.width, image.height, long_side, whole_up_to)
     quads: list[Quad] = list(rapid.detect(image, long_side))
     det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
@@ -134,17 +137,18 @@ def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
 def _unsure(line: TextLine) -> bool:
     """RapidOCR may not have read ``line``, and Tesseract could: see the module docstring.
 
-    A box taller than it is wide is left alone: Tesseract reads each crop as one
-    horizontal line, and the detector grows each box by 1.6 x area / perimeter on every
-    side (rapidocr's unclip ratio), so by that rule even two letters of a narrow script
-    (Thai, about 0.55 of the text height each) make a box slightly wider than tall (about
-    1.05:1; computed, not measured). What is in a taller box is one glyph (dropped by
-    ``_finish`` when Tesseract reads it), vertical text (which neither engine reads from
-    this crop), or a texture: on the 12 MP benchmark photo, three building fronts, each
-    costing a Tesseract run for nothing.
+    A box narrower than ``TWO_LETTERS`` times its height is left alone: Tesseract reads
+    each crop as one horizontal line, and the detector grows each box by 1.6 x area /
+    perimeter on every side (rapidocr's unclip ratio), so by that rule even two letters of
+    a narrow script (Thai, about 0.55 of the text height each) make a box slightly wider
+    than tall (about 1.05:1; computed, not measured). What is in a narrower box is one
+    glyph (dropped by ``_finish`` when Tesseract reads it), vertical text (which neither
+    engine reads from this crop), or a texture: on the 12 MP benchmark photo, three
+    building fronts, and on the example photo without text (looked at whole since
+    ``DET_WHOLE_UP_TO``) a 17 x 17 px patch, each costing a Tesseract run for nothing.
     """
     width, height = quad_size(line.polygon)
-    if width < height:
+    if width < TWO_LETTERS * height:
         return False
     if not line.text or line.confidence < UNSURE_BELOW:
         return True
@@ -304,10 +308,10 @@ def _tesseract_reads(
                             and line.confidence < SURE_FROM["rapidocr"])
         # ... and the other way round: RapidOCR's words beat a reading that is not words
         # (a real "NOTICE" at 0.85 became a Thai "เพบแแบธ" at 0.88, no Thai word in it).
-        rapid_words_beat = (lookalikes.latin_words(line.text)
-                            and not lookalikes.confirmed(best.text, script))
         if keep_rapidocr and _rapid_ok(line) and not words_beat_rapid and (
-                script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength or rapid_words_beat):
+                script in RAPIDOCR_SCRIPTS or best.raw < rapid_strength
+                or (lookalikes.latin_words(line.text)
+                    and not lookalikes.confirmed(best.text, script))):
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
@@ -400,10 +404,11 @@ def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
 
 
 def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str],
-                detect_px: int = DET_LONG_SIDE) -> OcrResult:
+                detect_px: int = DET_LONG_SIDE,
+                whole_px: int = DET_WHOLE_UP_TO) -> OcrResult:
     rapid = engine("rapidocr")
     assert isinstance(rapid, RapidOcrEngine)
-    quads, zoomed = _detect_with_zoom(rapid, image, detect_px)
+    quads, zoomed = _detect_with_zoom(rapid, image, detect_px, whole_px)
     lines = rapid.read_quads(image, quads)
     used = ["rapidocr"]
     notes: list[str] = []
@@ -451,11 +456,13 @@ def read_image(
     languages: Sequence[str] = (),
     region: Sequence[float] | None = None,
     detect_px: int = DET_LONG_SIDE,
+    whole_px: int = DET_WHOLE_UP_TO,
 ) -> OcrResult:
     """OCR of ``image`` (or of ``region``, fractions of it); polygons in image pixels.
 
-    ``detect_px``: the long side of the copy RapidOCR's detector looks at (the tool's
-    ``[tools.ocr_signage] detect_px``)."""
+    ``detect_px``: the long side of the copy RapidOCR's detector looks at, and
+    ``whole_px``: the longest photo it looks at whole instead (the tool's
+    ``[tools.ocr_signage] detect_px`` and ``whole_px``)."""
     if choice not in ("auto", *ENGINE_NAMES):
         raise ValueError(f"unknown OCR engine {choice!r}; use auto, {', '.join(ENGINE_NAMES)}")
     offset = (0, 0)
@@ -470,11 +477,11 @@ def read_image(
         if choice == "tesseract" and not engine("rapidocr").availability().available:
             result = _read_page_engine(image, "tesseract", languages)
         elif choice in ("rapidocr", "tesseract"):
-            result = _read_rapid(image, choice, languages, detect_px)
+            result = _read_rapid(image, choice, languages, detect_px, whole_px)
         else:
             result = _read_page_engine(image, choice, languages)
     elif engine("rapidocr").availability().available:
-        result = _read_rapid(image, "auto", languages, detect_px)
+        result = _read_rapid(image, "auto", languages, detect_px, whole_px)
     else:
         fallback = next((n for n in ("tesseract", "easyocr")
                          if engine(n).availability().available), None)

@@ -37,14 +37,19 @@ class Options(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # 960 keeps a locate of a large photo fast (a photo of at most 1280 px is looked at
-    # whole whatever this says, ``rapidocr_engine.DET_WHOLE_UP_TO``); 1280 finds smaller
-    # text in larger photos too, at about 1.8 times the detection's time and memory.
+    # 960 keeps a locate of a large photo fast; 1280 finds smaller text in larger photos
+    # too, at about 1.8 times the detection's time and memory.
     detect_px: int = Field(
         960, ge=320, le=4096,
-        description="long side (pixels) of the copy the text detector looks at (a photo of "
-                    "at most 1280 px is looked at whole); 1280 finds smaller text, more "
-                    "slowly")
+        description="long side (pixels) of the copy the text detector looks at; 1280 "
+                    "finds smaller text, more slowly")
+    # A photo at most this long is looked at whole (``rapidocr_engine.DET_WHOLE_UP_TO``:
+    # the small text of real plates and signs, for about 0.2 CPU-s more a photo); 0 shrinks
+    # every photo to detect_px, the faster choice for a large batch.
+    whole_px: int = Field(
+        1280, ge=0, le=4096,
+        description="a photo at most this long (pixels) is looked at whole, not shrunk to "
+                    "detect_px; 0: always shrink (faster)")
 
 
 class OcrSignageTool(ClueTool):
@@ -115,7 +120,8 @@ class OcrSignageTool(ClueTool):
         options = ctx.options if isinstance(ctx.options, Options) else Options()
         try:
             result = read_image(image, choice=choice, languages=tuple(args.get("languages", ())),
-                                region=region, detect_px=options.detect_px)
+                                region=region, detect_px=options.detect_px,
+                                whole_px=options.whole_px)
         except ValueError as exc:
             raise ToolError(f"ocr_signage: {exc}") from None
         data: dict[str, Any] = {

@@ -357,6 +357,7 @@ def test_detector_input_size_and_strip_padding() -> None:
     assert det_long_side(640, 480) == DET_LONG_SIDE
     assert det_long_side(1600, 1200) == DET_LONG_SIDE
     assert det_long_side(1155, 866, 1280) == 1280
+    assert det_long_side(1155, 866, whole_up_to=0) == DET_LONG_SIDE  # whole_px = 0
     # A strip (wider than 8:1) is padded above and below before detection, as rapidocr
     # does; the line's box comes back in the strip's own coordinates.
     plate = render_plate("Avenida da Liberdade", "Latin", text_px=40, palette=1)
@@ -470,3 +471,10 @@ def test_detect_px_sets_what_the_detector_sees_and_the_cache_key(tmp_path: Path)
     assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(fine, {})
     with pytest.raises(ValidationError):
         Options(detect_px=10)
+    # whole_px: a photo at most this long is looked at whole (0: never); its default is
+    # the engine's, and it is in the cache key too
+    from geosleuth_plugins.ocr_signage.rapidocr_engine import DET_WHOLE_UP_TO
+
+    assert Options().whole_px == DET_WHOLE_UP_TO
+    shrunk = ToolContext(case=load_case(path), settings=Settings(), options=Options(whole_px=0))
+    assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(shrunk, {})
