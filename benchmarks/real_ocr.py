@@ -1,6 +1,7 @@
 """Character accuracy per script of the OCR on the real signs and plates (``../shared/data``).
 
     python benchmarks/real_ocr.py [--data DIR] [--sets signs,plates] [--detect-px 960]
+                                  [--whole-px 0]
 
 For each photo of ``real/<set>/ground_truth.csv`` the photo is read as ``geosleuth locate``
 reads it (``read_image``, engine auto), and for each script of its ``visible_text`` with
@@ -122,6 +123,9 @@ def main() -> int:
     parser.add_argument("--sets", default="signs,plates")
     parser.add_argument("--detect-px", type=int, default=960,
                         help="[tools.ocr_signage] detect_px: the detector's input long side")
+    parser.add_argument("--whole-px", type=int, default=0,
+                        help="[tools.ocr_signage] whole_px: photos up to this long are looked "
+                             "at whole")
     args = parser.parse_args()
     from geosleuth_plugins.ocr_signage.reading import read_image
     from PIL import Image, ImageOps
@@ -140,7 +144,8 @@ def main() -> int:
                 with Image.open(folder / label["file"]) as image:
                     photo = ImageOps.exif_transpose(image).convert("RGB")
                 t0 = time.perf_counter()
-                lines = read_image(photo, detect_px=args.detect_px).lines
+                lines = read_image(photo, detect_px=args.detect_px,
+                                   whole_px=args.whole_px).lines
                 seconds.append(time.perf_counter() - t0)
             except Exception as exc:  # a failed read counts as an empty reading
                 print(f"{label['file']}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -157,7 +162,7 @@ def main() -> int:
                                      *scores(sure.get(script, ""), letters),
                                      aligned_sure.get(script, 0.0)))
     print(f"\n### Real {args.sets}: character accuracy per script (engine auto, "
-          f"detect_px {args.detect_px})\n")
+          f"detect_px {args.detect_px}, whole_px {args.whole_px})\n")
     print("| script | photos | CER accuracy, all lines | letters found, all | "
           "aligned accuracy, all | CER accuracy, sure lines | letters found, sure | "
           "aligned accuracy, sure |")

@@ -40,13 +40,16 @@ RAPIDOCR_SCRIPTS = frozenset({"Latin", "Han", "Kana", "Japanese"})
 # (too small to be found at all). With the detector's subnormal weights flushed
 # (onnx_models), 960 px costs 0.25 CPU-s instead of 0.8.
 DET_LONG_SIDE = 960
-# A photo at most this long is looked at whole instead: shrinking it to 960 px lost the
-# small text of the real plate and sign photos, most of them 1280 px long (aligned
-# character accuracy Latin 0.78 -> 0.83, Han 0.76 -> 0.80; seven Brazilian plates placed
-# that were not; benchmarks/real.md), for up to 1.8 times a 960 px detection's time and
-# activation memory. A larger photo is still shrunk to DET_LONG_SIDE (its detection costs
-# what it did) and its small lines zoomed (``DET_SMALL_LINE_PX``).
-DET_WHOLE_UP_TO = 1280
+# A photo at most this long is looked at whole instead of shrunk to DET_LONG_SIDE
+# (``[tools.ocr_signage] whole_px``); 0, the default: none. 1280 reads the small text of
+# the real plate and sign photos, most of them 1280 px long (aligned character accuracy
+# Latin 0.78 -> 0.83, Han 0.76 -> 0.80; Brazilian grey plates placed within 30 km 10 ->
+# 15 of 17; benchmarks/real.md), but the detector also finds textures in a photo
+# without text, which then cost a recognition and a Tesseract run: a served locate of the
+# example photo without text took 1.44 CPU-s instead of 0.52, the Lisbon example 1.46
+# instead of 1.12 (benchmarks/speed.md). A larger photo is always shrunk, and its small
+# lines zoomed (``DET_SMALL_LINE_PX``).
+DET_WHOLE_UP_TO = 0
 # A line under this height (pixels of the detector's input; the box, which is about twice
 # the text's height) is re-detected at full size. It was 14 px when a 12 MP photo was
 # shrunk in two steps; with one area-averaged shrink the small sign of the 12 MP zoom test

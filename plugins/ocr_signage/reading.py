@@ -92,7 +92,6 @@ PROBE_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Hangul", "Arabic", "He
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
-TWO_LETTERS = 1.05  # the width : height of a box holding two narrow letters (``_unsure``)
 TESSERACT_MIN_BOX_PX = 30  # a smaller box holds text too small for Tesseract (``_too_small``)
 @dataclass
 class OcrResult:
@@ -137,18 +136,17 @@ def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
 def _unsure(line: TextLine) -> bool:
     """RapidOCR may not have read ``line``, and Tesseract could: see the module docstring.
 
-    A box narrower than ``TWO_LETTERS`` times its height is left alone: Tesseract reads
-    each crop as one horizontal line, and the detector grows each box by 1.6 x area /
-    perimeter on every side (rapidocr's unclip ratio), so by that rule even two letters of
-    a narrow script (Thai, about 0.55 of the text height each) make a box slightly wider
-    than tall (about 1.05:1; computed, not measured). What is in a narrower box is one
-    glyph (dropped by ``_finish`` when Tesseract reads it), vertical text (which neither
-    engine reads from this crop), or a texture: on the 12 MP benchmark photo, three
-    building fronts, and on the example photo without text (looked at whole since
-    ``DET_WHOLE_UP_TO``) a 17 x 17 px patch, each costing a Tesseract run for nothing.
+    A box taller than it is wide is left alone: Tesseract reads each crop as one
+    horizontal line, and the detector grows each box by 1.6 x area / perimeter on every
+    side (rapidocr's unclip ratio), so by that rule even two letters of a narrow script
+    (Thai, about 0.55 of the text height each) make a box slightly wider than tall (about
+    1.05:1; computed, not measured). What is in a taller box is one glyph (dropped by
+    ``_finish`` when Tesseract reads it), vertical text (which neither engine reads from
+    this crop), or a texture: on the 12 MP benchmark photo, three building fronts, each
+    costing a Tesseract run for nothing.
     """
     width, height = quad_size(line.polygon)
-    if width < TWO_LETTERS * height:
+    if width < height:
         return False
     if not line.text or line.confidence < UNSURE_BELOW:
         return True

@@ -43,13 +43,14 @@ class Options(BaseModel):
         960, ge=320, le=4096,
         description="long side (pixels) of the copy the text detector looks at; 1280 "
                     "finds smaller text, more slowly")
-    # A photo at most this long is looked at whole (``rapidocr_engine.DET_WHOLE_UP_TO``:
-    # the small text of real plates and signs, for about 0.2 CPU-s more a photo); 0 shrinks
-    # every photo to detect_px, the faster choice for a large batch.
+    # A photo at most this long is looked at whole (``rapidocr_engine.DET_WHOLE_UP_TO``):
+    # 1280 reads the small text of real plates and signs of that size, but costs 0.2-0.9
+    # CPU-s more a photo, most on photos without text; 0 (the default) shrinks every photo.
     whole_px: int = Field(
-        1280, ge=0, le=4096,
+        0, ge=0, le=4096,
         description="a photo at most this long (pixels) is looked at whole, not shrunk to "
-                    "detect_px; 0: always shrink (faster)")
+                    "detect_px: 1280 finds the small text of plates in such photos, more "
+                    "slowly; 0: always shrink")
 
 
 class OcrSignageTool(ClueTool):

@@ -350,14 +350,16 @@ def test_detector_input_size_and_strip_padding() -> None:
     assert det_input_size(1155, 866) == (960, 704)
     assert det_input_size(640, 480) == (640, 480)
     assert max(det_input_size(5000, 200)) <= DET_LONG_SIDE
-    # A whole photo of at most DET_WHOLE_UP_TO px is detected at its own size, a larger one
-    # at DET_LONG_SIDE (or the detect_px asked for, when that is larger).
-    assert det_long_side(1155, 866) == 1155 and det_input_size(1155, 866, 1155) == (1152, 864)
-    assert det_long_side(720, 1280) == 1280
-    assert det_long_side(640, 480) == DET_LONG_SIDE
-    assert det_long_side(1600, 1200) == DET_LONG_SIDE
-    assert det_long_side(1155, 866, 1280) == 1280
-    assert det_long_side(1155, 866, whole_up_to=0) == DET_LONG_SIDE  # whole_px = 0
+    # whole_px: a photo of at most that many px is detected at its own size, a larger one
+    # at DET_LONG_SIDE (or the detect_px asked for, when that is larger); 0 (the default):
+    # every photo is shrunk
+    assert det_long_side(1155, 866) == DET_LONG_SIDE
+    assert det_long_side(1155, 866, whole_up_to=1280) == 1155
+    assert det_input_size(1155, 866, 1155) == (1152, 864)
+    assert det_long_side(720, 1280, whole_up_to=1280) == 1280
+    assert det_long_side(640, 480, whole_up_to=1280) == DET_LONG_SIDE
+    assert det_long_side(1600, 1200, whole_up_to=1280) == DET_LONG_SIDE
+    assert det_long_side(1155, 866, 1280, whole_up_to=1280) == 1280
     # A strip (wider than 8:1) is padded above and below before detection, as rapidocr
     # does; the line's box comes back in the strip's own coordinates.
     plate = render_plate("Avenida da Liberdade", "Latin", text_px=40, palette=1)
@@ -471,10 +473,13 @@ def test_detect_px_sets_what_the_detector_sees_and_the_cache_key(tmp_path: Path)
     assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(fine, {})
     with pytest.raises(ValidationError):
         Options(detect_px=10)
-    # whole_px: a photo at most this long is looked at whole (0: never); its default is
-    # the engine's, and it is in the cache key too
+    # whole_px: a photo at most this long is looked at whole (0, the default: none); it is
+    # in the cache key too
     from geosleuth_plugins.ocr_signage.rapidocr_engine import DET_WHOLE_UP_TO
 
     assert Options().whole_px == DET_WHOLE_UP_TO
-    shrunk = ToolContext(case=load_case(path), settings=Settings(), options=Options(whole_px=0))
-    assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(shrunk, {})
+    whole = ToolContext(case=load_case(path), settings=Settings(),
+                        options=Options(whole_px=1600))
+    assert TOOL.cache_key(ctx, {}) != TOOL.cache_key(whole, {})
+    read_whole = [line["text"] for line in TOOL.run(whole, {}).data["lines"]]  # type: ignore[union-attr]
+    assert " ".join(read_whole) == "Rua Augusta Lisboa"
