@@ -92,7 +92,6 @@ PROBE_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek", "Hangul", "Arabic", "He
 UNSURE_BELOW = 0.93  # RapidOCR confidence under which Tesseract is asked about the script
 MIN_CONFIDENCE = {"rapidocr": 0.5, "tesseract": 0.4, "easyocr": 0.3}
 TESSERACT_CROP_HEIGHT = 96  # line crops for Tesseract, before it normalises them
-TESSERACT_MIN_BOX_PX = 30  # a smaller box holds text too small for Tesseract (``_too_small``)
 @dataclass
 class OcrResult:
     lines: list[TextLine]
@@ -313,8 +312,7 @@ def _tesseract_reads(
             out.append(line)  # RapidOCR reads this script; it is the better reader of it
             continue
         text = join_words(words, script)
-        doubt = "" if latin_line else (why_in_doubt(best, options, settled)
-                                       or _too_small(best, line))
+        doubt = "" if latin_line else why_in_doubt(best, options, settled)
         if (not doubt and settled and best.script not in settled | {"Latin"}
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
@@ -331,24 +329,6 @@ def _tesseract_reads(
         if doubt and doubt not in notes:
             notes.append(doubt)
     return out, notes
-
-
-def _too_small(best: Reading, line: TextLine) -> str:
-    """Why a look-alike reading of a line too small for Tesseract is in doubt ("" if not).
-
-    Tesseract reads reliably from about 20 px of x-height (its documentation: accuracy
-    drops off below 10 pt at 300 dpi); a detector's box is about twice the text's height,
-    so a box under ``TESSERACT_MIN_BOX_PX`` holds text of 15 px or less. Its letters in a
-    script whose model makes letters of strokes (``lookalikes.LOOKALIKE_MAKERS``) are not
-    trusted unless they are words: the Thai model made "งเด้น" of a 30 x 27 px texture on a
-    real US plate photo.
-    """
-    height = quad_size(line.polygon)[1]
-    if (height >= TESSERACT_MIN_BOX_PX or best.script not in lookalikes.LOOKALIKE_MAKERS
-            or lookalikes.confirmed(best.text, best.script)):
-        return ""
-    return (f"read as {best.script} ({best.text}) from a line {height:.0f} px high, too small "
-            "to tell a script from its look-alikes")
 
 
 def _spelled_out(options: Sequence[Reading], latin: Sequence[str],

@@ -139,21 +139,6 @@ def test_a_script_confirmed_elsewhere_in_the_photo_wins_a_close_call() -> None:
     assert prefer_settled(thai, [thai, hindi], settled) is thai
 
 
-def test_a_look_alike_read_from_a_box_too_small_for_tesseract_is_in_doubt() -> None:
-    from geosleuth_plugins.ocr_signage.lines import box_polygon
-    from geosleuth_plugins.ocr_signage.reading import _too_small
-
-    # A real US plate photo: the Thai model made "งเด้น" of a 30 x 27 px texture.
-    texture = TextLine("快", box_polygon(376, 0, 406, 27), 0.4, "rapidocr")
-    sign = TextLine("", box_polygon(20, 20, 380, 80), 0.0, "rapidocr")
-    thai = reading_of("งเด้น", "Thai", 0.62)
-    assert "too small" in _too_small(thai, texture)
-    assert _too_small(thai, sign) == ""
-    # Words of the language stand however small, and so do scripts that make no look-alikes
-    assert _too_small(reading_of("ทางออก", "Thai", 0.62), texture) == ""
-    assert _too_small(reading_of("Москва", "Cyrillic", 0.62), texture) == ""
-
-
 class _ThaiReader:
     """A Tesseract stand-in that reads every crop as Thai letters that are no Thai word."""
 
