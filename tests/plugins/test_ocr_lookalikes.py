@@ -82,31 +82,39 @@ def test_three_letters_of_a_script_without_a_word_list_are_too_few() -> None:
     assert why_in_doubt(reading_of("თბილისი", "Georgian", 0.9), []) == ""
 
 
-class _ArmenianReader:
-    """A Tesseract stand-in that reads every crop as one Armenian letter."""
+class _OneWordReader:
+    """A Tesseract stand-in that reads every crop as the same word."""
 
     name = "tesseract"
 
+    def __init__(self, word: Word) -> None:
+        self.word = word
+
     def read_crops(self, crops: list[object], languages: list[str]) -> list[list[Word]]:
-        return [[Word("Ռ", 0.93, 0, 20)] for _ in crops]
+        return [[self.word] for _ in crops]
 
 
-def test_a_reading_in_doubt_does_not_replace_a_sure_rapidocr_line() -> None:
-    from geosleuth_plugins.ocr_signage.lines import box_polygon
+def reread(reader: _OneWordReader, line: TextLine, lang: str) -> tuple[list[TextLine], list[str]]:
+    """``line`` (on a blank 400 x 100 image) through ``_tesseract_reads`` with ``reader``."""
     from geosleuth_plugins.ocr_signage.reading import _tesseract_reads
     from PIL import Image
 
     image = Image.new("RGB", (400, 100), "white")
+    return _tesseract_reads(reader, image, [line], [lang], keep_rapidocr=True)  # type: ignore[arg-type]
+
+
+def test_a_reading_in_doubt_does_not_replace_a_sure_rapidocr_line() -> None:
+    from geosleuth_plugins.ocr_signage.lines import box_polygon
+
     # A real plate: RapidOCR read "RK-857A1" at 0.80 (sure, but below the confidence at
     # which Tesseract is not asked); Tesseract's one Armenian letter is too short to trust.
     plate = TextLine("RK-857A1", box_polygon(20, 20, 380, 80), 0.8, "rapidocr")
     unsure_plate = TextLine("RK-857A1", plate.polygon, 0.6, "rapidocr")
-    reader = _ArmenianReader()
-    kept, _ = _tesseract_reads(reader, image, [plate], ["hye"], keep_rapidocr=True)  # type: ignore[arg-type]
+    reader = _OneWordReader(Word("Ռ", 0.93, 0, 20))
+    kept, _ = reread(reader, plate, "hye")
     assert kept == [plate]
     # RapidOCR unsure: the Armenian reading is shown, in doubt (not sure)
-    (shown,), notes = _tesseract_reads(reader, image, [unsure_plate], ["hye"],  # type: ignore[arg-type]
-                                       keep_rapidocr=True)
+    (shown,), notes = reread(reader, unsure_plate, "hye")
     assert shown.engine == "tesseract" and shown.doubt and not shown.sure
     assert any("too short" in n for n in notes)
 
@@ -139,30 +147,18 @@ def test_a_script_confirmed_elsewhere_in_the_photo_wins_a_close_call() -> None:
     assert prefer_settled(thai, [thai, hindi], settled) is thai
 
 
-class _ThaiReader:
-    """A Tesseract stand-in that reads every crop as Thai letters that are no Thai word."""
-
-    name = "tesseract"
-
-    def read_crops(self, crops: list[object], languages: list[str]) -> list[list[Word]]:
-        return [[Word("เพบแแบธ", 0.88, 0, 70)] for _ in crops]
-
-
 def test_rapidocr_words_are_not_replaced_by_a_reading_that_is_not_words() -> None:
     from geosleuth_plugins.ocr_signage.lines import box_polygon
-    from geosleuth_plugins.ocr_signage.reading import _tesseract_reads
-    from PIL import Image
 
     assert lookalikes.latin_words("NOTICE") and lookalikes.latin_words("Rua Augusta")
     assert not lookalikes.latin_words("DH7-X317") and not lookalikes.latin_words("XQZKV")
-    image = Image.new("RGB", (400, 100), "white")
     # A real sign: RapidOCR read "NOTICE" at 0.85 (unsure: Tesseract is asked), and the
-    # Thai model made "เพบแแบธ" of it at 0.88, more than RapidOCR's confidence.
+    # Thai model made "เพบแแบธ" (no Thai word) of it at 0.88, more than RapidOCR's confidence.
     notice = TextLine("NOTICE", box_polygon(20, 20, 380, 80), 0.85, "rapidocr")
     junk = TextLine("XQ7-ZK", notice.polygon, 0.85, "rapidocr")
-    reader = _ThaiReader()
-    kept, _ = _tesseract_reads(reader, image, [notice], ["tha"], keep_rapidocr=True)  # type: ignore[arg-type]
+    reader = _OneWordReader(Word("เพบแแบธ", 0.88, 0, 70))
+    kept, _ = reread(reader, notice, "tha")
     assert kept == [notice]
     # RapidOCR's reading that is no word has no such claim: the Thai reading is shown
-    (shown,), _ = _tesseract_reads(reader, image, [junk], ["tha"], keep_rapidocr=True)  # type: ignore[arg-type]
+    (shown,), _ = reread(reader, junk, "tha")
     assert shown.engine == "tesseract" and shown.text == "เพบแแบธ"
