@@ -46,8 +46,8 @@ DET_LONG_SIDE = 960
 # Latin 0.78 -> 0.83, Han 0.76 -> 0.80; Brazilian grey plates placed within 30 km 10 ->
 # 15 of 17; benchmarks/real.md), but the detector also finds textures in a photo
 # without text, which then cost a recognition and a Tesseract run: a served locate of the
-# example photo without text took 1.44 CPU-s instead of 0.52, the Lisbon example 1.46
-# instead of 1.12 (benchmarks/speed.md). A larger photo is always shrunk, and its small
+# example photo without text took 1.13 CPU-s instead of 0.58, the Lisbon example 1.40
+# instead of 1.18 (benchmarks/speed.md). A larger photo is always shrunk, and its small
 # lines zoomed (``DET_SMALL_LINE_PX``).
 DET_WHOLE_UP_TO = 0
 # A line under this height (pixels of the detector's input; the box, which is about twice
