@@ -140,7 +140,8 @@ def served(photos: dict[str, Path], trees: dict[str, dict[str, str]], runs: int,
 
 def show(what: str, got: dict[str, list[dict[str, float]]]) -> None:
     cells = [f"{tree} {statistics.median(r['cpu'] for r in rs):.2f} CPU-s "
-             f"({statistics.median(r['wall'] for r in rs):.2f} s wall)"
+             f"({statistics.median(r['wall'] for r in rs):.2f} s wall"
+             + (f", max RSS {max(r['mb'] for r in rs):.0f} MB)" if "mb" in rs[0] else ")")
              for tree, rs in got.items()]
     print(f"{what}: " + "; ".join(cells) + f" (medians of {len(next(iter(got.values())))})",
           flush=True)

@@ -65,7 +65,11 @@ def main() -> None:
     A ``locate`` goes to a running ``geosleuth serve`` when there is one (see
     ``geosleuth.server``)."""
     from geosleuth.cli.errors import run_guarded
+    from geosleuth.heap import one_command_process
     from geosleuth.server.client import run_served
 
     served = run_served(sys.argv[1:])
-    sys.exit(served if served is not None else run_guarded(app))
+    if served is not None:
+        sys.exit(served)
+    one_command_process()
+    sys.exit(run_guarded(app))

@@ -62,8 +62,10 @@ def locate(
         warn_broken_plugins,
     )
     from geosleuth.cli.run_options import settings_flags
+    from geosleuth.heap import investigating_one_photo
     from geosleuth.settings import load_settings
 
+    investigating_one_photo()
     settings, _ = load_settings(
         settings_flags(out=out, backend=backend, model=model, steps=steps, paths=paths,
                        cache=cache, network=network, max_tokens=max_tokens, max_cost=max_cost)

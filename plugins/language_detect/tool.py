@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from geosleuth.errors import ToolError
+from geosleuth.heap import models_used_once
 from geosleuth.model import CountryConstraint, Finding
-from geosleuth.text.langid import LanguageReport, identify
+from geosleuth.text.langid import LanguageReport, clear_detectors, identify
 from geosleuth.tools.api import ClueTool, Requirement, Stage
 from geosleuth.tools.context import ToolContext
 from geosleuth.tools.plan import PlanInput
@@ -129,6 +130,8 @@ class LanguageDetectTool(ClueTool):
         if not isinstance(text, str):
             raise ToolError("language_detect needs 'text' as a string of sign text")
         report = identify(text[:MAX_CHARS], ctx.settings.language_accuracy)
+        if models_used_once():
+            clear_detectors()  # the photo's text is read once; the memory is wanted later
         strength = strength_for(report)
         constraint = None
         if strength is not None:

@@ -204,3 +204,24 @@ def test_a_latin_sentence_points_at_its_language_countries(text_ctx: ToolContext
     finding = _run(text_ctx, "Bitte nicht rauchen, Hauptbahnhof Ausgang")
     assert isinstance(finding.constraint, CountryConstraint)
     assert next(iter(finding.constraint.weights)) == "DE"
+
+
+def test_one_photo_process_drops_the_models_after_the_step(
+        text_ctx: ToolContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geosleuth import heap
+
+    langid.clear_detectors()
+    _run(text_ctx, "Stazione Centrale di Milano")
+    assert langid._detectors  # kept for the next photo (a batch, a server, the TUI)
+    monkeypatch.setattr(heap, "_one_investigation", True)
+    first = _run(text_ctx, "Stazione Centrale di Milano")
+    assert not langid._detectors  # a one-photo locate drops them once read
+    again = _run(text_ctx, "Stazione Centrale di Milano")  # loaded again when asked again
+    assert again.data == first.data
+
+
+def test_unloaded_models_load_again_on_use() -> None:
+    before = identify("Avenue des Champs-Élysées")
+    langid.clear_detectors()
+    after = identify("Avenue des Champs-Élysées")
+    assert after.languages == before.languages
