@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,12 +61,21 @@ def _stand_ins(figures: dict[str, str], text_of: str) -> dict[str, str]:
     return out
 
 
+# One render at a time in a process. markdown-it encodes link destinations with mdurl,
+# whose lookup tables (mdurl._encode.encode_cache, _decode.decode_cache) are put in a
+# module-level dict before they are filled: a second thread rendering at that moment
+# indexes a half-made table (IndexError). It broke a case of a threaded batch (seen in
+# mdurl 0.1.2); a render takes a few milliseconds, so the lock costs nothing measurable.
+_RENDER_LOCK = threading.Lock()
+
+
 def _markdown_to_html(text: str) -> str:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable("table")
-    out = parser.render(text)
+    with _RENDER_LOCK:
+        out = parser.render(text)
     # links leave no trace of where the report was opened
     return out.replace("<a href=", '<a rel="noreferrer noopener" href=')
 

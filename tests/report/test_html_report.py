@@ -96,3 +96,41 @@ def test_the_browser_check_would_see_a_page_that_fetches(tmp_path: Path) -> None
     result = open_page_offline(page, tmp_path / "leaky.png", width=400, height=300)
     seen = page_requests(result["requests"])  # type: ignore[arg-type]
     assert any("cdn.example.invalid" in line for line in seen)
+
+
+def test_reports_rendered_in_threads_at_once() -> None:
+    # mdurl registers its encoding tables before filling them: a second thread could
+    # read a half-made one (IndexError) the first time links were encoded in a process,
+    # which failed a case of a threaded batch
+    import sys
+    import threading
+
+    import mdurl._decode
+    import mdurl._encode
+
+    from geosleuth.report.html import _markdown_to_html
+
+    text = ("See [the place](https://example.org/a%20b?q=1) and ![map](data:image/png;"
+            "base64,AAAA)\n\n| a | b |\n|---|---|\n| [x](http://x.example/z) | 2 |\n")
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    errors: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            _markdown_to_html(text)
+        except Exception as exc:
+            errors.append(exc)
+
+    try:
+        for _ in range(500):
+            mdurl._encode.encode_cache.clear()
+            mdurl._decode.decode_cache.clear()
+            threads = [threading.Thread(target=render) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
