@@ -13,9 +13,11 @@ Windows) they are not found and nothing is done.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ctypes
 
 _M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
@@ -25,15 +27,17 @@ _one_investigation = False
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    """The C library's symbols as loaded in this process (``dlopen(NULL)``: no search
+    on disk, which ``ctypes.util.find_library`` does with a subprocess, 20 ms); None
+    where they cannot be reached or are not glibc's."""
+    import ctypes  # here, not at the top: the command line imports this module
+
     try:
-        libc = ctypes.CDLL(name)
+        libc = ctypes.CDLL(None)
         libc.malloc_trim.argtypes = [ctypes.c_size_t]
         libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    except (OSError, AttributeError):
-        return None  # not glibc
+    except (OSError, AttributeError, TypeError):
+        return None  # not glibc (musl has no malloc_trim), or no dlopen (Windows)
     return libc
 
 
