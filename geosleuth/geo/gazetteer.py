@@ -61,6 +61,10 @@ class Gazetteer(NameLookup, PointLookup):
                        progress: Callable[[float], None] | None = None) -> Gazetteer:
         for attempt in (1, 2):
             if not path.is_file():
+                if attempt == 1:  # a first run: its other files on the other core
+                    from geosleuth.first_run import start
+
+                    start(cache_dir)
                 try:
                     told = {k: v for k, v in (("report", report), ("progress", progress))
                             if v is not None}

@@ -10,6 +10,7 @@ timezonefinder data version); the offsets for a date are then a lookup per zone.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from geosleuth.errors import BadInputError
+from geosleuth.tempfiles import remove_stale, writing
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+\-−])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
@@ -150,10 +152,14 @@ def zone_grid(
             index[i, j] = names.setdefault(name, len(names))
     zones = list(names)
     if path is not None:
+        # A temporary file of its own (not one fixed name): two processes may build the
+        # grid at once (a first run's second process, batch workers).
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, zones=np.array(json.dumps(zones)), index=index)
-        tmp.replace(path)
+        remove_stale(path.parent, prefix=path.stem + ".", suffix=".npz")
+        with writing(path.parent, prefix=path.stem + ".", suffix=".npz") as tmp:
+            with tmp.open("wb") as fh:
+                np.savez_compressed(fh, zones=np.array(json.dumps(zones)), index=index)
+            os.replace(tmp, path)
     return zones, index
 
 

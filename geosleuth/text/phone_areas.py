@@ -118,6 +118,11 @@ def _index(cache_dir: Path) -> _Index | None:
         return found
 
 
+def ensure_index(cache_dir: Path) -> bool:
+    """Build the index in ``cache_dir`` now if it is missing; whether it can be read."""
+    return _index(cache_dir) is not None
+
+
 def _region_name(index: _Index, region_code: str) -> str:
     return index.regions.get(region_code, "")
 
