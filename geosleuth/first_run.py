@@ -4,8 +4,9 @@ The first run in a cache folder derives several files from installed packages' d
 keeps them there. The gazetteer index is the largest (20-30 s, one process, mostly
 Python); the others took 12 s more one after another, on the second core of a 2-core
 machine: the country raster (2.8 s), the word-frequency indexes (3.5), the phone-area
-index (1.3), the fusion's cell and population grids (1.5) and the time-zone grid that
-the EXIF time checks use (3.2; measured 7 Dec 2026, the machine also running the tests).
+index (1.3), the fusion's cell and population grids (1.5), the time-zone grid that the
+EXIF time checks use (3.2) and the OCR models with their subnormal weights flushed (3.3;
+measured 7 Dec 2026, the machine also running the tests).
 ``Gazetteer.open`` starts this module as a child process (``start``) when it is about to
 build the index, so those files are ready when the run gets to them. It does not wait
 for it: every builder writes a temporary file of its own and renames it into place, so
@@ -55,8 +56,14 @@ def _steps(cache_dir: Path) -> list[tuple[str, Callable[[], object]]]:
 
         return zone_grid(cache_dir=cache_dir)
 
+    def ocr_models() -> object:  # the OCR plugin's; a failure here means it is not installed
+        from geosleuth_plugins.ocr_signage.onnx_models import flushed_model
+        from geosleuth_plugins.ocr_signage.rapidocr_engine import model_paths
+
+        return [flushed_model(path, cache_dir) for path in model_paths().values()]
+
     return [("country raster", raster), ("word indexes", words), ("phone areas", phones),
-            ("fusion grids", grids), ("time-zone grid", zones)]
+            ("fusion grids", grids), ("time-zone grid", zones), ("OCR models", ocr_models)]
 
 
 def build(cache_dir: Path) -> list[str]:

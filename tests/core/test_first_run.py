@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from geosleuth_plugins.ocr_signage.onnx_models import flushed_path
+from geosleuth_plugins.ocr_signage.rapidocr_engine import model_paths
 
 from geosleuth import first_run
 from geosleuth.geo import gazetteer as gazetteer_module
@@ -43,8 +45,10 @@ def test_it_writes_what_the_run_reads(tmp_path: Path) -> None:
     assert grid is not None and grid.is_file()
     fusion = sorted(p.name.split("-res3")[0] for p in (tmp_path / "fusion").glob("*.npz"))
     assert fusion == ["h3", "population"]
+    for model in model_paths().values():
+        assert flushed_path(model, tmp_path).is_file()
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(files) == 5 + len(ALL_LANGUAGES)  # those above, no temporary file left
+    assert len(files) == 5 + len(model_paths()) + len(ALL_LANGUAGES)  # no temporary file
 
 
 def test_a_step_that_fails_is_left_to_the_run(
