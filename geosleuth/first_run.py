@@ -78,15 +78,23 @@ def build(cache_dir: Path) -> list[str]:
     return failed
 
 
+# Children not waited for: held here so that none is collected while it runs (Popen
+# warns then), and reaped by the next ``start``.
+_children: list[subprocess.Popen[bytes]] = []
+
+
 def start(cache_dir: Path) -> subprocess.Popen[bytes] | None:
     """The child process building the files, or None when it could not be started."""
+    _children[:] = [child for child in _children if child.poll() is None]
     try:
-        return subprocess.Popen(
+        child = subprocess.Popen(
             [sys.executable, "-m", "geosleuth.first_run", str(cache_dir)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
     except OSError:
         return None
+    _children.append(child)
+    return child
 
 
 if __name__ == "__main__":
