@@ -50,6 +50,17 @@ DET_LONG_SIDE = 960
 # instead of 1.18 (benchmarks/speed.md). A larger photo is always shrunk, and its small
 # lines zoomed (``DET_SMALL_LINE_PX``).
 DET_WHOLE_UP_TO = 0
+# A photo at most this long whose shrunk look found a line under ``DET_SMALL_TEXT_PX`` is
+# looked at again, whole, and that look's lines are read (``[tools.ocr_signage]
+# second_look_px``; 0: never). Small text found is where more small text is: on the real
+# plate and sign photos (most 1280 px long) the second look reads the plates the first
+# found only in part, at one more detection for such photos; a photo whose text is
+# large (the Lisbon example) or that has none (the example without clues) costs nothing
+# more, unlike ``whole_px`` (benchmarks/real.md).
+DET_SECOND_LOOK_UP_TO = 1280
+# Lines under this height in the shrunk look's input (the box, about twice the text's
+# height) call for the second look: 1.5 times the zoom's ``DET_SMALL_LINE_PX``.
+DET_SMALL_TEXT_PX = 24.0
 # A line under this height (pixels of the detector's input; the box, which is about twice
 # the text's height) is re-detected at full size. It was 14 px when a 12 MP photo was
 # shrunk in two steps; with one area-averaged shrink the small sign of the 12 MP zoom test
@@ -115,6 +126,15 @@ def det_long_side(width: int, height: int, long_side: int = DET_LONG_SIDE,
     at most ``whole_up_to`` pixels long, else ``long_side``."""
     own = max(width, height)
     return own if long_side < own <= whole_up_to else long_side
+
+
+def second_look(size: tuple[int, int], long_side: int, heights: Sequence[float],
+                up_to: int = DET_SECOND_LOOK_UP_TO) -> bool:
+    """Whether a photo of ``size``, looked at with ``long_side`` px, is looked at again
+    whole: it was shrunk, it is at most ``up_to`` px long, and a line that look found was
+    under ``DET_SMALL_TEXT_PX`` high (``heights``: in the look's input pixels)."""
+    own = max(size)
+    return long_side < own <= up_to and any(h < DET_SMALL_TEXT_PX for h in heights)
 
 
 def _vertical_padding(width: int, height: int) -> int:

@@ -55,12 +55,14 @@ from geosleuth_plugins.ocr_signage.engines import ENGINE_NAMES, engine
 from geosleuth_plugins.ocr_signage.lines import SURE_FROM, TextLine, crop_quad, quad_size
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     DET_LONG_SIDE,
+    DET_SECOND_LOOK_UP_TO,
     DET_SMALL_LINE_PX,
     DET_WHOLE_UP_TO,
     RAPIDOCR_SCRIPTS,
     RapidOcrEngine,
     det_input_size,
     det_long_side,
+    second_look,
 )
 from geosleuth_plugins.ocr_signage.scripts import line_script, scripts_of
 from geosleuth_plugins.ocr_signage.tesseract_engine import (
@@ -112,13 +114,19 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
 
 def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
                       long_side: int = DET_LONG_SIDE,
-                      whole_up_to: int = DET_WHOLE_UP_TO) -> tuple[list[Quad], int]:
+                      whole_up_to: int = DET_WHOLE_UP_TO,
+                      second_up_to: int = DET_SECOND_LOOK_UP_TO) -> tuple[list[Quad], int]:
     # One detection of the whole photo, shrunk straight to the detector's input size
     # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
     # the detector shrank it again); a photo of at most ``whole_up_to`` px is not shrunk.
     long_side = det_long_side(image.width, image.height, long_side, whole_up_to)
     quads: list[Quad] = list(rapid.detect(image, long_side))
     det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
+    if second_look(image.size, long_side, [quad_size(q)[1] * det_scale for q in quads],
+                   second_up_to):
+        long_side = max(image.size)
+        quads = list(rapid.detect(image, long_side))
+        det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
     zoomed = 0
     for box in regions:
@@ -287,6 +295,7 @@ def _tesseract_reads(
                         and lookalikes.confirmed(b.text, b.script))
     chosen = [prefer_settled(best, options, settled)
               for best, options in zip(chosen, readings, strict=True)]
+    words_in_latin = any(lookalikes.latin_words(text) for text in latin)
     spelled: list[str | None] = [None] * len(lines)
     for i, options in enumerate(readings):
         spelled[i], chosen[i] = _spelled_out(options, latin, chosen[i], lines[i].text)
@@ -317,6 +326,11 @@ def _tesseract_reads(
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
                      f"{' and '.join(sorted(settled))}: probably a look-alike of them")
+        if not doubt and not latin_line and words_in_latin and _not_words(best):
+            # A texture beside a US plate was read as Thai "งเด้น" (0.62), three of its
+            # five letters a word, while the photo's sure lines were English words.
+            doubt = (f"read as {best.script}, but it is not words of it and other lines "
+                     "of the photo are words in Latin letters: probably a texture")
         if doubt and keep_rapidocr and _rapid_ok(line) and line.sure:
             # A reading in doubt does not replace one RapidOCR is sure of: a plate's
             # "RK-857A1" (0.8) became a one-letter Armenian look-alike reading.
@@ -329,6 +343,16 @@ def _tesseract_reads(
         if doubt and doubt not in notes:
             notes.append(doubt)
     return out, notes
+
+
+def _not_words(reading: Reading) -> bool:
+    """Whether a reading in a script whose models make letters of textures and of other
+    scripts (``lookalikes.LOOKALIKE_MAKERS``) is shown by that script's word list not to
+    be words; a script without a word list (Odia) is given the benefit of the doubt."""
+    if reading.script not in lookalikes.LOOKALIKE_MAKERS:
+        return False
+    share = lookalikes.lexical_share(reading.text, reading.script)
+    return share is not None and share < lookalikes.CONFIRMED
 
 
 def _spelled_out(options: Sequence[Reading], latin: Sequence[str],
@@ -383,10 +407,11 @@ def _finish(lines: Sequence[TextLine]) -> list[TextLine]:
 
 def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str],
                 detect_px: int = DET_LONG_SIDE,
-                whole_px: int = DET_WHOLE_UP_TO) -> OcrResult:
+                whole_px: int = DET_WHOLE_UP_TO,
+                second_look_px: int = DET_SECOND_LOOK_UP_TO) -> OcrResult:
     rapid = engine("rapidocr")
     assert isinstance(rapid, RapidOcrEngine)
-    quads, zoomed = _detect_with_zoom(rapid, image, detect_px, whole_px)
+    quads, zoomed = _detect_with_zoom(rapid, image, detect_px, whole_px, second_look_px)
     lines = rapid.read_quads(image, quads)
     used = ["rapidocr"]
     notes: list[str] = []
@@ -435,12 +460,14 @@ def read_image(
     region: Sequence[float] | None = None,
     detect_px: int = DET_LONG_SIDE,
     whole_px: int = DET_WHOLE_UP_TO,
+    second_look_px: int = DET_SECOND_LOOK_UP_TO,
 ) -> OcrResult:
     """OCR of ``image`` (or of ``region``, fractions of it); polygons in image pixels.
 
     ``detect_px``: the long side of the copy RapidOCR's detector looks at, and
-    ``whole_px``: the longest photo it looks at whole instead (the tool's
-    ``[tools.ocr_signage] detect_px`` and ``whole_px``)."""
+    ``whole_px``: the longest photo it looks at whole instead, and ``second_look_px``: the
+    longest it looks at again whole when the first look found small text (the tool's
+    ``[tools.ocr_signage] detect_px``, ``whole_px`` and ``second_look_px``)."""
     if choice not in ("auto", *ENGINE_NAMES):
         raise ValueError(f"unknown OCR engine {choice!r}; use auto, {', '.join(ENGINE_NAMES)}")
     offset = (0, 0)
@@ -455,11 +482,11 @@ def read_image(
         if choice == "tesseract" and not engine("rapidocr").availability().available:
             result = _read_page_engine(image, "tesseract", languages)
         elif choice in ("rapidocr", "tesseract"):
-            result = _read_rapid(image, choice, languages, detect_px, whole_px)
+            result = _read_rapid(image, choice, languages, detect_px, whole_px, second_look_px)
         else:
             result = _read_page_engine(image, choice, languages)
     elif engine("rapidocr").availability().available:
-        result = _read_rapid(image, "auto", languages, detect_px, whole_px)
+        result = _read_rapid(image, "auto", languages, detect_px, whole_px, second_look_px)
     else:
         fallback = next((n for n in ("tesseract", "easyocr")
                          if engine(n).availability().available), None)

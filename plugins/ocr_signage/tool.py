@@ -51,6 +51,12 @@ class Options(BaseModel):
         description="a photo at most this long (pixels) is looked at whole, not shrunk to "
                     "detect_px: 1280 finds the small text of plates in such photos, more "
                     "slowly; 0: always shrink")
+    # A photo at most this long whose shrunk look found small text is looked at again
+    # whole (``rapidocr_engine.DET_SECOND_LOOK_UP_TO``).
+    second_look_px: int = Field(
+        1280, ge=0, le=4096,
+        description="a photo at most this long (pixels) in which the shrunk look found "
+                    "small text is looked at again whole; 0: never")
 
 
 class OcrSignageTool(ClueTool):
@@ -122,7 +128,8 @@ class OcrSignageTool(ClueTool):
         try:
             result = read_image(image, choice=choice, languages=tuple(args.get("languages", ())),
                                 region=region, detect_px=options.detect_px,
-                                whole_px=options.whole_px)
+                                whole_px=options.whole_px,
+                                second_look_px=options.second_look_px)
         except ValueError as exc:
             raise ToolError(f"ocr_signage: {exc}") from None
         data: dict[str, Any] = {
