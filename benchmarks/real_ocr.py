@@ -126,6 +126,10 @@ def main() -> int:
     parser.add_argument("--whole-px", type=int, default=0,
                         help="[tools.ocr_signage] whole_px: photos up to this long are looked "
                              "at whole")
+    parser.add_argument("--second-look-px", type=int, default=1280,
+                        help="[tools.ocr_signage] second_look_px: photos up to this long in "
+                             "which the shrunk look found small text are looked at again "
+                             "whole (0: never)")
     args = parser.parse_args()
     from geosleuth_plugins.ocr_signage.reading import read_image
     from PIL import Image, ImageOps
@@ -144,8 +148,8 @@ def main() -> int:
                 with Image.open(folder / label["file"]) as image:
                     photo = ImageOps.exif_transpose(image).convert("RGB")
                 t0 = time.perf_counter()
-                lines = read_image(photo, detect_px=args.detect_px,
-                                   whole_px=args.whole_px).lines
+                lines = read_image(photo, detect_px=args.detect_px, whole_px=args.whole_px,
+                                   second_look_px=args.second_look_px).lines
                 seconds.append(time.perf_counter() - t0)
             except Exception as exc:  # a failed read counts as an empty reading
                 print(f"{label['file']}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -162,14 +166,15 @@ def main() -> int:
                                      *scores(sure.get(script, ""), letters),
                                      aligned_sure.get(script, 0.0)))
     print(f"\n### Real {args.sets}: character accuracy per script (engine auto, "
-          f"detect_px {args.detect_px}, whole_px {args.whole_px})\n")
+          f"detect_px {args.detect_px}, whole_px {args.whole_px}, second_look_px "
+          f"{args.second_look_px})\n")
     print("| script | photos | CER accuracy, all lines | letters found, all | "
           "aligned accuracy, all | CER accuracy, sure lines | letters found, sure | "
           "aligned accuracy, sure |")
     print("|---|---|---|---|---|---|---|---|")
     for script, values in sorted(rows.items(), key=lambda kv: -len(kv[1])):
         cols = [statistics.mean(v[i] for v in values) for i in range(6)]
-        print(f"| {script} | {len(values)} | " + " | ".join(f"{c:.2f}" for c in cols) + " |")
+        print(f"| {script} | {len(values)} | " + " | ".join(f"{c:.3f}" for c in cols) + " |")
     if seconds:
         print(f"\nOCR per photo: median {statistics.median(seconds):.2f} s, max "
               f"{max(seconds):.1f} s over {len(seconds)} photos; {time.time() - start:.0f} s in "
