@@ -160,7 +160,7 @@ def bench_stages(photos: dict[str, object]) -> None:
     print("| photo | stage | wall s | CPU s |")
     print("|---|---|---|---|")
     for label, image in photos.items():
-        quads, _ = _detect_with_zoom(rapid, image)  # type: ignore[arg-type]
+        quads, _, _ = _detect_with_zoom(rapid, image)  # type: ignore[arg-type]
         stages: dict[str, Callable[[], object]] = {
             "detection of the whole photo": lambda image=image: rapid.detect(image),
             "detection with the zoom step": lambda image=image: _detect_with_zoom(rapid, image),

@@ -75,6 +75,7 @@ from geosleuth_plugins.ocr_signage.tesseract_engine import (
     join_words,
     pack_for_script,
 )
+from geosleuth_plugins.ocr_signage.two_looks import merge_looks
 from geosleuth_plugins.ocr_signage.zoom import (
     Box,
     Quad,
@@ -115,17 +116,21 @@ def region_box(region: Sequence[float], size: tuple[int, int]) -> Box:
 def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
                       long_side: int = DET_LONG_SIDE,
                       whole_up_to: int = DET_WHOLE_UP_TO,
-                      second_up_to: int = DET_SECOND_LOOK_UP_TO) -> tuple[list[Quad], int]:
+                      second_up_to: int = DET_SECOND_LOOK_UP_TO,
+                      ) -> tuple[list[Quad], int, list[Quad]]:
+    """The lines' quads, how many regions were zoomed into, and the first look's quads
+    when a second look replaced them (else none)."""
     # One detection of the whole photo, shrunk straight to the detector's input size
     # (a 12 MP photo is not first copied at WORK_LONG_SIDE: that copy cost 0.1 CPU-s and
     # the detector shrank it again); a photo of at most ``whole_up_to`` px is not shrunk.
     long_side = det_long_side(image.width, image.height, long_side, whole_up_to)
     quads: list[Quad] = list(rapid.detect(image, long_side))
     det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
+    first: list[Quad] = []
     if second_look(image.size, long_side, [quad_size(q)[1] * det_scale for q in quads],
                    second_up_to):
         long_side = max(image.size)
-        quads = list(rapid.detect(image, long_side))
+        first, quads = quads, list(rapid.detect(image, long_side))
         det_scale = det_input_size(image.width, image.height, long_side)[0] / image.width
     regions = zoom_regions(quads, det_scale, image.size, DET_SMALL_LINE_PX)
     zoomed = 0
@@ -137,7 +142,7 @@ def _detect_with_zoom(rapid: RapidOcrEngine, image: Image.Image,
         quads = [q for q in quads if not inside(q, box)]
         quads += [scale_quad(q, 1.0, (box[0], box[1])) for q in found]
     quads.sort(key=lambda q: (round(min(p[1] for p in q) / 8), q[0][0]))
-    return quads, zoomed
+    return quads, zoomed, first
 
 
 def _unsure(line: TextLine) -> bool:
@@ -411,8 +416,11 @@ def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str],
                 second_look_px: int = DET_SECOND_LOOK_UP_TO) -> OcrResult:
     rapid = engine("rapidocr")
     assert isinstance(rapid, RapidOcrEngine)
-    quads, zoomed = _detect_with_zoom(rapid, image, detect_px, whole_px, second_look_px)
+    quads, zoomed, first = _detect_with_zoom(rapid, image, detect_px, whole_px,
+                                             second_look_px)
     lines = rapid.read_quads(image, quads)
+    if first:
+        lines = merge_looks(rapid.read_quads(image, first), lines)
     used = ["rapidocr"]
     notes: list[str] = []
     tess = engine("tesseract")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from geosleuth_plugins.ocr_signage.engines import engine
+from geosleuth_plugins.ocr_signage.lines import TextLine
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     DET_LONG_SIDE,
     DET_SECOND_LOOK_UP_TO,
@@ -16,6 +17,7 @@ from geosleuth_plugins.ocr_signage.rapidocr_engine import (
 )
 from geosleuth_plugins.ocr_signage.reading import Reading, _not_words, read_image
 from geosleuth_plugins.ocr_signage.tesseract_engine import Word
+from geosleuth_plugins.ocr_signage.two_looks import merge_looks
 from PIL import Image
 
 from geosleuth.images import load_case
@@ -110,3 +112,22 @@ def test_a_reading_shown_not_to_be_words_of_its_script() -> None:
     assert not _not_words(_reading("दिल्ली", "Devanagari"))
     assert not _not_words(_reading("ଭୁବନେଶ୍ୱର", "Oriya"))
     assert not _not_words(_reading("Lisboa", "Latin"))  # Latin is read by RapidOCR
+
+
+def _line(text: str, confidence: float, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), confidence, "rapidocr")
+
+
+def test_the_more_confident_reading_of_a_line_both_looks_found_stands() -> None:
+    first = [_line("TEXAS", 1.0, 100, 50, 220, 80),  # the same line, boxed a bit apart
+             _line("BGB-3282", 0.90, 90, 100, 300, 150),
+             _line("国", 0.87, 500, 500, 530, 530)]  # only the first look boxed it
+    second = [_line("TEXAD", 0.83, 98, 48, 224, 82),
+              _line("BGB-3282", 0.99, 92, 101, 298, 149),
+              _line("OUG-6157", 0.98, 600, 100, 700, 130),  # only the second look found it
+              _line("2014", 0.95, 100, 60, 140, 75)]  # inside TEXAS's box, another line
+    merged = merge_looks(first, second)
+    assert [line.text for line in merged] == ["TEXAS", "BGB-3282", "OUG-6157", "2014"]
+    assert merged[1].confidence == 0.99  # the second look's, more confident
+    assert merge_looks([], second) == second
+    assert merge_looks(first, []) == []
