@@ -420,7 +420,7 @@ def _read_rapid(image: Image.Image, choice: str, languages: Sequence[str],
                                              second_look_px)
     lines = rapid.read_quads(image, quads)
     if first:
-        lines = merge_looks(rapid.read_quads(image, first), lines)
+        lines = merge_looks(rapid.read_quads(image, first), lines, UNSURE_BELOW)
     used = ["rapidocr"]
     notes: list[str] = []
     tess = engine("tesseract")

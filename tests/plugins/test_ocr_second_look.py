@@ -126,8 +126,12 @@ def test_the_more_confident_reading_of_a_line_both_looks_found_stands() -> None:
               _line("BGB-3282", 0.99, 92, 101, 298, 149),
               _line("OUG-6157", 0.98, 600, 100, 700, 130),  # only the second look found it
               _line("2014", 0.95, 100, 60, 140, 75)]  # inside TEXAS's box, another line
-    merged = merge_looks(first, second)
+    merged = merge_looks(first, second, 0.93)
     assert [line.text for line in merged] == ["TEXAS", "BGB-3282", "OUG-6157", "2014"]
     assert merged[1].confidence == 0.99  # the second look's, more confident
-    assert merge_looks([], second) == second
-    assert merge_looks(first, []) == []
+    assert merge_looks([], second, 0.93) == second
+    assert merge_looks(first, [], 0.93) == []
+    # A first-look reading RapidOCR is unsure of does not replace the second look's, even
+    # when a little more confident: Tesseract would be asked about its box instead.
+    unsure = [_line("Mmy", 0.29, 325, 78, 389, 110)]
+    assert merge_looks(unsure, [_line("ham", 0.28, 326, 79, 389, 108)], 0.93)[0].text == "ham"
