@@ -34,17 +34,11 @@ def _timed(photo: Image.Image, second_look_px: int) -> tuple[float, float]:
 
 
 def _looked_again(photo: Image.Image) -> bool:
+    """Whether the reading takes a second look at ``photo`` (its first look's quads)."""
     from geosleuth_plugins.ocr_signage.engines import engine
-    from geosleuth_plugins.ocr_signage.lines import quad_size
-    from geosleuth_plugins.ocr_signage.rapidocr_engine import (
-        DET_LONG_SIDE,
-        det_input_size,
-        second_look,
-    )
+    from geosleuth_plugins.ocr_signage.reading import _detect_with_zoom
 
-    scale = det_input_size(photo.width, photo.height)[0] / photo.width
-    quads = engine("rapidocr").detect(photo, DET_LONG_SIDE)  # type: ignore[attr-defined]
-    return second_look(photo.size, DET_LONG_SIDE, [quad_size(q)[1] * scale for q in quads])
+    return bool(_detect_with_zoom(engine("rapidocr"), photo)[2])  # type: ignore[arg-type]
 
 
 def main() -> int:

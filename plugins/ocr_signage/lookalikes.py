@@ -103,6 +103,16 @@ def weight(text: str, script: str) -> float:
     return 0.5 + 0.5 * share
 
 
+def not_words(text: str, script: str) -> bool:
+    """Whether a reading in a script whose models make letters of textures and of other
+    scripts (``LOOKALIKE_MAKERS``) is shown by that script's word list not to be words;
+    a script without a word list (Odia) is given the benefit of the doubt."""
+    if script not in LOOKALIKE_MAKERS:
+        return False
+    share = lexical_share(text, script)
+    return share is not None and share < CONFIRMED
+
+
 def latin_words(text: str) -> bool:
     """Whether ``text`` is mostly words of a language written in Latin letters (wordfreq's
     lists): RapidOCR's "NOTICE" is; a plate number or look-alike junk is not."""

@@ -331,7 +331,8 @@ def _tesseract_reads(
                 and not lookalikes.confirmed(best.text, best.script)):
             doubt = (f"read as {best.script}, but other lines of the photo are words in "
                      f"{' and '.join(sorted(settled))}: probably a look-alike of them")
-        if not doubt and not latin_line and words_in_latin and _not_words(best):
+        if (not doubt and not latin_line and words_in_latin
+                and lookalikes.not_words(best.text, best.script)):
             # A texture beside a US plate was read as Thai "งเด้น" (0.62), three of its
             # five letters a word, while the photo's sure lines were English words.
             doubt = (f"read as {best.script}, but it is not words of it and other lines "
@@ -348,16 +349,6 @@ def _tesseract_reads(
         if doubt and doubt not in notes:
             notes.append(doubt)
     return out, notes
-
-
-def _not_words(reading: Reading) -> bool:
-    """Whether a reading in a script whose models make letters of textures and of other
-    scripts (``lookalikes.LOOKALIKE_MAKERS``) is shown by that script's word list not to
-    be words; a script without a word list (Odia) is given the benefit of the doubt."""
-    if reading.script not in lookalikes.LOOKALIKE_MAKERS:
-        return False
-    share = lookalikes.lexical_share(reading.text, reading.script)
-    return share is not None and share < lookalikes.CONFIRMED
 
 
 def _spelled_out(options: Sequence[Reading], latin: Sequence[str],

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from geosleuth_plugins.ocr_signage.engines import engine
 from geosleuth_plugins.ocr_signage.lines import TextLine
+from geosleuth_plugins.ocr_signage.lookalikes import not_words
 from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     DET_LONG_SIDE,
     DET_SECOND_LOOK_UP_TO,
@@ -15,8 +16,7 @@ from geosleuth_plugins.ocr_signage.rapidocr_engine import (
     RapidOcrEngine,
     second_look,
 )
-from geosleuth_plugins.ocr_signage.reading import Reading, _not_words, read_image
-from geosleuth_plugins.ocr_signage.tesseract_engine import Word
+from geosleuth_plugins.ocr_signage.reading import read_image
 from geosleuth_plugins.ocr_signage.two_looks import merge_looks
 from PIL import Image
 
@@ -99,19 +99,15 @@ def test_second_look_px_is_an_option_in_the_cache_key(tmp_path: Path) -> None:
     assert tool.cache_key(default, {}) != tool.cache_key(off, {})
 
 
-def _reading(text: str, script: str) -> Reading:
-    return Reading([Word(text, 0.62, 0, 10 * len(text))], script)
-
-
 def test_a_reading_shown_not_to_be_words_of_its_script() -> None:
     # A Thai reading of a texture (one 4-letter word among 5 letters) is not words; an
     # exit sign's "ทางออก" is. Odia has no word list here: given the benefit of the doubt.
-    assert _not_words(_reading("งเด้น", "Thai"))
-    assert not _not_words(_reading("ทางออก", "Thai"))
-    assert _not_words(_reading("घझञ", "Devanagari"))
-    assert not _not_words(_reading("दिल्ली", "Devanagari"))
-    assert not _not_words(_reading("ଭୁବନେଶ୍ୱର", "Oriya"))
-    assert not _not_words(_reading("Lisboa", "Latin"))  # Latin is read by RapidOCR
+    assert not_words("งเด้น", "Thai")
+    assert not not_words("ทางออก", "Thai")
+    assert not_words("घझञ", "Devanagari")
+    assert not not_words("दिल्ली", "Devanagari")
+    assert not not_words("ଭୁବନେଶ୍ୱର", "Oriya")
+    assert not not_words("Lisboa", "Latin")  # Latin is read by RapidOCR
 
 
 def _line(text: str, confidence: float, x0: float, y0: float, x1: float, y1: float) -> TextLine:
