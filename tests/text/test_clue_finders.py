@@ -241,6 +241,75 @@ def test_brazilian_tarja_gives_the_municipality_of_registration(gazetteer: Gazet
     assert find_plates("BA-SALVADOR") == []  # no gazetteer, no municipality
 
 
+def test_the_tarja_tells_a_brazilian_plate_from_a_us_one(gazetteer: Gazetteer) -> None:
+    """"JSC-7486" is a shape Brazil and the US share; the tarja above it is Brazilian."""
+    clues = [c for c in find_plates("JSC·7486\nBA-SALVADOR", gazetteer) if c.kind == "plate"]
+    assert sorted(_countries(c) for c in clues) == [["BR"], ["BR", "US"]]
+    tarja = next(c for c in clues if _countries(c) == ["BR"])
+    assert tarja.text == "BA-SALVADOR" and "tarja" in tarja.summary
+    # no municipality of the state found, no tarja
+    assert [_countries(c) for c in find_plates("JSC·7486\nSP-SALVADOR", gazetteer)] == [
+        ["BR", "US"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("TEXAS\nBGB-3282", "Texas"),
+        ("YX8803\nARIZONA", "Arizona"),
+        ("NewJersey\n10-DTM59\nXK", "New Jersey"),  # the OCR runs the words together
+        ("WASHINGTON, DC\nCC=2881\nTAXATION WITHOUT REPRESENTATION", "District of Columbia"),
+    ],
+)
+def test_a_us_state_name_beside_a_plate_number_is_a_us_plate(text: str, state: str) -> None:
+    clues = [c for c in find_plates(text) if c.data.get("state")]
+    assert len(clues) == 1 and _countries(clues[0]) == ["US"]
+    assert clues[0].data["state"] == state
+    assert clues[0].constraint is not None and clues[0].constraint.strength <= 0.9
+    assert "registered" in clues[0].summary
+
+
+def _americas(lat, lon):
+    """A toy country lookup: Brazil and the US as boxes, everything else sea."""
+    import numpy as np
+
+    out = np.full(len(lat), "", dtype="<U2")
+    out[(lat > -33) & (lat < 5) & (lon > -73) & (lon < -35)] = "BR"
+    out[(lat > 25) & (lat < 49) & (lon > -125) & (lon < -67)] = "US"
+    return out
+
+
+@pytest.mark.parametrize(("text", "country"), [("JSC·7486\nBA-SALVADOR", "BR"),
+                                               ("TEXAS\nBGB-3282", "US")])
+def test_the_printed_words_decide_a_shared_plate_shape(text: str, country: str,
+                                                       gazetteer: Gazetteer) -> None:
+    from geosleuth.fusion.posterior import posterior
+    from geosleuth.fusion.verdicts import country_mass
+    from geosleuth.model import Evidence
+
+    evidence = [Evidence(id=f"E{i}", tool="text_clues", tool_version="1", summary=c.summary,
+                         constraint=c.constraint, basis="read")
+                for i, c in enumerate(find_plates(text, gazetteer), 1)]
+    post = posterior(evidence, _americas)
+    other = {"BR": "US", "US": "BR"}[country]
+    assert (country_mass(post, country, _americas) or 0) >= 0.85
+    assert (country_mass(post, other, _americas) or 0) <= 0.05
+    # the number's shape alone leaves it open
+    alone = [e for e in evidence if "format" in e.summary]
+    shared = posterior(alone, _americas)
+    assert (country_mass(shared, country, _americas) or 0) < 0.75
+
+
+@pytest.mark.parametrize("text", [
+    "TEXAS",  # no number
+    "TEXAS\n2014-04-28 06:40:28",  # a time stamp is no plate
+    "Visit TEXAS\nAB12345",  # the name inside a sentence
+    "GEORGIA\nTBILISI",  # no digits
+])
+def test_a_state_name_without_a_plate_is_no_plate(text: str) -> None:
+    assert [c for c in find_plates(text) if c.data.get("state")] == []
+
+
 def test_a_number_whose_area_is_its_whole_country_gives_no_circle(gazetteer: Gazetteer) -> None:
     # libphonenumber describes some Indian mobile numbers as "India": a circle at the
     # country's centre would be a wrong place, not an area
