@@ -27,7 +27,7 @@ from typing import Any
 
 from geosleuth.agent.reasoner import Action, View
 from geosleuth.agent.state import CaseState, Submission, ToolCall
-from geosleuth.model import Evidence
+from geosleuth.model import Evidence, Hypothesis
 from geosleuth.tools.plan import PlanInput
 
 THOUGHTS = {
@@ -108,7 +108,7 @@ class OfflineReasoner:
                 thought="Nothing left to try; the evidence does not single out a place.",
                 conclude=True,
             )
-        h = state.hypotheses[0]
+        h = _verdicts_hypothesis(state)
         cited = tuple(h.supported_by)
         overrides = tuple(e.id for e in _hard_contradictions(state.evidence, h.contradicted_by))
         sub = Submission(
@@ -117,10 +117,20 @@ class OfflineReasoner:
             radius_km=h.radius_km,
             evidence=cited,
             place=h.place,
-            rationale=f"{h.id} holds the most posterior probability ({h.score:.2f})",
+            rationale=(f"{h.id} holds the most posterior probability ({h.score:.2f})"
+                       if h is state.hypotheses[0] else state.verdict.rationale),
             overrides=overrides,
         )
         return Action(thought=f"Submit {h.id}: {h.place or 'unnamed place'}.", submit=sub)
+
+
+def _verdicts_hypothesis(state: CaseState) -> Hypothesis:
+    """The hypothesis the fusion's verdict stands on: the first, unless that one is too wide
+    and too weak and the verdict is a circle inside it (``fusion.fuse.nested_answer``)."""
+    v = state.verdict
+    return next((h for h in state.hypotheses
+                 if (h.lat, h.lon, h.radius_km) == (v.lat, v.lon, v.radius_km)),
+                state.hypotheses[0])
 
 
 def _hard_contradictions(evidence: list[Evidence], ids: list[str]) -> list[Evidence]:

@@ -24,22 +24,22 @@ class FusionResult:
 
 # A verdict as wide as the widest radius must at least be more likely true than not.
 MIN_WIDEST_CONFIDENCE = 0.5
-# ... unless a circle inside it holds nearly all of what it holds: that circle answers.
-NESTED_SHARE = 0.9
 
 
-def nested_answer(top: Hypothesis, others: Sequence[Hypothesis]) -> Hypothesis | None:
-    """The most probable hypothesis whose circle lies inside ``top``'s and holds at least
-    ``NESTED_SHARE`` of ``top``'s probability, if any.
+def nested_answer(top: Hypothesis, others: Sequence[Hypothesis], held: float) -> Hypothesis | None:
+    """The most probable hypothesis whose circle lies inside ``top``'s, when ``top``'s
+    circle, counted in full (``held``: its own peak and the peaks taken inside it before
+    it), holds at least ``MIN_WIDEST_CONFIDENCE``; None otherwise.
 
-    A Brazilian plate's "ES - CACHOEIRO DE ITAPEMIRIM" put 0.3241 within 25 km of the town,
-    and the 2,500 km circle around Brazil that holds it 0.3265: the wide circle came first
-    by a hair and, too wide and too weak, left the case without an answer, though nearly
-    all it held was the town's circle.
+    A Brazilian plate's tarja: 0.37 within 25 km of the town it names (taken first, the
+    densest), then 0.42 in the 2,500 km circle around Brazil without the town's circle.
+    The wide circle comes first and alone is too weak to answer, but it holds 0.79 in all:
+    the answer is in Brazil, and its most probable place is the town.
     """
+    if held < MIN_WIDEST_CONFIDENCE:
+        return None
     inside = [h for h in others if h is not top
-              and haversine_km(h.lat, h.lon, top.lat, top.lon) + h.radius_km <= top.radius_km
-              and h.score >= NESTED_SHARE * top.score]
+              and haversine_km(h.lat, h.lon, top.lat, top.lon) + h.radius_km <= top.radius_km]
     return max(inside, key=lambda h: h.score, default=None)
 
 
@@ -102,11 +102,13 @@ def fuse(
             f"the best circle, {top.radius_km:g} km around {top.place or 'its centre'}, holds only"
             f" p={top.score:.2f}: too wide and too weak to be an answer"
         )
-        nested = nested_answer(top, hyps)
+        held = mass_within(post, top.lat, top.lon, top.radius_km)
+        nested = nested_answer(top, hyps, held)
         if nested is None:
             return FusionResult(hyps, Verdict.unknown(why), cells=len(post.cells),
                                 posterior=post)
-        prefix = f"{top.id}: {why}; {nested.id} inside it holds {nested.score:.2f} of it; "
+        prefix = (f"{top.id}: {why} on its own, {held:.2f} with the circles inside it; of "
+                  f"these {nested.id} is the most probable; ")
         top = nested
     rationale = prefix + (
         f"posterior probability {top.score:.2f} within {top.radius_km:g} km of "
