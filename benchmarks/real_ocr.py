@@ -1,7 +1,7 @@
 """Character accuracy per script of the OCR on the real signs and plates (``../shared/data``).
 
     python benchmarks/real_ocr.py [--data DIR] [--sets signs,plates] [--detect-px 960]
-                                  [--whole-px 0]
+                                  [--whole-px 0] [--per-photo FILE.jsonl]
 
 For each photo of ``real/<set>/ground_truth.csv`` the photo is read as ``geosleuth locate``
 reads it (``read_image``, engine auto), and for each script of its ``visible_text`` with
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import statistics
 import sys
@@ -130,11 +131,15 @@ def main() -> int:
                         help="[tools.ocr_signage] second_look_px: photos up to this long in "
                              "which the shrunk look found small text are looked at again "
                              "whole (0: never)")
+    parser.add_argument("--per-photo", type=Path, default=None,
+                        help="also write each photo's reading and aligned accuracy per "
+                             "script here (JSON lines), to compare two runs photo by photo")
     args = parser.parse_args()
     from geosleuth_plugins.ocr_signage.reading import read_image
     from PIL import Image, ImageOps
 
     rows: dict[str, list[tuple[float, ...]]] = defaultdict(list)
+    per_photo: list[dict[str, object]] = []
     seconds: list[float] = []
     start = time.time()
     print(f"load average at start: {os.getloadavg()[0]:.2f}", file=sys.stderr)
@@ -158,6 +163,9 @@ def main() -> int:
             sure = letters_by_script(" ".join(line.text for line in lines if line.sure))
             parts = label_parts(label["visible_text"])
             aligned_every, aligned_sure = aligned(every, parts), aligned(sure, parts)
+            per_photo.append({"file": label["file"], "read": [line.text for line in lines],
+                              "aligned": {k: round(v, 3) for k, v in aligned_every.items()
+                                          if len(truth.get(k, "")) >= 2}})
             for script, letters in truth.items():
                 if len(letters) < 2:
                     continue
@@ -165,6 +173,9 @@ def main() -> int:
                                      aligned_every.get(script, 0.0),
                                      *scores(sure.get(script, ""), letters),
                                      aligned_sure.get(script, 0.0)))
+    if args.per_photo is not None:
+        args.per_photo.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
+                                          for row in per_photo), encoding="utf-8")
     print(f"\n### Real {args.sets}: character accuracy per script (engine auto, "
           f"detect_px {args.detect_px}, whole_px {args.whole_px}, second_look_px "
           f"{args.second_look_px})\n")
