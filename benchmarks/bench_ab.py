@@ -1,7 +1,8 @@
 """Two trees side by side: ``locate`` in fresh processes and through ``geosleuth serve``.
 
     python benchmarks/bench_ab.py REV [--runs 5] [--photos lisbon,no-text,12mp]
-                                  [--parts fresh,served] [--after-config FILE]
+                                  [--parts fresh,served,batch] [--after-config FILE]
+                                  [--batch-folder DIR] [--jobs 2]
 
 Compares the tree at git revision ``REV`` ("before", checked out in a temporary worktree)
 with this tree ("after"; with ``--after-config``, run with that configuration file: the
@@ -12,7 +13,10 @@ Served: a ``geosleuth serve`` per tree, both up at once; CPU = the client's plus
 worker's CPU-s from the server's log line (wall times then carry the other server's
 warm-ups; CPU is the figure to compare). Photos: the Lisbon example, the example without
 text, and a 12 MP photo with a sign (``bench_speed.twelve_mp_sign``). Medians of
-``--runs``; the load average is printed. Nothing here reads ``../shared``.
+``--runs``; the load average is printed. Batch (``--parts batch``): ``python -m geosleuth
+batch DIR --jobs N --no-cache`` over ``--batch-folder`` (default: the 73 real GPS photos of
+``../shared/data/photos``, the only part that reads ``../shared``), photos per minute from
+the wall time, CPU = the batch's and its workers'.
 """
 
 from __future__ import annotations
@@ -58,6 +62,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--photos", default="lisbon,no-text,12mp")
     parser.add_argument("--parts", default="fresh,served")
+    parser.add_argument("--batch-folder", type=Path,
+                        default=ROOT.parent / "shared" / "data" / "photos")
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--after-config", type=Path,
                         help="a geosleuth configuration file for the 'after' runs")
     args = parser.parse_args()
@@ -90,6 +97,8 @@ def main() -> int:
                     show(f"fresh process, {label}", got)
             if "served" in args.parts:
                 served(photos, trees, args.runs, tmp, out)
+            if "batch" in args.parts:
+                batch(args.batch_folder, args.jobs, trees, args.runs, tmp)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                             str(tmp / "tree")], check=False)
@@ -136,6 +145,25 @@ def served(photos: dict[str, Path], trees: dict[str, dict[str, str]], runs: int,
         for proc, _, _ in servers.values():
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def batch(folder: Path, jobs: int, trees: dict[str, dict[str, str]], runs: int,
+          tmp: Path) -> None:
+    from geosleuth.batch import find_images
+
+    photos = len(find_images(folder))
+    got: dict[str, list[dict[str, float]]] = {k: [] for k in trees}
+    for i in range(runs):
+        for tree, env in trees.items():
+            got[tree].append(run(["batch", str(folder), "--out", str(tmp / f"batch-{tree}-{i}"),
+                                  "--jobs", str(jobs), "--no-cache"],
+                                 {**env, "GEOSLEUTH_NO_SERVER": "1"}))
+    show(f"batch --jobs {jobs}, {folder.name} ({photos} photos)", got)
+    for tree, rs in got.items():
+        wall = statistics.median(r["wall"] for r in rs)
+        each = ", ".join(f"{r['cpu']:.1f}" for r in rs)
+        print(f"  {tree}: {60.0 * photos / wall:.0f} photos/min (CPU-s of each run: {each})",
+              flush=True)
 
 
 def show(what: str, got: dict[str, list[dict[str, float]]]) -> None:

@@ -120,3 +120,19 @@ def test_batch_writes_all_kml_beside_all_geojson(tmp_path: Path) -> None:
     assert props["marker-color"] == "#d62728" and "Tokyo" in props["title"]
     doc = parse((tmp_path / ALL_KML).read_text())
     assert list(folders(doc)) == ["a.jpg"]
+
+
+def test_a_circle_is_a_closed_geodesic_ring_and_a_drawn_one_cannot_change_the_next() -> None:
+    """Rings are kept per process (a batch draws every photo's circle again at each
+    rewrite of all.geojson): a caller changing the ring it got changes no later ring."""
+    from geosleuth.geo.distance import geodesic_km
+    from geosleuth.report.geojson import circle_ring
+
+    ring = circle_ring(38.72, -9.14, 25.0, 16)
+    assert len(ring) == 17 and ring[0] == ring[-1]
+    for lon, lat in ring:
+        assert geodesic_km(38.72, -9.14, lat, lon) == pytest.approx(25.0, rel=1e-6)
+    ring[0][0] = 0.0
+    ring.append([1.0, 2.0])
+    again = circle_ring(38.72, -9.14, 25.0, 16)
+    assert len(again) == 17 and again[0][0] == pytest.approx(-9.14)
