@@ -64,10 +64,13 @@ How it is computed
    probability that the truth lies within its radius**. Its level follows the radius
    (exact ≤ 0.1 km, street ≤ 1, city ≤ 25, region ≤ 200, country ≤ 750, continent
    ≤ 2,500 km), except that a wider circle whose probability lies at least 80 % in one
-   country is "country". With no constrained evidence, under 2 % of the mass, or a best
-   circle as wide as the widest radius (2,500 km) holding less than half of the
-   probability, there is no answer: level "unknown", confidence 0 (the hypotheses are
-   still listed).
+   country is "country". A first hypothesis as wide as the widest radius (2,500 km) that
+   holds less than half of the probability is too wide and too weak to answer; counted
+   with the circles taken inside it before it, if it holds half, the answer is the most
+   probable of those circles (a Brazilian plate: 0.42 around Brazil, 0.37 at the town its
+   tarja names, the town answers), else there is none. With no constrained evidence, under
+   2 % of the mass, or no such circle, there is no answer: level "unknown", confidence 0
+   (the hypotheses are still listed).
 9. **Support and contradiction.** A piece of evidence supports a hypothesis when its
    profile there is at least 0.5, and contradicts it when the profile is at most 0.05.
    Contradicting evidence lowers the posterior mass, so conflicts show as a lower
