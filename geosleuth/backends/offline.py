@@ -12,7 +12,7 @@ with what arguments it is called, each tool declares itself (``ClueTool.stage`` 
 3. ``map``: look the names in the text up on the map;
 4. ``verify``: check the leading hypotheses (against the camera's UTC offset);
 
-then it submits the fusion's leading hypothesis, or concludes with no answer.
+then it submits the hypothesis the fusion's verdict stands on, or concludes with no answer.
 
 It decides from the case state alone (which tools have run, what they found), so a
 case can be resumed at any step. Parallel paths (``path`` > 0) differ in stages 3 and 4

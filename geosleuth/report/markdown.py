@@ -230,15 +230,22 @@ def _path_details(p: dict[str, Any]) -> list[str]:
 
 
 def conflicts_section(record: dict[str, Any]) -> list[str]:
-    """The evidence against the leading hypothesis (nothing when none is against it)."""
+    """The evidence against the hypothesis the verdict stands on, else against the leading
+    one (nothing when none is against it). The verdict can be a circle inside a wider,
+    weaker first hypothesis (``fusion.fuse.nested_answer``)."""
     hyps = record["hypotheses"]
-    top = hyps[0] if hyps else None
+    v = record.get("verdict") or {}
+    chosen = next((h for h in hyps if v.get("lat") is not None
+                   and (h["lat"], h["lon"], h["radius_km"])
+                   == (v["lat"], v["lon"], v["radius_km"])), None)
+    top = chosen or (hyps[0] if hyps else None)
     if not (top and top["contradicted_by"]):
         return []
+    which = "the verdict's hypothesis" if chosen is not None else "the leading hypothesis"
     return [
         "## Conflicts",
         "",
-        f"Evidence that contradicts the leading hypothesis {top['id']}: "
+        f"Evidence that contradicts {which} {top['id']}: "
         f"{_ids(top['contradicted_by'])}. It lowered the confidence; see the evidence table.",
         "",
     ]

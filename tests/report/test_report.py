@@ -214,3 +214,22 @@ def test_investigator_actions_have_their_own_section() -> None:
     section = text.split("## The investigator's actions", 1)[1].split("##", 1)[0]
     assert "E3 (clue): clue: not in FR → not in FR" in section
     assert "E1" not in section and "E2" not in section
+
+
+def test_conflicts_name_the_hypothesis_the_verdict_stands_on() -> None:
+    """A verdict can be a circle inside a wider, weaker first hypothesis (the town of a
+    Brazilian plate inside "Brazil"): the conflicts are those of the verdict's circle."""
+    from geosleuth.report.markdown import conflicts_section
+
+    brazil = {"id": "H1", "lat": -14.7, "lon": -48.8, "radius_km": 2500.0,
+              "contradicted_by": ["E4", "E8"]}
+    town = {"id": "H2", "lat": -12.69, "lon": -38.35, "radius_km": 25.0,
+            "contradicted_by": ["E4"]}
+    on_town = {"lat": -12.69, "lon": -38.35, "radius_km": 25.0}
+    text = "\n".join(conflicts_section({"hypotheses": [brazil, town], "verdict": on_town}))
+    assert "the verdict's hypothesis H2: E4." in text
+    unknown = {"lat": None, "lon": None, "radius_km": None}
+    text = "\n".join(conflicts_section({"hypotheses": [brazil, town], "verdict": unknown}))
+    assert "the leading hypothesis H1: E4, E8." in text
+    assert conflicts_section({"hypotheses": [{**town, "contradicted_by": []}],
+                              "verdict": on_town}) == []
