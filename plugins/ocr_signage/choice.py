@@ -107,6 +107,12 @@ LOW_CONFIDENCE = 0.5
 # shop sign came out as two Ethiopic letters at 0.82, a rendered Devanagari sign as three
 # Georgian ones ("თათ") at 0.81.
 MIN_LETTERS: dict[str, int] = {"Hangul": 2}
+# Letters from which words of its language vouch for a reading Tesseract is unsure of
+# (under LOW_CONFIDENCE). Shorter readings match a word list by chance: on the real
+# photos, texture and Latin boxes came out as "Μον" (Greek, 0.23), "בדו" (Hebrew, 0.32),
+# "मरना" (Devanagari, 0.16) and "টানা" (Bengali, 0.37, on a Brazilian plate), each a
+# word; the right low-confidence readings were longer ("पीतमपुरा", 0.39).
+CONFIRMING_LETTERS = 5
 AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
 AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well
 
@@ -123,7 +129,9 @@ def why_in_doubt(best: Reading, options: Sequence[Reading],
     of the photo are confirmed words in; a rival reading does not unsettle a line in one
     of them (see ``prefer_settled``).
     """
-    if lookalikes.confirmed(best.text, best.script):
+    if lookalikes.confirmed(best.text, best.script) and (
+            best.raw >= LOW_CONFIDENCE
+            or sum(ch.isalpha() for ch in best.text) >= CONFIRMING_LETTERS):
         return ""
     if best.raw < LOW_CONFIDENCE:
         return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "

@@ -162,3 +162,18 @@ def test_rapidocr_words_are_not_replaced_by_a_reading_that_is_not_words() -> Non
     # RapidOCR's reading that is no word has no such claim: the Thai reading is shown
     (shown,), _ = reread(reader, junk, "tha")
     assert shown.engine == "tesseract" and shown.text == "เพบแแบธ"
+
+
+@pytest.mark.parametrize(("text", "script"), [("Μον", "Greek"), ("בדו", "Hebrew"),
+                                              ("मरना", "Devanagari"), ("টানা", "Bengali")])
+def test_a_short_word_does_not_vouch_for_a_reading_tesseract_is_unsure_of(
+        text: str, script: str) -> None:
+    """Real texture and Latin boxes came out as these: each is a word of its language, so
+    it used to be trusted, whatever Tesseract's confidence. Sure of it, Tesseract's word
+    still counts; a longer word still vouches for an unsure reading ("पीतमपुरा", 0.39)."""
+    assert lookalikes.confirmed(text, script)
+    unsure = reading_of(text, script, 0.3)
+    assert "low confidence" in why_in_doubt(unsure, [unsure])
+    sure = reading_of(text, script, 0.9)
+    assert why_in_doubt(sure, [sure]) == ""
+    assert why_in_doubt(reading_of("कार्यालय", "Devanagari", 0.3), []) == ""
