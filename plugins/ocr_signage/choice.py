@@ -109,9 +109,9 @@ LOW_CONFIDENCE = 0.5
 MIN_LETTERS: dict[str, int] = {"Hangul": 2}
 # Letters from which words of its language vouch for a reading Tesseract is unsure of
 # (under LOW_CONFIDENCE). Shorter readings match a word list by chance: on the real
-# photos, texture and Latin boxes came out as "Μον" (Greek, 0.23), "בדו" (Hebrew, 0.32),
-# "मरना" (Devanagari, 0.16) and "টানা" (Bengali, 0.37, on a Brazilian plate), each a
-# word; the right low-confidence readings were longer ("पीतमपुरा", 0.39).
+# photos, texture and Latin boxes came out as "Μον" (Greek, 0.23), "בדו" (Hebrew, 0.32)
+# and "টানা" (Bengali, 0.37, on a Brazilian plate), each a word; the right
+# low-confidence readings were longer ("पीतमपुरा", 0.39).
 CONFIRMING_LETTERS = 5
 AMBIGUOUS_BELOW = 0.4  # a look-alike family reading weighed under this is not sure
 AMBIGUOUS_MARGIN = 0.1  # ... nor one another family script reads nearly as well

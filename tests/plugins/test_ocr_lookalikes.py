@@ -168,8 +168,9 @@ def test_rapidocr_words_are_not_replaced_by_a_reading_that_is_not_words() -> Non
                                               ("मरना", "Devanagari"), ("টানা", "Bengali")])
 def test_a_short_word_does_not_vouch_for_a_reading_tesseract_is_unsure_of(
         text: str, script: str) -> None:
-    """Real texture and Latin boxes came out as these: each is a word of its language, so
-    it used to be trusted, whatever Tesseract's confidence. Sure of it, Tesseract's word
+    """Real texture and Latin boxes came out as these (the Devanagari one from a battery
+    brand): each is a word of its language, so it used to be trusted, whatever
+    Tesseract's confidence. Sure of it, Tesseract's word
     still counts; a longer word still vouches for an unsure reading ("पीतमपुरा", 0.39)."""
     assert lookalikes.confirmed(text, script)
     unsure = reading_of(text, script, 0.3)
