@@ -168,9 +168,9 @@ def test_rapidocr_words_are_not_replaced_by_a_reading_that_is_not_words() -> Non
                                               ("मरना", "Devanagari"), ("টানা", "Bengali")])
 def test_a_short_word_does_not_vouch_for_a_reading_tesseract_is_unsure_of(
         text: str, script: str) -> None:
-    """Real texture and Latin boxes came out as these (the Devanagari one from a battery
-    brand): each is a word of its language, so it used to be trusted, whatever
-    Tesseract's confidence. Sure of it, Tesseract's word
+    """Real boxes came out as these at a low confidence: three were textures or Latin
+    text, the Devanagari one a battery brand's "अमरॉन" misread. Each is a word of its
+    language, so it used to be trusted, whatever Tesseract's confidence. Sure of it, Tesseract's word
     still counts; a longer word still vouches for an unsure reading ("पीतमपुरा", 0.39)."""
     assert lookalikes.confirmed(text, script)
     unsure = reading_of(text, script, 0.3)
