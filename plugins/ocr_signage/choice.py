@@ -57,13 +57,17 @@ class Reading:
         return plain_score(self.words, self.script)
 
     @property
+    def letters(self) -> int:
+        """Letters of the reading, vowel signs and other marks apart."""
+        return sum(ch.isalpha() for ch in self.text)
+
+    @property
     def score(self) -> float:
         """``raw`` weighed by how much of the reading is words, and down for a reading of
         fewer letters than a script needs (``MIN_LETTERS``): a model that makes one or two
         confident glyphs of a line it cannot read must not beat a whole reading (a
         Devanagari "नई दिल्ली" at 0.51 against a Myanmar "အါ" at 0.68, rendered)."""
-        letters = sum(ch.isalpha() for ch in self.text)
-        short = min(1.0, letters / MIN_LETTERS.get(self.script, 3))
+        short = min(1.0, self.letters / MIN_LETTERS.get(self.script, 3))
         return self.raw * lookalikes.weight(self.text, self.script) * short
 
 
@@ -131,7 +135,7 @@ def why_in_doubt(best: Reading, options: Sequence[Reading],
     """
     if lookalikes.confirmed(best.text, best.script) and (
             best.raw >= LOW_CONFIDENCE
-            or sum(ch.isalpha() for ch in best.text) >= CONFIRMING_LETTERS):
+            or best.letters >= CONFIRMING_LETTERS):
         return ""
     if best.raw < LOW_CONFIDENCE:
         return (f"read as {best.script} at a low confidence ({best.raw:.2f}): it may be "
@@ -139,7 +143,7 @@ def why_in_doubt(best: Reading, options: Sequence[Reading],
     # a look-alike script with no word list to confirm it needs one letter more
     unconfirmable = (best.script in lookalikes.LOOKALIKE_MAKERS
                      and lookalikes.lexical_share(best.text, best.script) is None)
-    if sum(ch.isalpha() for ch in best.text) < MIN_LETTERS.get(best.script, 3) + unconfirmable:
+    if best.letters < MIN_LETTERS.get(best.script, 3) + unconfirmable:
         return (f"read as {best.script} ({best.text}), too short to tell a script from its "
                 "look-alikes")
     if best.script not in lookalikes.FAMILY:
